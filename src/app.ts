@@ -1,0 +1,101 @@
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
+import { Authenticator } from './auth/authenticate'
+import { LoginKeys } from './auth/keys'
+import { SessionStore } from './auth/sessions'
+import type { Config } from './config'
+import type { Call } from './core/call'
+import { Dispatcher } from './core/dispatch'
+import { errorDocument } from './core/documents'
+import { malformed, BillError } from './core/errors'
+import type { Services } from './core/services'
+import type { Db } from './db/connection'
+import { billmgrDoor } from './doors/billmgr'
+import { createRegistry } from './functions/index'
+import { loadTranslations } from './i18n/index'
+import { clientResolver } from './net/client'
+import { serialize } from './output/index'
+import { createPanel } from './panel/index'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  /** Milliseconds since the epoch; tests pass their own to move time. */
+  clock?: () => number
+  log?: (message: string, err: unknown) => void
+}
+
+const defaultLog = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
+
+/** Builds the gateway: every door over one registry and one dispatcher. Starts no server. */
+export function createApp(deps: AppDeps) {
+  const { config, db } = deps
+  const log = deps.log ?? defaultLog
+  loadTranslations()
+  const sessions = new SessionStore(db, config.sessionIdle)
+  const services: Services = {
+    config,
+    clock: deps.clock ?? Date.now,
+    sessions,
+    auth: new Authenticator(db, config, sessions),
+    keys: new LoginKeys(db, config.keyTtl),
+  }
+  const registry = createRegistry()
+  const dispatcher = new Dispatcher({ db, registry, services, log })
+  const clientOf = clientResolver(config.trustedProxies)
+  const panel = createPanel({ dispatcher, registry, config })
+  const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel })
+
+  const app = new Hono()
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  )
+  const limit = bodyLimit({
+    maxSize: config.bodyLimit,
+    onError: (c) => tooLarge(c, config.lang),
+  })
+  for (const path of ['/billmgr', '/manager/billmgr']) {
+    app.on(['GET', 'POST'], path, limit, billmgr)
+  }
+  app.get('/', (c) => c.redirect('/billmgr'))
+  app.notFound((c) => c.text('Not found\n', 404))
+  app.onError((err, c) => {
+    log(`unhandled error on ${c.req.path}`, err)
+    return c.text('Internal error\n', 500)
+  })
+  return { app, services, registry, dispatcher }
+}
+
+/** A body over the limit: a typed error in the format the query asked for. */
+function tooLarge(c: Context, lang: Config['lang']): Response {
+  const url = new URL(c.req.url)
+  const out = url.searchParams.get('out') ?? 'xml'
+  const call: Call = {
+    func: url.searchParams.get('func') ?? '',
+    params: {},
+    out,
+    sok: false,
+    credentials: {},
+    address: '',
+    userAgent: '',
+    secure: false,
+    binary: url.pathname,
+  }
+  const err: BillError = malformed('body', '', 'toolarge')
+  const doc = errorDocument(call, lang, err)
+  const { body, contentType } = serialize(doc, ['xml', 'json', 'sjson', 'xjson', 'JSONdata', 'bjson', 'text', 'devel'].includes(out) ? out : 'xml')
+  return c.body(body, 200, { 'Content-Type': contentType })
+}
+
+export type App = ReturnType<typeof createApp>

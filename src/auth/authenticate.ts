@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { eq } from 'drizzle-orm'
+import type { Config } from '../config'
+import type { Db } from '../db/connection'
+import { users } from '../db/schema/index'
+import { BillError, authFailed } from '../core/errors'
+import type { Principal } from '../core/principal'
+import { AddressSet, splitAddressList } from '../net/addresses'
+import { CredentialCache } from './credential-cache'
+import { Lockout } from './lockout'
+import { decoyHash, verifyPassword } from './passwords'
+import type { SessionStore } from './sessions'
+
+export type UserRecord = typeof users.$inferSelect
+
+export function principalOf(user: UserRecord): Principal {
+  return {
+    id: user.id,
+    name: user.name,
+    level: user.level,
+    lang: user.lang,
+    parentId: user.parentId,
+    allowedAddresses: user.allowedAddresses,
+  }
+}
+
+/** Refuses a user whose own address list is set and does not hold the caller's address. */
+export function checkUserAddress(user: Pick<Principal, 'allowedAddresses'>, address: string): void {
+  if (!user.allowedAddresses) return
+  if (!new AddressSet(splitAddressList(user.allowedAddresses)).has(address)) {
+    throw new BillError('auth', 'address', address, { address })
+  }
+}
+
+/** Checks credentials: passwords (with lockout and slowing), authinfo, sessions. */
+export class Authenticator {
+  readonly lockout: Lockout
+  private readonly cache: CredentialCache
+  private readonly authinfoAllowed: AddressSet
+  private readonly byName
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly sessions: SessionStore,
+  ) {
+    this.lockout = new Lockout(config.lockout)
+    this.cache = new CredentialCache(config.authinfoCacheTtl * 1000)
+    this.authinfoAllowed = new AddressSet(config.authinfoAllow)
+    this.byName = db.query.users.findFirst({ where: (u, { eq, sql }) => eq(u.name, sql.placeholder('name')) }).prepare()
+  }
+
+  findUser(name: string): UserRecord | undefined {
+    return this.byName.get({ name })
+  }
+
+  /** Verifies a login and password; every failure looks the same to the caller. */
+  async verify(login: string, password: string, address: string, now: number): Promise<UserRecord> {
+    if (this.lockout.isLocked(login, address, now)) throw authFailed('locked')
+    const user = this.findUser(login)
+    const cached = user ? this.cache.get(login, password, now) : undefined
+    const ok =
+      user !== undefined &&
+      ((cached !== undefined && cached.userId === user.id && cached.passwordHash === user.passwordHash) ||
+        (await verifyPassword(password, user.passwordHash)))
+    if (!user) await verifyPassword(password, await decoyHash())
+    if (!ok || !user) {
+      const delay = this.lockout.fail(login, address, now)
+      if (delay > 0) await sleep(delay)
+      throw authFailed('badpassword')
+    }
+    if (!cached) this.cache.set(login, password, user.id, user.passwordHash, now)
+    this.lockout.succeed(login)
+    if (user.status !== 'active') throw authFailed('suspended')
+    checkUserAddress(user, address)
+    return user
+  }
+
+  /** `login:password` for one call, only from the configured addresses. */
+  async authinfo(authinfo: string, address: string, now: number): Promise<Principal> {
+    if (!this.authinfoAllowed.has(address)) throw new BillError('auth', 'authinfo', '', { address })
+    const colon = authinfo.indexOf(':')
+    if (colon < 0) throw authFailed('badpassword')
+    return principalOf(await this.verify(authinfo.slice(0, colon), authinfo.slice(colon + 1), address, now))
+  }
+
+  session(token: string, address: string, now: number): { principal: Principal; handle: string } {
+    const found = this.sessions.resolve(token, now)
+    if (!found) throw authFailed('session')
+    const { status, ...principal } = found.user
+    if (status !== 'active') {
+      this.sessions.deleteToken(token)
+      throw authFailed('session')
+    }
+    checkUserAddress(principal, address)
+    return { principal, handle: found.handle }
+  }
+}
+
+export function userById(db: Db, id: number): UserRecord | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get()
+}

@@ -1,0 +1,45 @@
+import { createHmac, randomBytes } from 'node:crypto'
+
+interface Entry {
+  userId: number
+  /** The stored hash the password was verified against: a password change invalidates the entry. */
+  passwordHash: string
+  expires: number
+}
+
+/**
+ * Remembers briefly that a login:password pair was verified, so that authinfo scripts do not pay
+ * for scrypt on every call. Keys are HMACs under a key that lives only in this process: neither
+ * the password nor anything that can be checked against it offline is kept.
+ */
+export class CredentialCache {
+  private readonly key = randomBytes(32)
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  private id(login: string, password: string): string {
+    return createHmac('sha256', this.key).update(login).update('\u0000').update(password).digest('base64')
+  }
+
+  get(login: string, password: string, now: number): Entry | undefined {
+    if (this.ttlMs <= 0) return undefined
+    const id = this.id(login, password)
+    const entry = this.entries.get(id)
+    if (entry && entry.expires > now) return entry
+    if (entry) this.entries.delete(id)
+    return undefined
+  }
+
+  set(login: string, password: string, userId: number, passwordHash: string, now: number): void {
+    if (this.ttlMs <= 0) return
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value
+      if (oldest !== undefined) this.entries.delete(oldest)
+    }
+    this.entries.set(this.id(login, password), { userId, passwordHash, expires: now + this.ttlMs })
+  }
+}

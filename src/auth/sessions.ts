@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto'
+import { eq, lt, sql } from 'drizzle-orm'
+import type { Db } from '../db/connection'
+import { sessions, users } from '../db/schema/index'
+import type { Principal } from '../core/principal'
+import { newToken, sha256 } from './tokens'
+
+export interface SessionRow {
+  handle: string
+  userId: number
+  userName: string
+  address: string
+  userAgent: string
+  createdAt: number
+  lastSeenAt: number
+}
+
+export interface ResolvedSession {
+  handle: string
+  user: Principal & { status: string }
+}
+
+/**
+ * Browser and API sessions. Only the SHA-256 of a token is stored; lists show a separate
+ * handle, so that nobody can read another's token from a listing.
+ */
+export class SessionStore {
+  private readonly idleMs: number
+  /** Refresh last-seen at most this often, so reads do not write on every call. */
+  private readonly touchEveryMs: number
+  private readonly findByHash
+  private readonly touch
+
+  constructor(
+    private readonly db: Db,
+    idleSeconds: number,
+  ) {
+    this.idleMs = idleSeconds * 1000
+    this.touchEveryMs = Math.min(10_000, this.idleMs / 10)
+    this.findByHash = db
+      .select({
+        handle: sessions.handle,
+        lastSeenAt: sessions.lastSeenAt,
+        id: users.id,
+        name: users.name,
+        level: users.level,
+        lang: users.lang,
+        parentId: users.parentId,
+        allowedAddresses: users.allowedAddresses,
+        status: users.status,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, sql.placeholder('hash')))
+      .prepare()
+    this.touch = db
+      .update(sessions)
+      .set({ lastSeenAt: sql`${sql.placeholder('now')}` })
+      .where(eq(sessions.tokenHash, sql.placeholder('hash')))
+      .prepare()
+  }
+
+  create(userId: number, address: string, userAgent: string, now: number): { token: string; handle: string } {
+    const token = newToken()
+    const handle = randomBytes(6).toString('hex')
+    this.db
+      .insert(sessions)
+      .values({
+        tokenHash: sha256(token),
+        handle,
+        userId,
+        address,
+        userAgent: userAgent.slice(0, 255),
+        createdAt: now,
+        lastSeenAt: now,
+      })
+      .run()
+    return { token, handle }
+  }
+
+  /** The live session of a token, refreshed; an expired one is removed and not returned. */
+  resolve(token: string, now: number): ResolvedSession | undefined {
+    const hash = sha256(token)
+    const row = this.findByHash.get({ hash })
+    if (!row) return undefined
+    if (now - row.lastSeenAt > this.idleMs) {
+      this.db.delete(sessions).where(eq(sessions.tokenHash, hash)).run()
+      return undefined
+    }
+    if (now - row.lastSeenAt >= this.touchEveryMs) this.touch.run({ hash, now })
+    const { handle, lastSeenAt: _, ...user } = row
+    return { handle, user }
+  }
+
+  /** Marks a session as used now (keepalive). */
+  refresh(token: string, now: number): void {
+    this.touch.run({ hash: sha256(token), now })
+  }
+
+  list(now: number, userId?: number): SessionRow[] {
+    this.prune(now)
+    const query = this.db
+      .select({
+        handle: sessions.handle,
+        userId: sessions.userId,
+        userName: users.name,
+        address: sessions.address,
+        userAgent: sessions.userAgent,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .orderBy(sessions.createdAt)
+    return userId === undefined ? query.all() : query.where(eq(sessions.userId, userId)).all()
+  }
+
+  /** Finds a session by its handle or by its token (either may be given as `elid`). */
+  find(elid: string): { handle: string; userId: number; tokenHash: string } | undefined {
+    return this.db
+      .select({ handle: sessions.handle, userId: sessions.userId, tokenHash: sessions.tokenHash })
+      .from(sessions)
+      .where(sql`${sessions.handle} = ${elid} or ${sessions.tokenHash} = ${sha256(elid)}`)
+      .get()
+  }
+
+  delete(tokenHash: string): void {
+    this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run()
+  }
+
+  deleteToken(token: string): void {
+    this.delete(sha256(token))
+  }
+
+  endAllOf(userId: number): void {
+    this.db.delete(sessions).where(eq(sessions.userId, userId)).run()
+  }
+
+  prune(now: number): void {
+    this.db
+      .delete(sessions)
+      .where(lt(sessions.lastSeenAt, now - this.idleMs))
+      .run()
+  }
+
+}

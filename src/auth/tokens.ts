@@ -1,0 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto'
+
+/** A random token of 128 bits, as 32 hex characters. */
+export function newToken(): string {
+  return randomBytes(16).toString('hex')
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** The CSRF token of a session: derived from its secret token, so it needs no storage. */
+export function csrfToken(sessionToken: string): string {
+  return sha256(`csrf\u0000${sessionToken}`).slice(0, 32)
+}

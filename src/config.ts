@@ -1,0 +1,183 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { supportedLanguages, type Lang } from './i18n/index'
+import { isAddressOrRange } from './net/addresses'
+
+export interface Config {
+  port: number
+  host: string
+  dbPath: string
+  /** Seconds of inactivity after which a session ends. */
+  sessionIdle: number
+  /** Seconds a one-time login key stays valid. */
+  keyTtl: number
+  /** Addresses and CIDR ranges that may use authinfo. */
+  authinfoAllow: string[]
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[]
+  lang: Lang
+  /** Password for the admin created on first start; generated when absent. */
+  adminPassword?: string
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number
+  lockout: LockoutConfig
+  /** Seconds a verified authinfo credential is remembered. */
+  authinfoCacheTtl: number
+  /** Serve the session cookie with the Secure flag even without TLS (behind a TLS proxy). */
+  secureCookies: boolean
+}
+
+export interface LockoutConfig {
+  /** Window in seconds in which failures are counted. */
+  window: number
+  /** Failures after which answers to further failures are delayed. */
+  slowAfter: number
+  /** Delay in milliseconds added per failure beyond slowAfter (capped at 4 s). */
+  delayStep: number
+  /** Failures for one login that lock it for the rest of the window. */
+  maxPerLogin: number
+  /** Failures from one address that lock it for the rest of the window. */
+  maxPerAddress: number
+}
+
+export const defaultConfig: Config = {
+  port: 1500,
+  host: '0.0.0.0',
+  dbPath: 'db/billgate.sqlite',
+  sessionIdle: 3600,
+  keyTtl: 3600,
+  authinfoAllow: ['127.0.0.0/8', '::1'],
+  trustedProxies: [],
+  lang: 'en',
+  bodyLimit: 1024 * 1024,
+  lockout: { window: 900, slowAfter: 3, delayStep: 250, maxPerLogin: 10, maxPerAddress: 30 },
+  authinfoCacheTtl: 60,
+  secureCookies: false,
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+type Source = Record<string, unknown>
+
+/** Config file keys, as env variable names, so both sources read the same way. */
+const fileKeys: Record<string, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  db: 'BILLGATE_DB',
+  sessionIdle: 'BILLGATE_SESSION_IDLE',
+  keyTtl: 'BILLGATE_KEY_TTL',
+  authinfoAllow: 'BILLGATE_AUTHINFO_ALLOW',
+  trustedProxies: 'BILLGATE_TRUSTED_PROXIES',
+  lang: 'BILLGATE_LANG',
+  adminPassword: 'BILLGATE_ADMIN_PASSWORD',
+  bodyLimit: 'BILLGATE_BODY_LIMIT',
+  authinfoCacheTtl: 'BILLGATE_AUTHINFO_CACHE_TTL',
+  secureCookies: 'BILLGATE_SECURE_COOKIES',
+  lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
+  lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
+  lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
+}
+
+/**
+ * Reads the configuration once: an optional JSON file (BILLGATE_CONFIG, or billgate.config.json
+ * in the working directory) overlaid by environment variables. Every problem is reported at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = []
+  const source: Source = {}
+  const file = env.BILLGATE_CONFIG ?? (existsSync('billgate.config.json') ? 'billgate.config.json' : undefined)
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        problems.push(`${file}: must hold a JSON object`)
+      } else {
+        for (const [key, value] of Object.entries(parsed)) {
+          const name = fileKeys[key]
+          if (name) source[name] = value
+          else problems.push(`${file}: unknown key "${key}" (known: ${Object.keys(fileKeys).join(', ')})`)
+        }
+      }
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`)
+    }
+  }
+  for (const name of Object.values(fileKeys)) {
+    if (env[name] !== undefined && env[name] !== '') source[name] = env[name]
+  }
+  const config = parseConfig(source, problems)
+  if (problems.length) throw new ConfigError(problems)
+  return config
+}
+
+/** Builds a config from flat name → value pairs; used by loadConfig and by tests. */
+export function parseConfig(source: Source, problems: string[] = []): Config {
+  const d = defaultConfig
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = source[name]
+    if (raw === undefined) return fallback
+    const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw).trim()) ? Number(raw) : NaN
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${String(raw)}"`)
+      return fallback
+    }
+    return n
+  }
+  const list = (name: string, fallback: string[]) => {
+    const raw = source[name]
+    if (raw === undefined) return fallback
+    const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(/[\s,]+/)
+    const clean = items.map((s) => s.trim()).filter(Boolean)
+    for (const item of clean) {
+      if (!isAddressOrRange(item)) problems.push(`${name}: "${item}" is not an IP address or CIDR range`)
+    }
+    return clean
+  }
+  const text = (name: string, fallback: string) => {
+    const raw = source[name]
+    return raw === undefined ? fallback : String(raw)
+  }
+  const lang = text('BILLGATE_LANG', d.lang)
+  if (!supportedLanguages.includes(lang as Lang)) {
+    problems.push(`BILLGATE_LANG: expected one of ${supportedLanguages.join(', ')}, got "${lang}"`)
+  }
+  const secure = text('BILLGATE_SECURE_COOKIES', 'off')
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(secure)) {
+    problems.push(`BILLGATE_SECURE_COOKIES: expected on or off, got "${secure}"`)
+  }
+  const host = text('HOST', d.host)
+  if (!host.trim()) problems.push('HOST: must not be empty')
+  const dbPath = text('BILLGATE_DB', d.dbPath)
+  const adminPassword = source.BILLGATE_ADMIN_PASSWORD === undefined ? undefined : String(source.BILLGATE_ADMIN_PASSWORD)
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problems.push('BILLGATE_ADMIN_PASSWORD: must be at least 8 characters')
+  }
+  return {
+    port: int('PORT', d.port, 0, 65535),
+    host,
+    dbPath,
+    sessionIdle: int('BILLGATE_SESSION_IDLE', d.sessionIdle, 1, 365 * 86400),
+    keyTtl: int('BILLGATE_KEY_TTL', d.keyTtl, 1, 30 * 86400),
+    authinfoAllow: list('BILLGATE_AUTHINFO_ALLOW', d.authinfoAllow),
+    trustedProxies: list('BILLGATE_TRUSTED_PROXIES', d.trustedProxies),
+    lang: (supportedLanguages.includes(lang as Lang) ? lang : d.lang) as Lang,
+    adminPassword,
+    bodyLimit: int('BILLGATE_BODY_LIMIT', d.bodyLimit, 1024, 1024 * 1024 * 1024),
+    authinfoCacheTtl: int('BILLGATE_AUTHINFO_CACHE_TTL', d.authinfoCacheTtl, 0, 3600),
+    secureCookies: ['on', 'true', '1'].includes(secure),
+    lockout: {
+      ...d.lockout,
+      window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),
+      maxPerLogin: int('BILLGATE_LOCKOUT_MAX_LOGIN', d.lockout.maxPerLogin, 1, 1_000_000),
+      maxPerAddress: int('BILLGATE_LOCKOUT_MAX_ADDRESS', d.lockout.maxPerAddress, 1, 1_000_000),
+    },
+  }
+}
+
+/** A config for tests and embedding: defaults plus the given overrides. */
+export function makeConfig(overrides: Partial<Config> = {}): Config {
+  return { ...defaultConfig, ...overrides, lockout: { ...defaultConfig.lockout, ...overrides.lockout } }
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../db/connection'
+import { auditLog } from '../db/schema/index'
+import type { ParamSpecs } from './params'
+import { isSecret } from './params'
+
+export interface AuditEntry {
+  at: number
+  actor: string
+  actingAs: string
+  address: string
+  func: string
+  params: Record<string, string>
+  result: string
+  detail?: string
+}
+
+/** Parameters as they may be stored: secrets masked, long values cut. */
+export function maskParams(params: Record<string, string>, specs: ParamSpecs = {}): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name in params) {
+    if (name === 'func') continue
+    const value = params[name]
+    out[name] = isSecret(name, specs[name]) ? '***' : value.length > 500 ? `${value.slice(0, 500)}…` : value
+  }
+  return out
+}
+
+export function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): void {
+  db.insert(auditLog)
+    .values({
+      at: entry.at,
+      actor: entry.actor,
+      actingAs: entry.actingAs,
+      address: entry.address,
+      func: entry.func,
+      params: JSON.stringify(maskParams(entry.params, specs)),
+      result: entry.result,
+      detail: entry.detail ?? '',
+    })
+    .run()
+}

@@ -1,0 +1,282 @@
+import type { Db } from '../db/connection'
+import type { Lang, Translate } from '../i18n/index'
+import { isLang, translator } from '../i18n/index'
+import type { DocNode, Document } from '../output/document'
+import { node } from '../output/document'
+import type { FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } from '../functions/registry'
+import { paramsOf, writes } from '../functions/registry'
+import { csrfToken } from '../auth/tokens'
+import { canSu } from './access'
+import { recordAudit } from './audit'
+import type { Call } from './call'
+import { splitElid } from './call'
+import {
+  choiceLists,
+  columnNames,
+  errorDocument,
+  listContent,
+  messagesNode,
+  metadataNode,
+  replyDocument,
+} from './documents'
+import { BillError, authFailed, denied, invalid, missed } from './errors'
+import { labelOf, titleOf } from './labels'
+import { parseParams, parseValue } from './params'
+import { localRoot, type Principal } from './principal'
+import type { Services } from './services'
+
+/** What a call produced: the document to serialize and what else the door must do. */
+export interface Outcome {
+  document: Document
+  effects: ReplyEffects
+  lang: Lang
+  error?: BillError
+}
+
+export interface DispatcherDeps {
+  db: Db
+  registry: Registry
+  services: Services
+  /** Where unexpected failures are reported, with their stack. */
+  log?: (message: string, err: unknown) => void
+}
+
+const maxElids = 1000
+const maxPageSize = 1000
+const defaultPageSize = 20
+
+/**
+ * The core every door calls: authenticate, apply su, find the function, check access and
+ * parameters, run it (in a transaction when it writes), audit, and build the document.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async execute(call: Call): Promise<Outcome> {
+    const { services, registry } = this.deps
+    const now = services.clock()
+    let lang: Lang = isLang(call.lang) ? call.lang : services.config.lang
+    const effects: ReplyEffects = {}
+    let actor: Principal | undefined
+    let user: Principal | undefined
+    let def: FunctionDef | undefined
+    try {
+      def = registry.get(call.func)
+      if (!def) throw missed('func', call.func)
+      const auth = await this.authenticate(call, def, now)
+      actor = auth.principal
+      if (actor && !isLang(call.lang) && isLang(actor.lang)) lang = actor.lang
+      user = actor
+      if (call.su) {
+        if (!actor) throw authFailed('session')
+        user = this.switchUser(actor, call.su)
+      }
+      if (def.level > (user?.level ?? 0)) throw user ? denied('func', call.func) : authFailed('session')
+      const sok = call.sok
+      if (call.credentials.sessionFromCookie && writes(def, sok) && auth.session) {
+        if (call.params.csrf !== csrfToken(auth.session.token)) throw denied('csrf')
+      }
+      const t = translator(lang)
+      const ctx: FunctionContext = {
+        db: this.deps.db,
+        user: user ?? anonymous,
+        actor: actor ?? anonymous,
+        lang,
+        t,
+        now,
+        address: call.address,
+        call,
+        services,
+        registry,
+        session: auth.session,
+        reply: effects,
+      }
+      const content = await this.run(def, ctx)
+      if (call.su && !writes(def, sok)) this.audit(call, def, actor, user, now, 'ok')
+      if (ctx.lang !== lang) lang = ctx.lang
+      return { document: this.decorate(def, call, lang, content, user?.level ?? 0), effects, lang }
+    } catch (caught) {
+      const err = this.toBillError(caught, call)
+      if (def && (writes(def, call.sok) || call.su)) this.audit(call, def, actor, user, now, err.type, err.object)
+      const document = errorDocument(call, lang, err, def ? paramsOf(def) : {})
+      return { document, effects, lang, error: err }
+    }
+  }
+
+  private async authenticate(
+    call: Call,
+    def: FunctionDef,
+    now: number,
+  ): Promise<{ principal?: Principal; session?: { handle: string; token: string } }> {
+    const { auth } = this.deps.services
+    const creds = call.credentials
+    if (creds.local) return { principal: localRoot }
+    if (creds.authinfo !== undefined) return { principal: await auth.authinfo(creds.authinfo, call.address, now) }
+    if (creds.session) {
+      try {
+        const found = auth.session(creds.session, call.address, now)
+        return { principal: found.principal, session: { handle: found.handle, token: creds.session } }
+      } catch (err) {
+        // A stale cookie must not stop anyone from reaching the login function itself.
+        if (def.level === 0) return {}
+        throw err
+      }
+    }
+    return {}
+  }
+
+  private switchUser(actor: Principal, login: string): Principal {
+    const target = this.deps.services.auth.findUser(login)
+    if (!target || !canSu(actor, target)) throw denied('su', login)
+    const { status: _s, passwordHash: _p, email: _e, realname: _r, createdAt: _c, updatedAt: _u, ...principal } = target
+    return principal
+  }
+
+  private async run(def: FunctionDef, ctx: FunctionContext): Promise<DocNode[]> {
+    const call = ctx.call
+    switch (def.kind) {
+      case 'list':
+        return this.runList(def, ctx)
+      case 'form': {
+        const elid = call.params.elid || undefined
+        if (elid !== undefined) checkElid(elid)
+        if (!call.sok) {
+          const values = elid === undefined ? defaultsOf(def.fields) : def.load(ctx, elid)
+          if (!values) throw missed('elid', elid)
+          const shown = Object.entries(values)
+            .filter(([name]) => !def.fields[name]?.type.includes('password') && !def.fields[name]?.secret)
+            .map(([name, value]) => node(name, value))
+          return [node('elid', elid ?? ''), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
+        }
+        if (elid !== undefined && !def.load(ctx, elid)) throw missed('elid', elid)
+        const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })
+        const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined
+        const id = this.transaction(ctx, def, () => def.save(ctx, values, elid, prepared))
+        return elid === undefined ? [node('ok', true), node('id', id)] : [node('ok', true)]
+      }
+      case 'group': {
+        const ids = splitElid(call.params.elid)
+        if (!ids.length) throw missed('elid')
+        if (ids.length > maxElids) throw invalid('elid', `${ids.length}`, 'toomany', { max: maxElids })
+        ids.forEach(checkElid)
+        this.transaction(ctx, def, () => {
+          for (const id of ids) def.each(ctx, id)
+        })
+        return [node('ok', true)]
+      }
+      default: {
+        const values = parseParams(def.params, call.params, { requireAll: true, withDefaults: true })
+        const prepared = def.prepare ? await def.prepare(ctx, values) : undefined
+        if (!def.writes) return def.run(ctx, values, prepared)
+        const content = this.transaction(ctx, def, () => def.run(ctx, values, prepared))
+        return content.length ? content : [node('ok', true)]
+      }
+    }
+  }
+
+  private runList(def: ListDef, ctx: FunctionContext): DocNode[] {
+    const p = ctx.call.params
+    const cnt = p.p_cnt ? Math.min(maxPageSize, parseValue('p_cnt', { type: 'int', min: 1 }, p.p_cnt) as number) : defaultPageSize
+    const requested = p.p_num ? (parseValue('p_num', { type: 'int', min: 1 }, p.p_num) as number) : 1
+    const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : 'asc'
+    const sortable = def.columns.filter((c) => c.sort !== false).map((c) => c.name)
+    const sort = p.p_sort && sortable.includes(p.p_sort) ? p.p_sort : def.defaultSort
+    const filter = p.filter === 'on' && def.filters ? parseParams(def.filters, p, { requireAll: false, withDefaults: false }) : {}
+    let num = requested
+    let result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
+    const last = Math.max(1, Math.ceil(result.total / cnt))
+    if (num > last) {
+      num = last
+      result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
+    }
+    return listContent(def, result.rows, { num, cnt, elems: result.total, sort, order })
+  }
+
+  /** Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside). */
+  private transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
+    const sqlite = this.deps.db.$client
+    return sqlite.transaction(() => {
+      const result = work()
+      this.audit(ctx.call, def, ctx.actor, ctx.user, ctx.now, 'ok')
+      return result
+    })()
+  }
+
+  private audit(
+    call: Call,
+    def: FunctionDef,
+    actor: Principal | undefined,
+    user: Principal | undefined,
+    now: number,
+    result: string,
+    detail = '',
+  ): void {
+    const login = actor?.name ?? (call.func === 'auth' ? call.params.username ?? '' : '')
+    try {
+      recordAudit(
+        this.deps.db,
+        {
+          at: now,
+          actor: login,
+          actingAs: user?.name ?? login,
+          address: call.address,
+          func: call.func,
+          params: call.params,
+          result,
+          detail,
+        },
+        paramsOf(def),
+      )
+    } catch (err) {
+      this.deps.log?.('audit entry could not be written', err)
+    }
+  }
+
+  /** Adds what the output format needs beyond the data: labels, metadata. */
+  private decorate(def: FunctionDef, call: Call, lang: Lang, content: DocNode[], level: number): Document {
+    const t: Translate = translator(lang)
+    const extra: DocNode[] = []
+    if (call.out === 'devel') {
+      extra.push(metadataNode(def, (name: string) => (this.deps.registry.get(name)?.level ?? Infinity) <= level))
+    }
+    if (call.out === 'devel' || call.out === 'xjson') extra.push(messagesNode(def, t))
+    const doc = replyDocument(call, lang, [...content, ...extra], paramsOf(def))
+    doc.title = titleOf(t, def.name)
+    if (def.kind === 'list' && content.some((n) => n.name !== 'ok')) {
+      doc.root.lists = ['elem']
+      doc.columns = columnNames(def)
+    }
+    const labels: Record<string, string> = {}
+    for (const name of doc.columns ?? Object.keys(paramsOf(def))) labels[name] = labelOf(t, def.name, name)
+    for (const n of content) if (!n.children) labels[n.name] ??= labelOf(t, def.name, n.name)
+    doc.labels = labels
+    return doc
+  }
+
+  private toBillError(err: unknown, call: Call): BillError {
+    if (err instanceof BillError) return err
+    const code = (err as { code?: string } | null)?.code
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      const column = /\.(\w+)$/.exec((err as Error).message)?.[1] ?? 'value'
+      return new BillError('exists', column, call.params[column] ?? '')
+    }
+    if (code === 'SQLITE_BUSY') return new BillError('internal', 'busy')
+    this.deps.log?.(`call ${call.func} failed`, err)
+    return new BillError('internal', 'server')
+  }
+}
+
+const anonymous: Principal = { id: -1, name: '', level: 0, lang: '', parentId: null, allowedAddresses: '' }
+
+function defaultsOf(fields: Record<string, { default?: string; type: string }>): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {}
+  for (const [name, spec] of Object.entries(fields)) {
+    if (spec.type === 'flag') out[name] = spec.default === 'on'
+    else out[name] = spec.default ?? ''
+  }
+  return out
+}
+
+function checkElid(id: string): void {
+  parseValue('elid', { type: 'string', max: 128 }, id)
+}

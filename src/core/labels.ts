@@ -1,0 +1,16 @@
+import type { Translate } from '../i18n/index'
+
+/** The localised title of a function. */
+export function titleOf(t: Translate, func: string): string {
+  return t(`functions:${func}.title`, { defaultValue: func })
+}
+
+/** The localised label of a column, field or parameter: the function's own, then the shared one. */
+export function labelOf(t: Translate, func: string, field: string): string {
+  return t([`functions:${func}.fields.${field}`, `fields:${field}`], { defaultValue: field })
+}
+
+/** The localised label of one allowed value of a field. */
+export function valueLabel(t: Translate, func: string, field: string, value: string): string {
+  return t([`functions:${func}.values.${field}.${value}`, `values:${field}.${value}`], { defaultValue: value })
+}

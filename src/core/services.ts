@@ -1,0 +1,14 @@
+import type { Config } from '../config'
+import type { Authenticator } from '../auth/authenticate'
+import type { LoginKeys } from '../auth/keys'
+import type { SessionStore } from '../auth/sessions'
+
+/** Long-lived collaborators shared by every call, built once by createApp. */
+export interface Services {
+  config: Config
+  /** Milliseconds since the epoch; injected so tests can move time. */
+  clock: () => number
+  sessions: SessionStore
+  auth: Authenticator
+  keys: LoginKeys
+}

@@ -1,0 +1,143 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Config } from '../config'
+import type { Call } from '../core/call'
+import { errorDocument } from '../core/documents'
+import { BillError, invalid, malformed } from '../core/errors'
+import type { Dispatcher, Outcome } from '../core/dispatch'
+import { isLang, type Lang } from '../i18n/index'
+import type { ClientInfo } from '../net/client'
+import { isCallbackName, isFormat, serialize } from '../output/index'
+import { collectPairs, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
+
+export const sessionCookie = 'billmgrses5'
+export const langCookie = 'billmgrlang5'
+
+export interface BillmgrDoorDeps {
+  config: Config
+  dispatcher: Dispatcher
+  clientOf: (c: Context) => ClientInfo
+  /** Answers calls without `out`: the HTML panel. */
+  panel: (c: Context, call: Call) => Promise<Response>
+}
+
+/** Reads query and body parameters (body wins), strictly: bad encodings and bad JSON are errors. */
+async function readParams(c: Context, url: URL): Promise<Record<string, string>> {
+  const query = parseQuery(url.search.slice(1))
+  if (c.req.method !== 'POST') return query
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
+  let body: Record<string, string>
+  if (type === 'multipart/form-data') {
+    let form: Record<string, string | File | (string | File)[]>
+    try {
+      form = await c.req.parseBody({ all: true })
+    } catch (err) {
+      if (err instanceof BillError) throw err
+      throw malformed('body', '', 'multipart')
+    }
+    const pairs: [string, unknown][] = []
+    for (const [name, value] of Object.entries(form)) {
+      for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, v])
+    }
+    body = collectPairs(pairs)
+  } else {
+    const text = decodeUtf8(await c.req.arrayBuffer())
+    if (type === 'application/json') body = parseJsonBody(text)
+    else if (type === '' || type === 'application/x-www-form-urlencoded' || type === 'text/plain') body = parseUrlEncoded(text.trim())
+    else throw malformed('body', type, 'contenttype')
+  }
+  return { ...query, ...body }
+}
+
+/** Turns parameters into a call: request-level parameters apart, credentials by precedence. */
+export function toCall(params: Record<string, string>, c: Context, client: ClientInfo, binary: string): Call {
+  const cookie = getCookie(c, sessionCookie)
+  const credentials: Call['credentials'] = {}
+  if (params.authinfo !== undefined) credentials.authinfo = params.authinfo
+  else if (params.auth) credentials.session = params.auth
+  else if (cookie) {
+    credentials.session = cookie
+    credentials.sessionFromCookie = true
+  }
+  return {
+    func: params.func ?? '',
+    params,
+    out: params.out || undefined,
+    lang: params.lang,
+    su: params.su || undefined,
+    sok: Boolean(params.sok),
+    credentials,
+    address: client.address,
+    userAgent: c.req.header('user-agent') ?? '',
+    secure: client.secure,
+    binary,
+  }
+}
+
+/** The BILLmanager URL-function door: `/billmgr?func=…&out=…`. */
+export function billmgrDoor(deps: BillmgrDoorDeps) {
+  return async function handleBillmgr(c: Context): Promise<Response> {
+    const url = new URL(c.req.url)
+    const client = deps.clientOf(c)
+    const binary = url.pathname
+    let params: Record<string, string>
+    try {
+      params = await readParams(c, url)
+    } catch (err) {
+      if (!(err instanceof BillError)) throw err
+      // The parameters could not be read: answer in whatever format the query asks for, if any.
+      const loose = Object.fromEntries(new URLSearchParams(url.search))
+      return failure(c, toCall(loose, c, client, binary), err, deps.config.lang)
+    }
+    const call = toCall(params, c, client, binary)
+    if (!call.out) {
+      if (!call.lang) {
+        const saved = getCookie(c, langCookie)
+        if (isLang(saved)) call.lang = saved
+      } else if (isLang(call.lang)) {
+        setCookie(c, langCookie, call.lang, { path: '/', sameSite: 'Lax', httpOnly: true, maxAge: 365 * 86400 })
+      }
+      return deps.panel(c, call)
+    }
+    if (!isFormat(call.out)) {
+      const out = call.out
+      return failure(c, { ...call, out: 'xml' }, invalid('out', out, 'enum', { values: 'xml, devel, json, sjson, xjson, JSONdata, bjson, text, print' }), deps.config.lang)
+    }
+    if (params.callback !== undefined && !isCallbackName(params.callback)) {
+      return failure(c, call, invalid('callback', params.callback, 'callback'), deps.config.lang)
+    }
+    const outcome = await deps.dispatcher.execute(call)
+    applySession(c, outcome, call, deps.config)
+    return respond(c, outcome, call)
+  }
+
+  function failure(c: Context, call: Call, err: BillError, fallback: Lang): Response {
+    const lang = isLang(call.lang) ? call.lang : fallback
+    const out = call.out && isFormat(call.out) ? call.out : 'xml'
+    const document = errorDocument({ ...call, out }, lang, err)
+    return respond(c, { document, effects: {}, lang, error: err }, { ...call, out })
+  }
+}
+
+/** Sets or clears the session cookie as the call asked. */
+export function applySession(c: Context, outcome: Outcome, call: Call, config: Config): void {
+  if (outcome.effects.startSession) {
+    setCookie(c, sessionCookie, outcome.effects.startSession, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: call.secure || config.secureCookies,
+    })
+  } else if (outcome.effects.endSession) {
+    deleteCookie(c, sessionCookie, { path: '/' })
+  }
+}
+
+function respond(c: Context, outcome: Outcome, call: Call): Response {
+  const callback = call.params.callback && isCallbackName(call.params.callback) ? call.params.callback : undefined
+  const { body, contentType } = serialize(outcome.document, call.out ?? 'xml', callback)
+  const status = outcome.error?.type === 'internal' ? 500 : 200
+  c.header('Content-Type', contentType)
+  c.header('Cache-Control', 'no-store')
+  return c.body(body, status)
+}

@@ -1,0 +1,96 @@
+import { BillError, invalid, malformed } from '../core/errors'
+
+/** Parameters that may be given several times and then form a list (`elid=1&elid=2`). */
+const listParams = new Set(['elid', 'elname'])
+
+const maxParams = 1000
+
+/** Collects name/value pairs, refusing conflicting repeats; list parameters are joined. */
+class ParamCollector {
+  readonly values: Record<string, string> = Object.create(null)
+  private count = 0
+
+  add(name: string, value: string): void {
+    if (++this.count > maxParams) throw malformed('params', String(this.count), 'toomany')
+    if (name === '' || name === '__proto__') return
+    const previous = this.values[name]
+    if (previous === undefined) this.values[name] = value
+    else if (listParams.has(name)) this.values[name] = `${previous}, ${value}`
+    else if (previous !== value) throw invalid(name, value, 'duplicate')
+  }
+}
+
+function decode(component: string, name: string): string {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '))
+  } catch {
+    throw malformed(name || 'params', '', 'encoding')
+  }
+}
+
+/** Parses `a=1&b=2` strictly: malformed percent-escapes and invalid UTF-8 are errors, not guesses. */
+export function parseQueryString(query: string, into = new ParamCollector()): ParamCollector {
+  if (!query) return into
+  for (const pair of query.split('&')) {
+    if (!pair) continue
+    const eq = pair.indexOf('=')
+    const rawName = eq < 0 ? pair : pair.slice(0, eq)
+    const name = decode(rawName, '')
+    into.add(name, eq < 0 ? '' : decode(pair.slice(eq + 1), name))
+  }
+  return into
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+export function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    throw malformed('body', '', 'encoding')
+  }
+}
+
+/** A JSON body: an object of scalars (arrays of scalars for list parameters). */
+export function parseJsonBody(text: string): Record<string, string> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw malformed('body', '', 'json')
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('body', '', 'jsonobject')
+  const into = new ParamCollector()
+  for (const [name, value] of Object.entries(parsed)) {
+    if (Array.isArray(value) && listParams.has(name)) {
+      for (const item of value) into.add(name, scalar(name, item))
+    } else {
+      into.add(name, scalar(name, value))
+    }
+  }
+  return into.values
+}
+
+function scalar(name: string, value: unknown): string {
+  if (value === null) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  throw new BillError('value', name, '', {}, 'errors:value.scalar')
+}
+
+/** Form fields from multipart or already-decoded pairs; uploaded files are not parameters. */
+export function collectPairs(pairs: Iterable<[string, unknown]>): Record<string, string> {
+  const into = new ParamCollector()
+  for (const [name, value] of pairs) {
+    if (typeof value === 'string') into.add(name, value)
+  }
+  return into.values
+}
+
+export function parseUrlEncoded(text: string): Record<string, string> {
+  return parseQueryString(text).values
+}
+
+export function parseQuery(query: string): Record<string, string> {
+  return parseQueryString(query).values
+}

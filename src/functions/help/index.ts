@@ -1,0 +1,71 @@
+import { missed } from '../../core/errors'
+import { titleOf } from '../../core/labels'
+import { isSecret } from '../../core/params'
+import { Level } from '../../core/principal'
+import { defineFunction, paramsOf, type ListQuery } from '../registry'
+
+function page<T extends Record<string, unknown>>(rows: T[], q: ListQuery) {
+  if (q.sort) {
+    const key = q.sort
+    const sign = q.order === 'desc' ? -1 : 1
+    rows.sort((a, b) => sign * String(a[key]).localeCompare(String(b[key]), 'en', { numeric: true }))
+  }
+  return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length }
+}
+
+/** The functions the caller may use, with their kind and title. */
+export const help = defineFunction({
+  name: 'help',
+  kind: 'list',
+  level: Level.user,
+  key: 'name',
+  columns: [
+    { name: 'name', type: 'string' },
+    { name: 'kind', type: 'string' },
+    { name: 'level', type: 'int' },
+    { name: 'title', type: 'string' },
+    { name: 'params', type: 'string', sort: false },
+  ],
+  defaultSort: 'name',
+  toolbar: ['help.params'],
+  fetch(ctx, q) {
+    const rows = ctx.registry.available(ctx.user.level).map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      level: f.level,
+      title: titleOf(ctx.t, f.name),
+      params: Object.keys(paramsOf(f)).join(', '),
+    }))
+    return page(rows, q)
+  },
+})
+
+/** The parameters of one function (`elid=<function>`): type, whether required, default, allowed values. */
+export const helpParams = defineFunction({
+  name: 'help.params',
+  kind: 'list',
+  level: Level.user,
+  key: 'name',
+  columns: [
+    { name: 'name', type: 'string' },
+    { name: 'type', type: 'string' },
+    { name: 'required', type: 'flag' },
+    { name: 'default', type: 'string' },
+    { name: 'values', type: 'string' },
+    { name: 'secret', type: 'flag' },
+  ],
+  fetch(ctx, q) {
+    const elid = ctx.call.params.elid
+    const def = elid ? ctx.registry.get(elid) : undefined
+    if (!def || def.level > ctx.user.level) throw missed('elid', elid ?? '')
+    const rows = Object.entries(paramsOf(def)).map(([name, spec]) => ({
+      name,
+      type: spec.type,
+      required: spec.required === true,
+      default: spec.default ?? '',
+      values: spec.values?.join(', ') ?? '',
+      secret: isSecret(name, spec),
+    }))
+    return page(rows, q)
+  },
+})

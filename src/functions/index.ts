@@ -1,0 +1,28 @@
+import audit from './audit/list'
+import auth, { keepalive, logout } from './auth/auth'
+import { help, helpParams } from './help/index'
+import { sessionDelete, sessionList, sessionNewKey } from './session/index'
+import userEdit from './user/edit'
+import { userDelete, userResume, userSuspend } from './user/group'
+import user from './user/list'
+import { Registry } from './registry'
+
+/** Every function billgate offers, through every door. */
+export function createRegistry(): Registry {
+  return new Registry([
+    auth,
+    keepalive,
+    logout,
+    sessionList,
+    sessionDelete,
+    sessionNewKey,
+    user,
+    userEdit,
+    userDelete,
+    userSuspend,
+    userResume,
+    audit,
+    help,
+    helpParams,
+  ])
+}

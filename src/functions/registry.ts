@@ -1,0 +1,164 @@
+import type { Db } from '../db/connection'
+import type { Principal } from '../core/principal'
+import type { Call } from '../core/call'
+import type { Lang, Translate } from '../i18n/index'
+import type { DocNode, Scalar } from '../output/document'
+import type { ParamSpecs, Values } from '../core/params'
+import type { Services } from '../core/services'
+
+export type FunctionKind = 'list' | 'form' | 'group' | 'report' | 'action'
+
+/** What a function sees while it runs. */
+export interface FunctionContext {
+  db: Db
+  /** Whom the call acts as (the su target, or the authenticated user). */
+  user: Principal
+  /** Who authenticated. */
+  actor: Principal
+  lang: Lang
+  t: Translate
+  /** The call's time, in milliseconds since the epoch, from the injected clock. */
+  now: number
+  address: string
+  call: Call
+  services: Services
+  registry: Registry
+  /** The session the call came with, if any. */
+  session?: { handle: string; token: string }
+  /** Effects on the HTTP reply beyond the document: the door applies them. */
+  reply: ReplyEffects
+}
+
+export interface ReplyEffects {
+  /** Start a browser session with this token (sets the cookie). */
+  startSession?: string
+  /** End the browser session (clears the cookie). */
+  endSession?: boolean
+  /** For browsers: where to go next. */
+  redirect?: string
+}
+
+interface BaseDef {
+  name: string
+  kind: FunctionKind
+  /** Minimum access level; 0 lets anonymous callers in. */
+  level: number
+  /** Not offered in menus and listings (still callable). */
+  hidden?: boolean
+}
+
+export interface ColumnDef {
+  name: string
+  type: 'string' | 'int' | 'flag' | 'date' | 'datetime' | 'money'
+  sort?: boolean
+}
+
+export interface ListQuery {
+  offset: number
+  limit: number
+  sort?: string
+  order: 'asc' | 'desc'
+  filter: Values
+}
+
+export interface ListDef extends BaseDef {
+  kind: 'list'
+  columns: ColumnDef[]
+  /** The column that identifies a row; first in every row. */
+  key?: string
+  defaultSort?: string
+  /** Columns a list can be filtered on with `filter=on`. */
+  filters?: ParamSpecs
+  /** Functions offered on the list's toolbar: the `.edit` form and group operations. */
+  toolbar?: string[]
+  /** The list's parent, where rows belong to an element of another list (`plid`). */
+  fetch(ctx: FunctionContext, query: ListQuery): { rows: Record<string, Scalar>[]; total: number }
+}
+
+export interface FormDef<P = unknown> extends BaseDef {
+  kind: 'form'
+  fields: ParamSpecs
+  /** Choices of select fields that depend on data: name → [key, label]. */
+  choices?(ctx: FunctionContext): Record<string, [string, string][]>
+  /** Current values of an existing element, or undefined when it does not exist or is not visible. */
+  load(ctx: FunctionContext, id: string): Record<string, Scalar> | undefined
+  /** Slow or asynchronous work (hashing) before the transaction; its result goes to save. */
+  prepare?(ctx: FunctionContext, values: Values, id: string | undefined): Promise<P>
+  /** Creates (id undefined) or updates an element inside a transaction; returns its id. */
+  save(ctx: FunctionContext, values: Values, id: string | undefined, prepared: P): string | number
+}
+
+export interface GroupDef extends BaseDef {
+  kind: 'group'
+  /** Acts on one element inside the call's transaction; a vanished element is skipped. */
+  each(ctx: FunctionContext, id: string): void
+}
+
+export interface ActionDef<P = unknown> extends BaseDef {
+  kind: 'action' | 'report'
+  params: ParamSpecs
+  /** Whether the action changes data (runs in a transaction and is audited). */
+  writes: boolean
+  prepare?(ctx: FunctionContext, values: Values): Promise<P>
+  run(ctx: FunctionContext, values: Values, prepared: P): DocNode[]
+}
+
+export type FunctionDef = ListDef | FormDef<any> | GroupDef | ActionDef<any>
+
+export function defineFunction<const D extends FunctionDef>(def: D): D {
+  return def
+}
+
+export class Registry {
+  private readonly byName = new Map<string, FunctionDef>()
+
+  constructor(defs: FunctionDef[]) {
+    for (const def of defs) {
+      if (this.byName.has(def.name)) throw new Error(`function ${def.name} declared twice`)
+      this.byName.set(def.name, def)
+    }
+  }
+
+  get(name: string): FunctionDef | undefined {
+    return this.byName.get(name)
+  }
+
+  all(): FunctionDef[] {
+    return [...this.byName.values()]
+  }
+
+  /** Functions a principal of this level may call, in name order. */
+  available(level: number): FunctionDef[] {
+    return this.all()
+      .filter((f) => f.level <= level)
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+}
+
+/** The parameters a function takes from a call, besides the request-level ones. */
+export function paramsOf(def: FunctionDef): ParamSpecs {
+  switch (def.kind) {
+    case 'list':
+      return def.filters ?? {}
+    case 'form':
+      return def.fields
+    case 'group':
+      return {}
+    default:
+      return def.params
+  }
+}
+
+/** Whether running the function (with or without sok) changes data. */
+export function writes(def: FunctionDef, sok: boolean): boolean {
+  switch (def.kind) {
+    case 'form':
+      return sok
+    case 'group':
+      return true
+    case 'list':
+      return false
+    default:
+      return def.writes
+  }
+}

@@ -1,0 +1,71 @@
+import { canSu } from '../../core/access'
+import { denied, missed } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import { defineFunction } from '../registry'
+
+/** The caller's sessions; admins see everyone's. Tokens are never listed, only handles. */
+export const sessionList = defineFunction({
+  name: 'session',
+  kind: 'list',
+  level: Level.user,
+  columns: [
+    { name: 'id', type: 'string' },
+    { name: 'username', type: 'string' },
+    { name: 'address', type: 'string' },
+    { name: 'useragent', type: 'string' },
+    { name: 'created', type: 'datetime' },
+    { name: 'lastseen', type: 'datetime' },
+    { name: 'current', type: 'flag' },
+  ],
+  defaultSort: 'created',
+  toolbar: ['session.delete'],
+  fetch(ctx, q) {
+    const all = ctx.services.sessions.list(ctx.now, ctx.user.level >= Level.admin ? undefined : ctx.user.id)
+    const rows = all.map((s) => ({
+      id: s.handle,
+      username: s.userName,
+      address: s.address,
+      useragent: s.userAgent,
+      created: formatDateTime(s.createdAt),
+      lastseen: formatDateTime(s.lastSeenAt),
+      current: s.handle === ctx.session?.handle,
+    }))
+    const key = (q.sort ?? 'created') as keyof (typeof rows)[number]
+    rows.sort((a, b) => String(a[key]).localeCompare(String(b[key])) * (q.order === 'desc' ? -1 : 1))
+    return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length }
+  },
+})
+
+/** Ends sessions: one's own, or anyone's for an admin. `elid` is a handle or a session id. */
+export const sessionDelete = defineFunction({
+  name: 'session.delete',
+  kind: 'group',
+  level: Level.user,
+  each(ctx, id) {
+    const found = ctx.services.sessions.find(id)
+    if (!found) return
+    if (found.userId !== ctx.user.id && ctx.user.level < Level.admin) throw denied('elid', id)
+    ctx.services.sessions.delete(found.tokenHash)
+    if (found.handle === ctx.session?.handle) ctx.reply.endSession = true
+  },
+})
+
+/** Issues a one-time login key for a user below the caller. */
+export const sessionNewKey = defineFunction({
+  name: 'session.newkey',
+  kind: 'action',
+  level: Level.admin,
+  writes: true,
+  params: {
+    username: { type: 'login', required: true },
+    key: { type: 'string', required: true, secret: true, min: 16, max: 256 },
+  },
+  run(ctx, values) {
+    const target = ctx.services.auth.findUser(String(values.username))
+    if (!target) throw missed('username', String(values.username))
+    if (!canSu(ctx.user, target)) throw denied('username', String(values.username))
+    ctx.services.keys.issue(String(values.key), target.id, ctx.user.id, ctx.now)
+    return []
+  },
+})

@@ -1,0 +1,28 @@
+import { and, eq, ne, sql } from 'drizzle-orm'
+import { userById, type UserRecord } from '../../auth/authenticate'
+import { canManageUser } from '../../core/access'
+import { denied } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { countRows } from '../../db/query'
+import { users } from '../../db/schema/index'
+import type { FunctionContext } from '../registry'
+
+/** The user with this id if it exists; access error if the caller may not manage it. */
+export function managedUser(ctx: FunctionContext, id: string): UserRecord | undefined {
+  if (!/^\d{1,15}$/.test(id)) return undefined
+  const user = userById(ctx.db, Number(id))
+  if (!user) return undefined
+  if (!canManageUser(ctx.user, user)) throw denied('elid', id)
+  return user
+}
+
+/** Refuses a change that would leave the panel with no active admin. */
+export function keepAnAdmin(ctx: FunctionContext, target: UserRecord): void {
+  if (target.level < Level.admin || target.status !== 'active') return
+  const others = countRows(
+    ctx.db,
+    users,
+    and(ne(users.id, target.id), sql`${users.level} >= ${Level.admin}`, eq(users.status, 'active')),
+  )
+  if (others === 0) throw denied('lastadmin', target.name)
+}

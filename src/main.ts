@@ -1,0 +1,53 @@
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { ConfigError, loadConfig } from './config'
+import { openDatabase } from './db/connection'
+import { ensureAdmin } from './db/seed'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  const db = openDatabase(config.dbPath)
+  const generated = await ensureAdmin(db, config.adminPassword, Date.now())
+  if (generated) {
+    console.log(`billgate: created the admin user "admin" with the password: ${generated}`)
+    console.log('billgate: this password is shown only once; change it with func=user.edit.')
+  }
+  const { app } = createApp({ config, db })
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+    console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)
+  })
+  server.on('error', (err) => {
+    console.error(`billgate: cannot listen on ${config.host}:${config.port}: ${err.message}`)
+    process.exit(1)
+  })
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`billgate: ${signal} received, shutting down`)
+    server.close(() => {
+      db.$client.close()
+      process.exit(0)
+    })
+    // Idle keep-alive connections would hold close() open; end them.
+    ;(server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+    setTimeout(() => {
+      db.$client.close()
+      process.exit(0)
+    }, 5000).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+void main()

@@ -1,0 +1,47 @@
+import { BlockList, isIP } from 'node:net'
+
+/** Strips the IPv4-mapped prefix that dual-stack sockets report (`::ffff:127.0.0.1`). */
+export function normalizeAddress(address: string): string {
+  const lower = address.trim().toLowerCase()
+  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : lower
+}
+
+export function isAddressOrRange(item: string): boolean {
+  const [address, prefix, ...rest] = item.split('/')
+  const family = isIP(address)
+  if (!family || rest.length) return false
+  if (prefix === undefined) return true
+  if (!/^\d{1,3}$/.test(prefix)) return false
+  return Number(prefix) <= (family === 4 ? 32 : 128)
+}
+
+/** Splits a list of addresses and ranges written with commas, spaces or newlines. */
+export function splitAddressList(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+/** A set of addresses and CIDR ranges, IPv4 and IPv6, asked whether it holds an address. */
+export class AddressSet {
+  private readonly list = new BlockList()
+  readonly size: number
+
+  constructor(items: string[]) {
+    for (const item of items) {
+      const [address, prefix] = item.split('/')
+      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4'
+      if (prefix === undefined) this.list.addAddress(address, type)
+      else this.list.addSubnet(address, Number(prefix), type)
+    }
+    this.size = items.length
+  }
+
+  has(address: string): boolean {
+    const normal = normalizeAddress(address)
+    const family = isIP(normal)
+    if (!family) return false
+    return this.list.check(normal, family === 6 ? 'ipv6' : 'ipv4')
+  }
+}

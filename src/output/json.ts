@@ -1,0 +1,70 @@
+import type { DocNode, Document } from './document'
+import { isPresent } from './document'
+
+type JsonObject = Record<string, unknown>
+
+/** The document as BILLmanager's JSON: text under "$", attributes under "$name". */
+function toJsonNode(n: DocNode): JsonObject {
+  const out: JsonObject = {}
+  if (n.attrs) for (const key in n.attrs) out[`$${key}`] = n.attrs[key]
+  if (typeof n.value === 'string' || typeof n.value === 'number') out.$ = String(n.value)
+  if (n.keyedBy) {
+    for (const c of n.children ?? []) {
+      const group = (out[c.name] ??= {}) as JsonObject
+      group[c.attrs?.[n.keyedBy] ?? ''] = c.value == null ? '' : String(c.value)
+    }
+    return out
+  }
+  appendChildren(n, out, toJsonNode, () => true)
+  return out
+}
+
+/** The document's data alone: no root, no "$" wrappers, numbers and booleans typed. */
+function toDataNode(n: DocNode): unknown {
+  if (n.data !== undefined) return n.data
+  if (n.children?.length || n.lists?.length) {
+    const out: JsonObject = {}
+    appendChildren(n, out, toDataNode, (c) => !c.markup)
+    return out
+  }
+  if (n.value === undefined || n.value === true) return true
+  return n.value
+}
+
+function appendChildren(
+  n: DocNode,
+  out: JsonObject,
+  convert: (c: DocNode) => unknown,
+  include: (c: DocNode) => boolean,
+): void {
+  const arrays = new Set(n.lists)
+  const seen = new Set<string>()
+  for (const c of n.children ?? []) {
+    if (!isPresent(c) || !include(c)) continue
+    if (seen.has(c.name) && !arrays.has(c.name)) arrays.add(c.name)
+    seen.add(c.name)
+  }
+  for (const name of n.lists ?? []) out[name] = []
+  for (const c of n.children ?? []) {
+    if (!isPresent(c) || !include(c)) continue
+    const value = convert(c)
+    if (arrays.has(c.name)) {
+      const list = Array.isArray(out[c.name]) ? (out[c.name] as unknown[]) : (out[c.name] = [])
+      ;(list as unknown[]).push(value)
+    } else {
+      out[c.name] = value
+    }
+  }
+}
+
+export function toJson(doc: Document): string {
+  return JSON.stringify({ [doc.root.name]: toJsonNode(doc.root) })
+}
+
+export function toData(doc: Document): string {
+  return JSON.stringify(toDataNode(doc.root))
+}
+
+export function toDataValue(doc: Document): unknown {
+  return toDataNode(doc.root)
+}

@@ -1,0 +1,83 @@
+import { createApp } from '../src/app'
+import { makeConfig, type Config } from '../src/config'
+import { openDatabase } from '../src/db/connection'
+import { ensureAdmin } from '../src/db/seed'
+
+export const adminPassword = 'admin-secret-1'
+
+/** A clock tests can move. */
+export function testClock(start = Date.UTC(2026, 10, 24, 12, 0, 0)) {
+  let now = start
+  const clock = () => now
+  clock.advance = (ms: number) => {
+    now += ms
+  }
+  return clock
+}
+
+export interface RequestOptions {
+  /** The socket's peer address (default loopback). */
+  address?: string
+  method?: 'GET' | 'POST'
+  body?: BodyInit
+  headers?: Record<string, string>
+}
+
+/** A gateway on a fresh in-memory database, migrated, with the admin `admin`. */
+export async function makeTestApp(overrides: Partial<Config> = {}) {
+  const config = makeConfig({ dbPath: ':memory:', adminPassword, ...overrides })
+  const db = openDatabase(':memory:')
+  const clock = testClock()
+  await ensureAdmin(db, adminPassword, clock())
+  const errors: unknown[] = []
+  const built = createApp({ config, db, clock, log: (_m, err) => errors.push(err) })
+
+  /** Sends a request through app.request(), as if from `address`. */
+  async function request(pathAndQuery: string, options: RequestOptions = {}) {
+    const env = { incoming: { socket: { remoteAddress: options.address ?? '127.0.0.1' } } }
+    return built.app.request(
+      pathAndQuery,
+      { method: options.method ?? (options.body ? 'POST' : 'GET'), body: options.body, headers: options.headers },
+      env,
+    )
+  }
+
+  /** GET /billmgr with these parameters; returns the response and its text. */
+  async function call(params: Record<string, string>, options: RequestOptions = {}) {
+    const res = await request(`/billmgr?${new URLSearchParams(params)}`, options)
+    return { res, text: await res.text() }
+  }
+
+  /** Parsed JSONdata reply of a call. */
+  async function data(params: Record<string, string>, options: RequestOptions = {}) {
+    const { text } = await call({ ...params, out: 'JSONdata' }, options)
+    return JSON.parse(text)
+  }
+
+  /** Logs in and returns the session id. */
+  async function login(username = 'admin', password = adminPassword, options: RequestOptions = {}) {
+    const reply = await data({ func: 'auth', username, password }, options)
+    if (!reply.auth) throw new Error(`login failed: ${JSON.stringify(reply)}`)
+    return reply.auth as string
+  }
+
+  /** Creates a user as admin; returns its id. */
+  async function createUser(name: string, level = '16', password = 'user-secret-1', extra: Record<string, string> = {}) {
+    const reply = await data({
+      func: 'user.edit',
+      sok: 'ok',
+      authinfo: `admin:${adminPassword}`,
+      name,
+      level,
+      passwd: password,
+      confirm: password,
+      ...extra,
+    })
+    if (!reply.ok) throw new Error(`user.edit failed: ${JSON.stringify(reply)}`)
+    return reply.id as number
+  }
+
+  return { ...built, config, db, clock, errors, request, call, data, login, createUser }
+}
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
