@@ -31,6 +31,8 @@ export interface Outcome {
   effects: ReplyEffects
   lang: Lang
   error?: BillError
+  /** Whom the call acted as, when it got that far. */
+  user?: Principal
 }
 
 export interface DispatcherDeps {
@@ -94,12 +96,12 @@ export class Dispatcher {
       const content = await this.run(def, ctx)
       if (call.su && !writes(def, sok)) this.audit(call, def, actor, user, now, 'ok')
       if (ctx.lang !== lang) lang = ctx.lang
-      return { document: this.decorate(def, call, lang, content, user?.level ?? 0), effects, lang }
+      return { document: this.decorate(def, call, lang, content, user?.level ?? 0), effects, lang, user }
     } catch (caught) {
       const err = this.toBillError(caught, call)
       if (def && (writes(def, call.sok) || call.su)) this.audit(call, def, actor, user, now, err.type, err.object)
       const document = errorDocument(call, lang, err, def ? paramsOf(def) : {})
-      return { document, effects, lang, error: err }
+      return { document, effects, lang, error: err, user }
     }
   }
 
