@@ -19,7 +19,7 @@ export interface RequestOptions {
   /** The socket's peer address (default loopback). */
   address?: string
   method?: 'GET' | 'POST'
-  body?: BodyInit
+  body?: string | FormData | URLSearchParams | ArrayBuffer | Uint8Array
   headers?: Record<string, string>
 }
 
