@@ -178,6 +178,8 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
 }
 
 /** A config for tests and embedding: defaults plus the given overrides. */
-export function makeConfig(overrides: Partial<Config> = {}): Config {
+export type ConfigOverrides = Omit<Partial<Config>, 'lockout'> & { lockout?: Partial<LockoutConfig> }
+
+export function makeConfig(overrides: ConfigOverrides = {}): Config {
   return { ...defaultConfig, ...overrides, lockout: { ...defaultConfig.lockout, ...overrides.lockout } }
 }

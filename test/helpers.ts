@@ -1,5 +1,5 @@
 import { createApp } from '../src/app'
-import { makeConfig, type Config } from '../src/config'
+import { makeConfig, type ConfigOverrides } from '../src/config'
 import { openDatabase } from '../src/db/connection'
 import { ensureAdmin } from '../src/db/seed'
 
@@ -24,7 +24,7 @@ export interface RequestOptions {
 }
 
 /** A gateway on a fresh in-memory database, migrated, with the admin `admin`. */
-export async function makeTestApp(overrides: Partial<Config> = {}) {
+export async function makeTestApp(overrides: ConfigOverrides = {}) {
   const config = makeConfig({ dbPath: ':memory:', adminPassword, ...overrides })
   const db = openDatabase(':memory:')
   const clock = testClock()
