@@ -63,11 +63,12 @@ export class Dispatcher {
     let user: Principal | undefined
     let def: FunctionDef | undefined
     try {
-      def = registry.get(call.func)
-      if (!def) throw missed('func', call.func)
-      const auth = await this.authenticate(call, def, now)
+      const found = registry.get(call.func)
+      const auth = await this.authenticate(call, found?.level === 0, now)
       actor = auth.principal
       if (actor && !isLang(call.lang) && isLang(actor.lang)) lang = actor.lang
+      if (!found) throw missed('func', call.func)
+      def = found
       user = actor
       if (call.su) {
         if (!actor) throw authFailed('session')
@@ -107,7 +108,7 @@ export class Dispatcher {
 
   private async authenticate(
     call: Call,
-    def: FunctionDef,
+    isPublic: boolean,
     now: number,
   ): Promise<{ principal?: Principal; session?: { handle: string; token: string } }> {
     const { auth } = this.deps.services
@@ -120,7 +121,7 @@ export class Dispatcher {
         return { principal: found.principal, session: { handle: found.handle, token: creds.session } }
       } catch (err) {
         // A stale cookie must not stop anyone from reaching the login function itself.
-        if (def.level === 0) return {}
+        if (isPublic) return {}
         throw err
       }
     }
@@ -148,7 +149,7 @@ export class Dispatcher {
           const shown = Object.entries(values)
             .filter(([name]) => !def.fields[name]?.type.includes('password') && !def.fields[name]?.secret)
             .map(([name, value]) => node(name, value))
-          return [node('elid', elid ?? ''), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
+          return [node('elid', elid === undefined ? '' : /^\d{1,15}$/.test(elid) ? Number(elid) : elid), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
         }
         if (elid !== undefined && !def.load(ctx, elid)) throw missed('elid', elid)
         const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })
@@ -213,7 +214,7 @@ export class Dispatcher {
     result: string,
     detail = '',
   ): void {
-    const login = actor?.name ?? (call.func === 'auth' ? call.params.username ?? '' : '')
+    const login = actor?.name || (call.func === 'auth' ? call.params.username ?? '' : '')
     try {
       recordAudit(
         this.deps.db,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection'
 import type { Principal } from '../core/principal'
-import type { Call } from '../core/call'
+import { requestParams, type Call } from '../core/call'
 import type { Lang, Translate } from '../i18n/index'
 import type { DocNode, Scalar } from '../output/document'
 import type { ParamSpecs, Values } from '../core/params'
@@ -115,6 +115,8 @@ export class Registry {
   constructor(defs: FunctionDef[]) {
     for (const def of defs) {
       if (this.byName.has(def.name)) throw new Error(`function ${def.name} declared twice`)
+      const clash = Object.keys(paramsOf(def)).find((name) => requestParams.has(name))
+      if (clash) throw new Error(`function ${def.name}: parameter ${clash} is a request-level parameter`)
       this.byName.set(def.name, def)
     }
   }

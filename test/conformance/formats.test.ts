@@ -180,7 +180,7 @@ describe('out=print', () => {
     const { res, text } = await t.call({ func: 'user', auth: sid, out: 'print', lang: 'ru' })
     expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8')
     expect(text).toMatch(/^<!DOCTYPE html><html lang="ru">/)
-    expect(text).toContain('<th>Id</th>')
+    expect(text).toContain('<th>ID</th>')
     expect(text).toContain('Ivan Petrov')
     expect(text).not.toMatch(/<script|<link/i)
   })

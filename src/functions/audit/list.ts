@@ -10,7 +10,7 @@ const sortColumns = {
   at: auditLog.at,
   actor: auditLog.actor,
   acting_as: auditLog.actingAs,
-  func: auditLog.func,
+  function: auditLog.func,
   result: auditLog.result,
 }
 
@@ -25,7 +25,7 @@ export default defineFunction({
     { name: 'actor', type: 'string' },
     { name: 'acting_as', type: 'string' },
     { name: 'address', type: 'string', sort: false },
-    { name: 'func', type: 'string' },
+    { name: 'function', type: 'string' },
     { name: 'params', type: 'string', sort: false },
     { name: 'result', type: 'string' },
     { name: 'detail', type: 'string', sort: false },
@@ -33,14 +33,14 @@ export default defineFunction({
   defaultSort: 'id',
   filters: {
     actor: { type: 'string', max: 64 },
-    func: { type: 'string', max: 64 },
+    function: { type: 'string', max: 64 },
     result: { type: 'string', max: 16 },
   },
   fetch(ctx, q) {
     const where: SQL[] = []
     const f = q.filter
     if (f.actor) where.push(eq(auditLog.actor, String(f.actor)))
-    if (f.func) where.push(contains(auditLog.func, String(f.func)))
+    if (f.function) where.push(contains(auditLog.func, String(f.function)))
     if (f.result) where.push(eq(auditLog.result, String(f.result)))
     const condition = where.length ? and(...where) : undefined
     const column = sortColumns[(q.sort ?? 'id') as keyof typeof sortColumns] ?? auditLog.id
@@ -59,7 +59,7 @@ export default defineFunction({
         actor: r.actor,
         acting_as: r.actingAs,
         address: r.address,
-        func: r.func,
+        function: r.func,
         params: r.params,
         result: r.result,
         detail: r.detail,

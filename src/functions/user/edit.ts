@@ -24,7 +24,7 @@ export default defineFunction({
     realname: { type: 'string', max: 128 },
     email: { type: 'email' },
     level: { type: 'enum', values: levelValues, default: '16' },
-    lang: { type: 'lang', default: '' },
+    language: { type: 'lang', default: '' },
     allowed_addresses: { type: 'addresses' },
     status: { type: 'enum', values: ['active', 'suspended'], readonly: true },
     passwd: { type: 'password', required: true, min: 8 },
@@ -40,8 +40,8 @@ export default defineFunction({
       name: u.name,
       realname: u.realname,
       email: u.email,
-      level: String(u.level),
-      lang: u.lang,
+      level: u.level,
+      language: u.lang,
       allowed_addresses: u.allowedAddresses,
       status: u.status,
     }
@@ -97,7 +97,7 @@ function columnsOf(values: Values) {
   if (values.realname !== undefined) out.realname = String(values.realname)
   if (values.email !== undefined) out.email = String(values.email)
   if (values.level !== undefined && values.level !== '') out.level = Number(values.level)
-  if (values.lang !== undefined) out.lang = String(values.lang)
+  if (values.language !== undefined) out.lang = String(values.language)
   if (values.allowed_addresses !== undefined) out.allowedAddresses = String(values.allowed_addresses)
   return out
 }
