@@ -244,16 +244,34 @@ export class Dispatcher {
     }
     if (call.out === 'devel' || call.out === 'xjson') extra.push(messagesNode(def, t))
     const doc = replyDocument(call, lang, [...content, ...extra], paramsOf(def))
-    doc.title = titleOf(t, def.name)
-    if (def.kind === 'list' && content.some((n) => n.name !== 'ok')) {
+    const known = this.staticLabels(def, lang, t)
+    doc.title = known.title
+    if (def.kind === 'list') {
       doc.root.lists = ['elem']
-      doc.columns = columnNames(def)
+      doc.columns = known.columns
+      doc.labels = known.labels
+      return doc
     }
-    const labels: Record<string, string> = {}
-    for (const name of doc.columns ?? Object.keys(paramsOf(def))) labels[name] = labelOf(t, def.name, name)
+    const labels = { ...known.labels }
     for (const n of content) if (!n.children) labels[n.name] ??= labelOf(t, def.name, n.name)
     doc.labels = labels
     return doc
+  }
+
+  private readonly labelCache = new Map<string, { title: string; columns?: string[]; labels: Record<string, string> }>()
+
+  /** Title, columns and labels of a function in a language: they never change, so they are kept. */
+  private staticLabels(def: FunctionDef, lang: Lang, t: Translate) {
+    const key = `${lang}\u0000${def.name}`
+    let entry = this.labelCache.get(key)
+    if (!entry) {
+      const columns = def.kind === 'list' ? columnNames(def) : undefined
+      const labels: Record<string, string> = {}
+      for (const name of columns ?? Object.keys(paramsOf(def))) labels[name] = labelOf(t, def.name, name)
+      entry = { title: titleOf(t, def.name), columns, labels }
+      this.labelCache.set(key, entry)
+    }
+    return entry
   }
 
   private toBillError(err: unknown, call: Call): BillError {
