@@ -1,16 +1,24 @@
 import type { Translate } from '../i18n/index'
 
+// Function names contain dots, so these lookups separate key levels with '|' instead.
+const flat = { keySeparator: '|' }
+
 /** The localised title of a function. */
 export function titleOf(t: Translate, func: string): string {
-  return t(`functions:${func}.title`, { defaultValue: func })
+  return t(`functions:${func}|title`, { ...flat, defaultValue: func })
 }
 
 /** The localised label of a column, field or parameter: the function's own, then the shared one. */
 export function labelOf(t: Translate, func: string, field: string): string {
-  return t([`functions:${func}.fields.${field}`, `fields:${field}`], { defaultValue: field })
+  return t([`functions:${func}|fields|${field}`, `fields:${field}`], { ...flat, defaultValue: field })
 }
 
 /** The localised label of one allowed value of a field. */
 export function valueLabel(t: Translate, func: string, field: string, value: string): string {
-  return t([`functions:${func}.values.${field}.${value}`, `values:${field}.${value}`], { defaultValue: value })
+  return t([`functions:${func}|values|${field}|${value}`, `values:${field}|${value}`], { ...flat, defaultValue: value })
+}
+
+/** Whether a function has a title of its own in the translator's language. */
+export function hasTitle(t: Translate, func: string): boolean {
+  return t(`functions:${func}|title`, { ...flat, defaultValue: '' }) !== ''
 }

@@ -15,7 +15,7 @@ function toJsonNode(n: DocNode): JsonObject {
     }
     return out
   }
-  appendChildren(n, out, toJsonNode, () => true)
+  appendChildren(n, out, toJsonNode, isPresent)
   return out
 }
 
@@ -24,7 +24,8 @@ function toDataNode(n: DocNode): unknown {
   if (n.data !== undefined) return n.data
   if (n.children?.length || n.lists?.length) {
     const out: JsonObject = {}
-    appendChildren(n, out, toDataNode, (c) => !c.markup)
+    // Data keeps false flags as false; only null means absent.
+    appendChildren(n, out, toDataNode, (c) => !c.markup && c.value !== null)
     return out
   }
   if (n.value === undefined || n.value === true) return true
@@ -40,13 +41,13 @@ function appendChildren(
   const arrays = new Set(n.lists)
   const seen = new Set<string>()
   for (const c of n.children ?? []) {
-    if (!isPresent(c) || !include(c)) continue
+    if (!include(c)) continue
     if (seen.has(c.name) && !arrays.has(c.name)) arrays.add(c.name)
     seen.add(c.name)
   }
   for (const name of n.lists ?? []) out[name] = []
   for (const c of n.children ?? []) {
-    if (!isPresent(c) || !include(c)) continue
+    if (!include(c)) continue
     const value = convert(c)
     if (arrays.has(c.name)) {
       const list = Array.isArray(out[c.name]) ? (out[c.name] as unknown[]) : (out[c.name] = [])

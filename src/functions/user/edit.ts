@@ -2,6 +2,7 @@ import { and, eq, ne } from 'drizzle-orm'
 import { hashPassword } from '../../auth/passwords'
 import { sha256 } from '../../auth/tokens'
 import { denied, invalid, taken } from '../../core/errors'
+import { valueLabel } from '../../core/labels'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { sessions, users } from '../../db/schema/index'
@@ -31,7 +32,7 @@ export default defineFunction({
     confirm: { type: 'password' },
   },
   choices(ctx) {
-    return { level: grantableLevels(ctx).map((l) => [l, ctx.t(`values:level.${l}`)]) }
+    return { level: grantableLevels(ctx).map((l) => [l, valueLabel(ctx.t, 'user.edit', 'level', l)]) }
   },
   load(ctx, id) {
     const u = managedUser(ctx, id)
