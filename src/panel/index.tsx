@@ -1,8 +1,30 @@
 import type { Context } from 'hono'
+import { deleteCookie } from 'hono/cookie'
+import { csrfToken } from '../auth/tokens'
 import type { Config } from '../config'
 import type { Call } from '../core/call'
-import type { Dispatcher } from '../core/dispatch'
-import type { Registry } from '../functions/registry'
+import type { Dispatcher, Outcome } from '../core/dispatch'
+import { choicesOf } from '../core/documents'
+import type { ParamSpecs } from '../core/params'
+import type { Principal } from '../core/principal'
+import { applySession, sessionCookie } from '../doors/billmgr'
+import type {
+  ActionDef,
+  FormDef,
+  FunctionDef,
+  GroupDef,
+  ListDef,
+  Registry,
+} from '../functions/registry'
+import { isLang, translator, type Lang, type Translate } from '../i18n/index'
+import { choicesIn, errorText, leafValue } from './doc'
+import { FormPage, submittedValues, valuesFrom } from './form'
+import { href, sendPage, sendRedirect, type Params } from './http'
+import { titleFor } from './labels'
+import { MessagePage, type Chrome, type MenuItem } from './layout'
+import { listBase, ListPage, pagingParams } from './list'
+import { LoginPage } from './login'
+import { ResultPage } from './result'
 
 export interface PanelDeps {
   dispatcher: Dispatcher
@@ -10,8 +32,460 @@ export interface PanelDeps {
   config: Config
 }
 
-export function createPanel(_deps: PanelDeps) {
-  return async function handlePanel(c: Context, _call: Call): Promise<Response> {
-    return c.text('panel pending', 501)
+/** Lists a user lands on after logging in, the first one the user may see. */
+const startLists = ['user', 'session']
+
+/** The panel's own page, not a registry function: the login form. */
+const logonPage = 'logon'
+
+/**
+ * The HTML panel: what the billmgr door answers when a call has no `out`. Every page is built
+ * from a dispatcher outcome and the registry's declarations; writes go by POST with the
+ * session's CSRF token, and the dispatcher checks it.
+ */
+export function createPanel(deps: PanelDeps) {
+  const { dispatcher, registry, config } = deps
+
+  return async function handlePanel(c: Context, call: Call): Promise<Response> {
+    if (call.func === logonPage) return showLogin(c, call)
+    if (call.func === 'auth') return logIn(c, call)
+    if (call.func === '') return startPage(c, call)
+    const def = registry.get(call.func)
+    switch (def?.kind) {
+      case 'list':
+        return listPage(c, call, def)
+      case 'form':
+        return formPage(c, call, def)
+      case 'group':
+        return groupAction(c, call, def)
+      case 'action':
+      case 'report':
+        return actionPage(c, call, def)
+      default:
+        return unknownPage(c, call)
+    }
   }
+
+  // --- login and logout ---------------------------------------------------------------------
+
+  function showLogin(c: Context, call: Call, error?: string, lang?: Lang): Promise<Response> {
+    const chosen = lang ?? (isLang(call.lang) ? call.lang : config.lang)
+    const username = call.func === 'auth' ? call.params.username : undefined
+    return sendPage(
+      c,
+      <LoginPage
+        t={translator(chosen)}
+        lang={chosen}
+        binary={call.binary}
+        error={error}
+        username={username}
+      />,
+    )
+  }
+
+  /** `func=auth`: the login form's POST, or a one-time key opened by a browser. */
+  async function logIn(c: Context, call: Call): Promise<Response> {
+    const outcome = await dispatcher.execute(call)
+    applySession(c, outcome, call, config)
+    if (!outcome.error && outcome.effects.startSession) return sendRedirect(c, call.binary, 303)
+    return showLogin(c, call, errorText(outcome.document), outcome.lang)
+  }
+
+  /** Back to the login page; a cookie the server no longer accepts is dropped on the way. */
+  function toLogin(c: Context, call: Call, outcome?: Outcome, status: 302 | 303 = 302): Response {
+    if (outcome?.error?.type === 'auth' && call.credentials.sessionFromCookie) {
+      deleteCookie(c, sessionCookie, { path: '/' })
+    }
+    return sendRedirect(c, href(call.binary, { func: logonPage }), status)
+  }
+
+  // --- pages --------------------------------------------------------------------------------
+
+  /** No function: the first list the user may see. */
+  async function startPage(c: Context, call: Call): Promise<Response> {
+    let outcome = await run(call, startLists[0], {})
+    if (!outcome.user) return toLogin(c, call, outcome)
+    const level = outcome.user.level
+    let def = usable(startLists[0], level)
+    if (outcome.error || def?.kind !== 'list') {
+      const first = [...startLists, ...menuOf(level, translator(outcome.lang)).map((m) => m.name)]
+        .map((name) => usable(name, level))
+        .find((d): d is ListDef => d?.kind === 'list')
+      if (!first) {
+        const t = translator(outcome.lang)
+        return sendPage(
+          c,
+          <MessagePage
+            chrome={chromeOf(call, outcome, outcome.user, {})}
+            title={t('common:product')}
+          />,
+        )
+      }
+      def = first
+      outcome = await run(call, first.name, {})
+      if (!outcome.user) return toLogin(c, call, outcome)
+    }
+    return renderList(c, call, def as ListDef, outcome, outcome.user, { params: {}, here: {} })
+  }
+
+  async function listPage(c: Context, call: Call, def: ListDef): Promise<Response> {
+    const outcome = await dispatcher.execute({ ...call, sok: false })
+    if (!outcome.user) return toLogin(c, call, outcome)
+    return renderList(c, call, def, outcome, outcome.user, {
+      params: call.params,
+      here: listHere(def, call.params),
+    })
+  }
+
+  function renderList(
+    c: Context,
+    call: Call,
+    def: ListDef,
+    outcome: Outcome,
+    user: Principal,
+    shown: { params: Record<string, string>; here: Params; error?: string; status?: 200 | 500 },
+  ): Promise<Response> {
+    const { params, here, error } = shown
+    const chrome = chromeOf(call, outcome, user, here, def.name)
+    const { t } = chrome
+    if (outcome.error) return failurePage(c, chrome, titleFor(t, def.name), outcome)
+    const toolbar = (def.toolbar ?? [])
+      .map((name) => usable(name, user.level))
+      .filter((d) => d !== undefined)
+    return sendPage(
+      c,
+      <ListPage
+        chrome={chrome}
+        def={def}
+        doc={outcome.document}
+        params={params}
+        editForm={toolbar.find((d) => d.kind === 'form')?.name}
+        subList={toolbar.find((d) => d.kind === 'list')?.name}
+        groups={toolbar
+          .filter((d) => d.kind === 'group')
+          .map((d) => ({ name: d.name, title: titleFor(t, d.name) }))}
+        error={error}
+      />,
+      shown.status,
+    )
+  }
+
+  /** A form: shown without `sok`; applied by POST with `sok=ok`, then back to its list. */
+  async function formPage(c: Context, call: Call, def: FormDef): Promise<Response> {
+    if (!call.sok) return showForm(c, call, def)
+    if (c.req.method !== 'POST')
+      return showForm(c, { ...call, sok: false }, def, { key: 'panel:error.post' })
+    const params = withFlags(call.params, def.fields)
+    const outcome = await dispatcher.execute({ ...call, params })
+    if (!outcome.user) return toLogin(c, call, outcome)
+    applySession(c, outcome, call, config)
+    if (outcome.effects.endSession) return toLogin(c, call, undefined, 303)
+    if (!outcome.error) {
+      const list = parentList(def.name, outcome.user.level)
+      const id = leafValue(outcome.document, 'id') ?? params.elid
+      const next = list
+        ? href(call.binary, { func: list.name, plid: params.plid })
+        : href(call.binary, {
+            func: def.name,
+            elid: id === undefined || id === null ? undefined : String(id),
+          })
+      return sendRedirect(c, next, 303)
+    }
+    return showForm(c, call, def, {
+      status: statusOf(outcome),
+      message: errorText(outcome.document),
+      field: outcome.error.object,
+      values: submittedValues(params, def.fields),
+    })
+  }
+
+  async function showForm(
+    c: Context,
+    call: Call,
+    def: FormDef,
+    failed?: Failure,
+  ): Promise<Response> {
+    const elid = call.params.elid || undefined
+    const outcome = await run(call, def.name, { elid, plid: call.params.plid })
+    if (!outcome.user) return toLogin(c, call, outcome)
+    const chrome = chromeOf(call, outcome, outcome.user, {
+      func: def.name,
+      elid,
+      plid: call.params.plid,
+    })
+    const { t } = chrome
+    const title = titleFor(t, def.name)
+    const message = failed?.message ?? (failed?.key ? t(failed.key) : undefined)
+    if (outcome.error) return failurePage(c, chrome, title, outcome, message)
+    const doc = outcome.document
+    const values = { ...valuesFrom(doc, def.fields), ...failed?.values }
+    const list = parentList(def.name, outcome.user.level)
+    const name = typeof values.name === 'string' && values.name ? values.name : elid
+    return sendPage(
+      c,
+      <FormPage
+        chrome={chrome}
+        func={def.name}
+        fields={def.fields}
+        title={title}
+        subtitle={elid ? name : t('panel:form.new')}
+        elid={elid}
+        values={values}
+        choices={choicesIn(doc)}
+        error={message}
+        errorField={failed?.field}
+        sok
+        submitLabel={t('panel:form.save')}
+        cancel={href(call.binary, { func: list?.name, plid: call.params.plid })}
+      />,
+      failed?.status,
+    )
+  }
+
+  /** A group operation on the checked rows, by POST only; then the list, with the error if any. */
+  async function groupAction(c: Context, call: Call, def: GroupDef): Promise<Response> {
+    const kept = pick(call.params, [...pagingParams, 'plid'])
+    let error: string | undefined
+    let status: 200 | 500 = 200
+    let level = Infinity
+    if (c.req.method === 'POST') {
+      const outcome = await dispatcher.execute(call)
+      if (!outcome.user) return toLogin(c, call, outcome)
+      applySession(c, outcome, call, config)
+      if (outcome.effects.endSession) return toLogin(c, call, undefined, 303)
+      level = outcome.user.level
+      const list = parentList(def.name, level)
+      if (!outcome.error)
+        return sendRedirect(c, href(call.binary, list ? { func: list.name, ...kept } : {}), 303)
+      const noneChecked =
+        outcome.error.type === 'missed' && outcome.error.object === 'elid' && !call.params.elid
+      status = statusOf(outcome)
+      error = noneChecked
+        ? translator(outcome.lang)('panel:list.noneSelected')
+        : errorText(outcome.document)
+      if (!list) {
+        const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
+        return failurePage(c, chrome, titleFor(chrome.t, def.name), outcome)
+      }
+    }
+    const list = parentList(def.name, level)
+    const outcome = list ? await run(call, list.name, kept) : await whoAmI(call)
+    if (!outcome.user) return toLogin(c, call, outcome)
+    error ??= translator(outcome.lang)('panel:error.post')
+    if (!list) {
+      const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
+      return failurePage(c, chrome, titleFor(chrome.t, def.name), outcome, error)
+    }
+    return renderList(c, call, list, outcome, outcome.user, {
+      params: kept,
+      here: listHere(list, kept),
+      error,
+      status,
+    })
+  }
+
+  /** Actions and reports: a form of their parameters, run by POST when they change data. */
+  async function actionPage(c: Context, call: Call, def: ActionDef): Promise<Response> {
+    const hasParams = Object.keys(def.params).length > 0
+    if (def.writes && c.req.method !== 'POST') {
+      const outcome = await whoAmI(call)
+      if (!outcome.user) return toLogin(c, call, outcome)
+      return renderActionForm(c, call, def, outcome, outcome.user)
+    }
+    const params = def.writes ? withFlags(call.params, def.params) : call.params
+    const outcome = await dispatcher.execute({ ...call, params })
+    if (!outcome.user && def.level > 0) return toLogin(c, call, outcome)
+    applySession(c, outcome, call, config)
+    if (outcome.effects.endSession) return toLogin(c, call, undefined, 303)
+    if (!outcome.user) return showLogin(c, call, errorText(outcome.document), outcome.lang)
+    const redirect = outcome.effects.redirect
+    // Only a path on this server: never `//host` or `/\host`, which browsers take as another site.
+    if (!outcome.error && redirect && /^\/(?![/\\])/.test(redirect)) {
+      return sendRedirect(c, redirect, 303)
+    }
+    if (outcome.error && (def.writes || hasParams)) {
+      return renderActionForm(c, call, def, outcome, outcome.user, {
+        message: errorText(outcome.document),
+        field: outcome.error.object,
+        values: submittedValues(params, def.params),
+      })
+    }
+    const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
+    const title = titleFor(chrome.t, def.name)
+    if (outcome.error) return failurePage(c, chrome, title, outcome)
+    return sendPage(
+      c,
+      <ResultPage chrome={chrome} func={def.name} title={title} doc={outcome.document} />,
+    )
+  }
+
+  function renderActionForm(
+    c: Context,
+    call: Call,
+    def: ActionDef,
+    outcome: Outcome,
+    user: Principal,
+    failed?: Failure,
+  ): Promise<Response> {
+    const chrome = chromeOf(call, outcome, user, { func: def.name })
+    const { t } = chrome
+    const choices: Record<string, [string, string][]> = {}
+    for (const [name, spec] of Object.entries(def.params)) {
+      const offered = choicesOf(def.name, name, spec, t)
+      if (offered) choices[name] = offered
+    }
+    const title = titleFor(t, def.name)
+    return sendPage(
+      c,
+      <FormPage
+        chrome={chrome}
+        func={def.name}
+        fields={def.params}
+        title={title}
+        values={failed?.values ?? {}}
+        choices={choices}
+        error={failed?.message}
+        errorField={failed?.field}
+        sok={false}
+        submitLabel={title}
+        cancel={call.binary}
+      />,
+      statusOf(outcome),
+    )
+  }
+
+  /** A function the registry does not know: the dispatcher says so (or asks to log in first). */
+  async function unknownPage(c: Context, call: Call): Promise<Response> {
+    const outcome = await dispatcher.execute({ ...call, sok: false })
+    // The dispatcher names no user when the function is unknown: ask who the caller is.
+    const user = outcome.user ?? (await whoAmI(call)).user
+    if (!user) return toLogin(c, call, outcome)
+    const chrome = chromeOf(call, outcome, user, { func: call.func })
+    return failurePage(c, chrome, chrome.t('panel:error.title'), outcome)
+  }
+
+  function failurePage(
+    c: Context,
+    chrome: Chrome,
+    title: string,
+    outcome: Outcome,
+    message?: string,
+  ) {
+    const error = message ?? errorText(outcome.document) ?? chrome.t('panel:error.title')
+    const status = statusOf(outcome)
+    return sendPage(
+      c,
+      <MessagePage chrome={chrome} title={title} error={error}>
+        <p>
+          <a href={chrome.binary}>{chrome.t('panel:error.home')}</a>
+        </p>
+      </MessagePage>,
+      status,
+    )
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  /** Runs another function with the call's credentials, language and su; never applies. */
+  function run(call: Call, func: string, params: Params): Promise<Outcome> {
+    const clean: Record<string, string> = {}
+    for (const [name, value] of Object.entries(params))
+      if (value !== undefined && value !== '') clean[name] = value
+    return dispatcher.execute({ ...call, func, sok: false, params: { ...clean, func } })
+  }
+
+  /** Who the caller is, for pages that need the layout before anything runs. */
+  function whoAmI(call: Call): Promise<Outcome> {
+    return run(call, 'keepalive', {})
+  }
+
+  function usable(name: string, level: number): FunctionDef | undefined {
+    const def = registry.get(name)
+    return def && def.level <= level ? def : undefined
+  }
+
+  /** The list a form or group operation belongs to: its name without the last `.action`. */
+  function parentList(func: string, level: number): ListDef | undefined {
+    const dot = func.lastIndexOf('.')
+    if (dot < 0) return undefined
+    const def = usable(func.slice(0, dot), level)
+    return def?.kind === 'list' ? def : undefined
+  }
+
+  /** Top-level lists the level may open; lists reached from another list's toolbar are left out. */
+  function menuOf(level: number, t: Translate): MenuItem[] {
+    const lists = registry
+      .available(level)
+      .filter((d): d is ListDef => d.kind === 'list' && !d.hidden)
+    const nested = new Set(lists.flatMap((d) => d.toolbar ?? []))
+    const rank = (name: string) =>
+      startLists.includes(name) ? startLists.indexOf(name) : startLists.length
+    return lists
+      .filter((d) => !nested.has(d.name))
+      .sort((a, b) => rank(a.name) - rank(b.name))
+      .map((d) => ({ name: d.name, title: titleFor(t, d.name) }))
+  }
+
+  function chromeOf(
+    call: Call,
+    outcome: Outcome,
+    user: Principal,
+    here: Params,
+    current?: string,
+  ): Chrome {
+    const t = translator(outcome.lang)
+    const session = call.credentials.session
+    return {
+      t,
+      lang: outcome.lang,
+      binary: call.binary,
+      user,
+      csrf: session ? csrfToken(session) : '',
+      menu: menuOf(user.level, t),
+      current,
+      here,
+    }
+  }
+}
+
+/** Why a form is shown again: the message (or its key), the field at fault, what was sent. */
+interface Failure {
+  status?: 200 | 500
+  message?: string
+  key?: string
+  field?: string
+  values?: Record<string, string | boolean>
+}
+
+/** Parameters that reopen a list page as it is. */
+function listHere(def: ListDef, params: Record<string, string>): Params {
+  return {
+    ...listBase(def, params),
+    p_num: params.p_num,
+    p_sort: params.p_sort,
+    p_order: params.p_order,
+  }
+}
+
+/** Internal failures answer 500; every other application error is a page like any other. */
+function statusOf(outcome: Outcome): 200 | 500 {
+  return outcome.error?.type === 'internal' ? 500 : 200
+}
+
+function pick(params: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of names) if (params[name]) out[name] = params[name]
+  return out
+}
+
+/**
+ * An unchecked checkbox sends nothing; from a panel form that means "off". Flags the form showed
+ * but the browser left out are set to `off`.
+ */
+function withFlags(params: Record<string, string>, specs: ParamSpecs): Record<string, string> {
+  const out = { ...params }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.type === 'flag' && !spec.readonly && out[name] === undefined) out[name] = 'off'
+  }
+  return out
 }
