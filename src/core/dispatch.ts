@@ -7,7 +7,7 @@ import type { FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } fr
 import { paramsOf, writes } from '../functions/registry'
 import { csrfToken } from '../auth/tokens'
 import { canSu } from './access'
-import { recordAudit } from './audit'
+import { recordAudit, type AuditEntry } from './audit'
 import type { Call } from './call'
 import { splitElid } from './call'
 import {
@@ -66,10 +66,10 @@ export class Dispatcher {
       const found = registry.get(call.func)
       const auth = await this.authenticate(call, found?.level === 0, now)
       actor = auth.principal
+      user = actor
       if (actor && !isLang(call.lang) && isLang(actor.lang)) lang = actor.lang
       if (!found) throw missed('func', call.func)
       def = found
-      user = actor
       if (call.su) {
         if (!actor) throw authFailed('session')
         user = this.switchUser(actor, call.su)
@@ -200,11 +200,13 @@ export class Dispatcher {
     const sqlite = this.deps.db.$client
     return sqlite.transaction(() => {
       const result = work()
-      this.audit(ctx.call, def, ctx.actor, ctx.user, ctx.now, 'ok')
+      // Inside the transaction a failed audit entry must undo the change it describes.
+      recordAudit(this.deps.db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
       return result
     })()
   }
 
+  /** Audits outside a transaction (failures, su reads): a failure to audit is logged, not fatal. */
   private audit(
     call: Call,
     def: FunctionDef,
@@ -214,25 +216,23 @@ export class Dispatcher {
     result: string,
     detail = '',
   ): void {
-    const login = actor?.name || (call.func === 'auth' ? call.params.username ?? '' : '')
     try {
-      recordAudit(
-        this.deps.db,
-        {
-          at: now,
-          actor: login,
-          actingAs: user?.name ?? login,
-          address: call.address,
-          func: call.func,
-          params: call.params,
-          result,
-          detail,
-        },
-        paramsOf(def),
-      )
+      recordAudit(this.deps.db, this.auditEntry(call, actor, user, now, result, detail), paramsOf(def))
     } catch (err) {
       this.deps.log?.('audit entry could not be written', err)
     }
+  }
+
+  private auditEntry(
+    call: Call,
+    actor: Principal | undefined,
+    user: Principal | undefined,
+    now: number,
+    result: string,
+    detail = '',
+  ): AuditEntry {
+    const login = actor?.name || (call.func === 'auth' ? call.params.username ?? '' : '')
+    return { at: now, actor: login, actingAs: user?.name || login, address: call.address, func: call.func, params: call.params, result, detail }
   }
 
   /** Adds what the output format needs beyond the data: labels, metadata. */

@@ -4,7 +4,7 @@ import { isSecret } from '../core/params'
 import type { Translate } from '../i18n/index'
 import type { Document } from '../output/document'
 import { leafValue } from './doc'
-import { labelFor, valueFor } from './labels'
+import { labelOf, valueLabel } from '../core/labels'
 import { Alert, Layout, type Chrome } from './layout'
 
 export type FormValues = Record<string, string | boolean>
@@ -120,7 +120,7 @@ function Field(props: FieldProps) {
   let control
   if (spec.readonly) {
     // Shown, never submitted: no name.
-    const shown = spec.type === 'enum' && text ? valueFor(t, func, name, text) : text
+    const shown = spec.type === 'enum' && text ? valueLabel(t, func, name, text) : text
     control = <input id={id} type="text" value={shown} readonly />
   } else {
     switch (controlOf(spec)) {
@@ -178,7 +178,7 @@ function Field(props: FieldProps) {
   return (
     <div class="field">
       <span class="name">
-        <label for={id}>{labelFor(t, func, name)}</label>
+        <label for={id}>{labelOf(t, func, name)}</label>
         {required ? (
           <span class="req" title={t('panel:form.required')} aria-hidden="true">
             *

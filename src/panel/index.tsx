@@ -20,7 +20,7 @@ import { isLang, translator, type Lang, type Translate } from '../i18n/index'
 import { choicesIn, errorText, leafValue } from './doc'
 import { FormPage, submittedValues, valuesFrom } from './form'
 import { href, sendPage, sendRedirect, type Params } from './http'
-import { titleFor } from './labels'
+import { titleOf } from '../core/labels'
 import { MessagePage, type Chrome, type MenuItem } from './layout'
 import { listBase, ListPage, pagingParams } from './list'
 import { LoginPage } from './login'
@@ -148,7 +148,7 @@ export function createPanel(deps: PanelDeps) {
     const { params, here, error } = shown
     const chrome = chromeOf(call, outcome, user, here, def.name)
     const { t } = chrome
-    if (outcome.error) return failurePage(c, chrome, titleFor(t, def.name), outcome)
+    if (outcome.error) return failurePage(c, chrome, titleOf(t, def.name), outcome)
     const toolbar = (def.toolbar ?? [])
       .map((name) => usable(name, user.level))
       .filter((d) => d !== undefined)
@@ -163,7 +163,7 @@ export function createPanel(deps: PanelDeps) {
         subList={toolbar.find((d) => d.kind === 'list')?.name}
         groups={toolbar
           .filter((d) => d.kind === 'group')
-          .map((d) => ({ name: d.name, title: titleFor(t, d.name) }))}
+          .map((d) => ({ name: d.name, title: titleOf(t, d.name) }))}
         error={error}
       />,
       shown.status,
@@ -214,7 +214,7 @@ export function createPanel(deps: PanelDeps) {
       plid: call.params.plid,
     })
     const { t } = chrome
-    const title = titleFor(t, def.name)
+    const title = titleOf(t, def.name)
     const message = failed?.message ?? (failed?.key ? t(failed.key) : undefined)
     if (outcome.error) return failurePage(c, chrome, title, outcome, message)
     const doc = outcome.document
@@ -265,7 +265,7 @@ export function createPanel(deps: PanelDeps) {
         : errorText(outcome.document)
       if (!list) {
         const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
-        return failurePage(c, chrome, titleFor(chrome.t, def.name), outcome)
+        return failurePage(c, chrome, titleOf(chrome.t, def.name), outcome)
       }
     }
     const list = parentList(def.name, level)
@@ -274,7 +274,7 @@ export function createPanel(deps: PanelDeps) {
     error ??= translator(outcome.lang)('panel:error.post')
     if (!list) {
       const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
-      return failurePage(c, chrome, titleFor(chrome.t, def.name), outcome, error)
+      return failurePage(c, chrome, titleOf(chrome.t, def.name), outcome, error)
     }
     return renderList(c, call, list, outcome, outcome.user, {
       params: kept,
@@ -311,7 +311,7 @@ export function createPanel(deps: PanelDeps) {
       })
     }
     const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
-    const title = titleFor(chrome.t, def.name)
+    const title = titleOf(chrome.t, def.name)
     if (outcome.error) return failurePage(c, chrome, title, outcome)
     return sendPage(
       c,
@@ -334,7 +334,7 @@ export function createPanel(deps: PanelDeps) {
       const offered = choicesOf(def.name, name, spec, t)
       if (offered) choices[name] = offered
     }
-    const title = titleFor(t, def.name)
+    const title = titleOf(t, def.name)
     return sendPage(
       c,
       <FormPage
@@ -423,7 +423,7 @@ export function createPanel(deps: PanelDeps) {
     return lists
       .filter((d) => !nested.has(d.name))
       .sort((a, b) => rank(a.name) - rank(b.name))
-      .map((d) => ({ name: d.name, title: titleFor(t, d.name) }))
+      .map((d) => ({ name: d.name, title: titleOf(t, d.name) }))
   }
 
   function chromeOf(

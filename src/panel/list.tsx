@@ -5,7 +5,7 @@ import type { DocNode, Document } from '../output/document'
 import { child } from '../output/document'
 import { cellText, leafValue, rowsOf } from './doc'
 import { href, type Params } from './http'
-import { labelFor, titleFor, valueFor } from './labels'
+import { labelOf, titleOf, valueLabel } from '../core/labels'
 import { Alert, Layout, type Chrome, type MenuItem } from './layout'
 
 /** Request parameters a list page keeps in its links: paging, sorting, filter, parent. */
@@ -42,7 +42,7 @@ export function listBase(def: ListDef, params: Record<string, string>): Params {
 export function ListPage(props: ListProps) {
   const { chrome, def, doc, params, groups } = props
   const { t, binary } = chrome
-  const title = titleFor(t, def.name)
+  const title = titleOf(t, def.name)
   const columns = doc.columns ?? columnNames(def)
   const key = def.key ?? 'id'
   const rows = rowsOf(doc)
@@ -58,7 +58,7 @@ export function ListPage(props: ListProps) {
   const opener = props.editForm ?? props.subList
   const dotted = def.name.includes('.')
   const label = (name: string) =>
-    (dotted ? undefined : doc.labels?.[name]) ?? labelFor(t, def.name, name)
+    (dotted ? undefined : doc.labels?.[name]) ?? labelOf(t, def.name, name)
   const flags = new Set(def.columns.filter((c) => c.type === 'flag').map((c) => c.name))
 
   const cell = (row: DocNode, name: string) => {
@@ -66,7 +66,7 @@ export function ListPage(props: ListProps) {
     const text = cellText(n)
     const spec = def.filters?.[name]
     if (spec?.type === 'enum' && spec.values?.includes(text))
-      return valueFor(t, def.name, name, text)
+      return valueLabel(t, def.name, name, text)
     return text
   }
 
@@ -249,7 +249,7 @@ function FilterForm(props: {
         const id = `filter-${name}`
         return (
           <label for={id}>
-            {labelFor(t, def.name, name)}
+            {labelOf(t, def.name, name)}
             {choices ? (
               <select id={id} name={name}>
                 <option value="">{t('panel:list.any')}</option>

@@ -1,6 +1,6 @@
 import type { Document } from '../output/document'
 import { cellText, dataLeaves } from './doc'
-import { labelFor } from './labels'
+import { labelOf } from '../core/labels'
 import { Layout, type Chrome } from './layout'
 
 /** What an action answered: its values as a definition list, or just that it was done. */
@@ -15,7 +15,7 @@ export function ResultPage(props: { chrome: Chrome; func: string; title: string;
         <dl class="result card">
           {leaves.map((n) => (
             <>
-              <dt>{labelFor(t, func, n.name)}</dt>
+              <dt>{labelOf(t, func, n.name)}</dt>
               <dd>{cellText(n)}</dd>
             </>
           ))}

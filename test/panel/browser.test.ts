@@ -8,7 +8,7 @@ import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { ensureAdmin } from '../../src/db/seed'
 import { translator } from '../../src/i18n/index'
-import { titleFor } from '../../src/panel/labels'
+import { titleOf } from '../../src/core/labels'
 import { adminPassword } from '../helpers'
 
 /** CI installs Debian's chromium here; without it this test fails rather than skips. */
@@ -142,7 +142,7 @@ describe('panel in a real browser', () => {
   it('suspends the new user with a group button', async () => {
     const row = page.locator('table.list tbody tr', { hasText: 'olga' })
     await row.getByRole('checkbox').check()
-    await page.getByRole('button', { name: titleFor(en, 'user.suspend') }).click()
+    await page.getByRole('button', { name: titleOf(en, 'user.suspend') }).click()
     await page.waitForURL(/func=user$/)
     await expect(
       page.locator('table.list tbody tr', { hasText: 'olga' }).locator('td').allTextContents(),

@@ -45,6 +45,7 @@ export const helpParams = defineFunction({
   name: 'help.params',
   kind: 'list',
   level: Level.user,
+  hidden: true,
   key: 'name',
   columns: [
     { name: 'name', type: 'string' },
