@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { auditLog, sessions } from '../../src/db/schema/index'
+import { auditLog, sessions, users } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp, type TestApp } from '../helpers'
 
 const asAdmin = { authinfo: `admin:${adminPassword}` }
@@ -181,5 +181,20 @@ describe('audit log', () => {
       ['auth', 'admin', 'auth', 'badpassword'],
     ])
     expect(JSON.stringify(rows)).not.toContain('wrong-password')
+  })
+})
+
+describe('writes and their audit entries are one transaction', () => {
+  it('a write whose audit entry cannot be stored is undone and answered with an internal error, without details', async () => {
+    const t = await makeTestApp()
+    t.db.$client.exec('DROP TABLE audit_log')
+    const { res, text } = await t.call({
+      func: 'user.edit', sok: 'ok', name: 'ghost', passwd: 'ghost-secret-1', confirm: 'ghost-secret-1', out: 'JSONdata', ...asAdmin,
+    })
+    expect(res.status).toBe(500)
+    expect(JSON.parse(text).error).toMatchObject({ type: 'internal' })
+    expect(text).not.toMatch(/audit_log|SQLITE|no such table/)
+    expect(t.db.select().from(users).all().map((u) => u.name)).toEqual(['admin'])
+    expect(t.errors.length).toBeGreaterThan(0)
   })
 })
