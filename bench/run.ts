@@ -1,0 +1,295 @@
+// `npm run bench`: the gateway's user list against a plain node:http server sending the same bytes.
+// See bench/README.md for what is measured and how to read it.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import {
+  adminPassword,
+  checkUserList,
+  fetchReply,
+  login,
+  seedUsers,
+  startGateway,
+  userCount,
+  type Gateway,
+  type Reply,
+} from './lib/gateway'
+import { figuresOf, load, type Figures } from './lib/load'
+import {
+  cpuSeconds,
+  freePort,
+  isRunning,
+  killAllNow,
+  repoRoot,
+  spawnNode,
+  stopAll,
+  stopChild,
+  waitForHttp,
+  type Child,
+} from './lib/processes'
+
+const connections = 50
+
+function seconds(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 3600) {
+    throw new Error(`${name}: expected whole seconds from 1 to 3600, got "${raw}"`)
+  }
+  return n
+}
+
+type ScenarioName = 'plain json' | 'session json' | 'session xml' | 'plain xml' | 'authinfo json'
+
+interface Scenario {
+  name: ScenarioName
+  /** What serves the load: the gateway itself, or a plain server replaying one of its replies. */
+  server: 'gateway' | 'node:http'
+  out: 'json' | 'xml'
+  /** The gateway URL whose reply is measured (or replayed by the plain server). */
+  source: string
+}
+
+interface Measured {
+  name: ScenarioName
+  server: Scenario['server']
+  /** The URL as loaded, secrets masked. */
+  url: string
+  contentType: string
+  bodyBytes: number
+  figures: Figures
+}
+
+interface Ratio {
+  name: string
+  value: number
+  target: number
+  met: boolean
+}
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
+
+let gateway: Gateway | undefined
+let workDir: string | undefined
+
+function cleanupNow(): void {
+  killAllNow()
+  if (workDir) rmSync(workDir, { recursive: true, force: true })
+  gateway?.close()
+}
+
+process.on('exit', cleanupNow)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\nbench: ${signal}, stopping`)
+    process.exit(130)
+  })
+}
+
+/** The commit measured, marked when the sources differ from it. */
+function gitCommit(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' })
+    const head = git('rev-parse', 'HEAD').trim()
+    const changed = git('status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json')
+    return changed.trim() ? `${head} (with uncommitted changes)` : head
+  } catch {
+    return ''
+  }
+}
+
+function mask(url: string): string {
+  return url
+    .replace(/([?&]auth=)[^&]*/, '$1<session>')
+    .replace(/([?&]authinfo=[^:&]*:)[^&]*/, '$1<password>')
+}
+
+async function startPlain(reply: Reply, name: string): Promise<{ child: Child; url: string }> {
+  if (!workDir) throw new Error('no work directory')
+  const file = join(workDir, `${name.replace(/\W+/g, '-')}.body`)
+  writeFileSync(file, reply.body)
+  const port = await freePort()
+  const child = spawnNode(`plain server (${name})`, 'bench/plain-server.ts', {
+    args: [String(port), file, reply.contentType],
+  })
+  const url = `http://127.0.0.1:${port}/`
+  await waitForHttp(url, child)
+  // The baseline must send what the gateway sends, byte for byte.
+  const echo = await fetchReply(url)
+  if (!echo.body.equals(reply.body) || echo.contentType !== reply.contentType) {
+    throw new Error(`${child.name} does not replay the gateway's reply`)
+  }
+  return { child, url }
+}
+
+async function runScenario(s: Scenario, duration: number, warmup: number): Promise<Measured> {
+  if (!gateway || !isRunning(gateway.child)) {
+    throw new Error(`the gateway is not running:\n${gateway?.child.output() ?? ''}`)
+  }
+  // The real reply first: it is what the plain server replays and what every response must equal.
+  const reply = await fetchReply(s.source)
+  checkUserList(reply, s.out, `${s.name}: gateway reply`)
+  let plain: { child: Child; url: string } | undefined
+  try {
+    if (s.server === 'node:http') plain = await startPlain(reply, s.name)
+    const url = plain?.url ?? s.source
+    const expectBody = reply.body.toString('utf8')
+    process.stdout.write(`${s.name.padEnd(14)} ${s.server.padEnd(9)} warm-up ${warmup} s`)
+    await load(`${s.name} (warm-up)`, { url, duration: warmup, connections, expectBody })
+    process.stdout.write(`, measuring ${duration} s`)
+    const server = plain?.child ?? gateway.child
+    const options = { url, duration, connections, expectBody }
+    const figures = figuresOf(await load(s.name, options, () => cpuSeconds(server)))
+    const full = figures.perSecond.slice(0, duration)
+    const slowest = Math.min(...full)
+    const dip = slowest < figures.requestsPerSec / 2 ? ` (slowest second: ${slowest})` : ''
+    console.log(` → ${Math.round(figures.requestsPerSec)} req/s${dip}`)
+    return {
+      name: s.name,
+      server: s.server,
+      url: mask(url),
+      contentType: reply.contentType,
+      bodyBytes: reply.body.length,
+      figures,
+    }
+  } catch (err) {
+    console.log()
+    if (!isRunning(gateway.child)) {
+      const code = gateway.child.process.exitCode ?? gateway.child.process.signalCode
+      console.error(`the gateway exited (${code}); its output:\n${gateway.child.output()}`)
+    }
+    throw err
+  } finally {
+    if (plain) await stopChild(plain.child)
+  }
+}
+
+function ratio(name: string, numerator: Measured, denominator: Measured, target: number): Ratio {
+  const value = numerator.figures.requestsPerSec / denominator.figures.requestsPerSec
+  return { name, value, target, met: value >= target }
+}
+
+function table(rows: string[][], rightAligned: Set<number>): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  return rows
+    .map((r) =>
+      r.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))),
+    )
+    .map((r) => r.join('  ').trimEnd())
+    .join('\n')
+}
+
+function report(measured: Measured[], ratios: Ratio[]): void {
+  const fixed = (n: number, digits = 0) => n.toFixed(digits)
+  const rows = [
+    ['scenario', 'server', 'req/s (mean)', '± stddev', 'p50 ms', 'p99 ms', 'server CPU', 'body B'],
+    ...measured.map((m) => [
+      m.name,
+      m.server,
+      fixed(m.figures.requestsPerSec),
+      fixed(m.figures.requestsPerSecStddev),
+      fixed(m.figures.latencyMs.p50),
+      fixed(m.figures.latencyMs.p99),
+      m.figures.serverCores === null ? '?' : `${Math.round(m.figures.serverCores * 100)}%`,
+      String(m.bodyBytes),
+    ]),
+  ]
+  console.log()
+  console.log(table(rows, new Set([2, 3, 4, 5, 6, 7])))
+  console.log()
+  const ratioRows = [
+    ['ratio', 'value', 'target', ''],
+    ...ratios.map((r) => [
+      r.name,
+      r.value.toFixed(2),
+      `≥ ${r.target.toFixed(2)}`,
+      r.met ? 'met' : 'NOT met',
+    ]),
+  ]
+  console.log(table(ratioRows, new Set([1])))
+  console.log('\nserver CPU: share of one core the serving process used while measured.')
+  console.log('(informational: the benchmark does not fail on figures)')
+}
+
+async function main(): Promise<void> {
+  const duration = seconds('BENCH_DURATION', 10)
+  const warmup = seconds('BENCH_WARMUP', 2)
+  const cpuList = cpus()
+  console.log(
+    `billgate bench: node ${process.version}, ${cpuList.length} CPU` +
+      ` (${cpuList[0]?.model ?? '?'}), ${connections} connections,` +
+      ` ${warmup} s warm-up + ${duration} s per scenario`,
+  )
+
+  console.log(`commit ${gitCommit() || 'unknown'}`)
+  gateway = await startGateway()
+  workDir = join(gateway.dir, 'plain')
+  mkdirSync(workDir)
+  const { endpoint } = gateway
+  await seedUsers(endpoint)
+  const session = await login(endpoint)
+  console.log(`gateway: ${endpoint}, ${userCount} users, logged in\n`)
+
+  const sessionJson = `${endpoint}?auth=${session}&func=user&out=json`
+  const sessionXml = `${endpoint}?auth=${session}&func=user&out=xml`
+  const password = encodeURIComponent(adminPassword)
+  const authinfoJson = `${endpoint}?authinfo=admin:${password}&func=user&out=json`
+  const scenarios: Scenario[] = [
+    { name: 'plain json', server: 'node:http', out: 'json', source: sessionJson },
+    { name: 'session json', server: 'gateway', out: 'json', source: sessionJson },
+    { name: 'session xml', server: 'gateway', out: 'xml', source: sessionXml },
+    { name: 'plain xml', server: 'node:http', out: 'xml', source: sessionXml },
+    { name: 'authinfo json', server: 'gateway', out: 'json', source: authinfoJson },
+  ]
+  const measured = new Map<ScenarioName, Measured>()
+  for (const s of scenarios) {
+    measured.set(s.name, await runScenario(s, duration, warmup))
+    await sleep(500)
+  }
+  if (!isRunning(gateway.child)) throw new Error(`the gateway died:\n${gateway.child.output()}`)
+
+  const get = (name: ScenarioName) => measured.get(name) as Measured
+  const ratios = [
+    ratio('session json / plain json', get('session json'), get('plain json'), 0.5),
+    ratio('session xml / plain xml', get('session xml'), get('plain xml'), 0.5),
+    ratio('authinfo json / session json', get('authinfo json'), get('session json'), 0.8),
+  ]
+  report([...measured.values()], ratios)
+
+  mkdirSync(resultsDir, { recursive: true })
+  const file = join(resultsDir, 'latest.json')
+  const results = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? '',
+    memoryBytes: totalmem(),
+    connections,
+    warmupSeconds: warmup,
+    durationSeconds: duration,
+    users: userCount,
+    scenarios: [...measured.values()],
+    ratios,
+  }
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+  console.log(`figures written to ${file}`)
+}
+
+try {
+  await main()
+  await stopAll()
+} catch (err) {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
+  console.error(`\nbench failed: ${text}`)
+  await stopAll()
+  process.exitCode = 1
+} finally {
+  cleanupNow()
+}
