@@ -38,6 +38,7 @@ export class Authenticator {
   private readonly cache: CredentialCache
   private readonly authinfoAllowed: AddressSet
   private readonly byName
+  private readonly inflight = new Map<string, Promise<boolean>>()
 
   constructor(
     private readonly db: Db,
@@ -62,7 +63,7 @@ export class Authenticator {
     const ok =
       user !== undefined &&
       ((cached !== undefined && cached.userId === user.id && cached.passwordHash === user.passwordHash) ||
-        (await verifyPassword(password, user.passwordHash)))
+        (await this.verifyOnce(login, password, user.passwordHash)))
     if (!user) await verifyPassword(password, await decoyHash())
     if (!ok || !user) {
       const delay = this.lockout.fail(login, address, now)
@@ -74,6 +75,17 @@ export class Authenticator {
     if (user.status !== 'active') throw authFailed('suspended')
     checkUserAddress(user, address)
     return user
+  }
+
+  /** Concurrent checks of the same credential share one scrypt run. */
+  private verifyOnce(login: string, password: string, hash: string): Promise<boolean> {
+    const key = `${this.cache.id(login, password)}\u0000${hash}`
+    let pending = this.inflight.get(key)
+    if (!pending) {
+      pending = verifyPassword(password, hash).finally(() => this.inflight.delete(key))
+      this.inflight.set(key, pending)
+    }
+    return pending
   }
 
   /** `login:password` for one call, only from the configured addresses. */

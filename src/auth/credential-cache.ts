@@ -2,6 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 
 interface Entry {
   userId: number
+  /** When it was verified: a used entry is extended, but never past a maximum age. */
+  verifiedAt: number
   /** The stored hash the password was verified against: a password change invalidates the entry. */
   passwordHash: string
   expires: number
@@ -19,9 +21,11 @@ export class CredentialCache {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly maxAgeMs = 3_600_000,
   ) {}
 
-  private id(login: string, password: string): string {
+  /** An opaque key for a login and password, usable to deduplicate concurrent checks. */
+  id(login: string, password: string): string {
     return createHmac('sha256', this.key).update(login).update('\u0000').update(password).digest('base64')
   }
 
@@ -29,7 +33,11 @@ export class CredentialCache {
     if (this.ttlMs <= 0) return undefined
     const id = this.id(login, password)
     const entry = this.entries.get(id)
-    if (entry && entry.expires > now) return entry
+    if (entry && entry.expires > now && now - entry.verifiedAt < this.maxAgeMs) {
+      // In use: keep it, so that a busy script does not fall back to scrypt every ttl.
+      entry.expires = now + this.ttlMs
+      return entry
+    }
     if (entry) this.entries.delete(id)
     return undefined
   }
@@ -40,6 +48,6 @@ export class CredentialCache {
       const oldest = this.entries.keys().next().value
       if (oldest !== undefined) this.entries.delete(oldest)
     }
-    this.entries.set(this.id(login, password), { userId, passwordHash, expires: now + this.ttlMs })
+    this.entries.set(this.id(login, password), { userId, verifiedAt: now, passwordHash, expires: now + this.ttlMs })
   }
 }

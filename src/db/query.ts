@@ -2,13 +2,55 @@ import { count, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Db } from './connection'
 
-/** `column` contains `value` literally (case-insensitive for ASCII), with % and _ taken as themselves. */
+/** The LIKE pattern for "contains `value` literally": % and _ taken as themselves. */
+export function containsPattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** `column` matches a LIKE pattern given as a placeholder, with backslash escapes. */
+export function likePlaceholder(column: AnyColumn, placeholder: string): SQL {
+  return sql`${column} like ${sql.placeholder(placeholder)} escape '\\'`
+}
+
+/** `column` contains `value` literally (case-insensitive for ASCII). */
 export function contains(column: AnyColumn, value: string): SQL {
-  const pattern = `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-  return sql`${column} like ${pattern} escape '\\'`
+  return sql`${column} like ${containsPattern(value)} escape '\\'`
 }
 
 /** Rows of a table matching a condition, counted synchronously. */
 export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
   return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0
+}
+
+/** The total of a windowed list query, on every row it returns. */
+export const totalOver = sql<number>`count(*) over ()`.mapWith(Number)
+
+const statements = new WeakMap<Db, Map<string, unknown>>()
+
+/**
+ * A statement prepared once per database and shape (`key`), with its values as placeholders:
+ * lists run the same few queries over and over, and building and preparing them dominates.
+ */
+export function preparedOnce<T>(db: Db, key: string, build: () => T): T {
+  let byKey = statements.get(db)
+  if (!byKey) statements.set(db, (byKey = new Map()))
+  let statement = byKey.get(key) as T | undefined
+  if (statement === undefined) {
+    statement = build()
+    byKey.set(key, statement)
+  }
+  return statement
+}
+
+/**
+ * Runs a windowed list statement (one selecting `totalOver` as `total`). Past the last page the
+ * window has no row to carry the total, so the first row is asked for it.
+ */
+export function pageOf<R extends { total: number }>(
+  statement: { all(values: Record<string, unknown>): R[] },
+  values: Record<string, unknown> & { offset: number; limit: number },
+): { rows: R[]; total: number } {
+  const rows = statement.all(values)
+  if (rows.length || values.offset === 0) return { rows, total: rows[0]?.total ?? 0 }
+  return { rows, total: statement.all({ ...values, offset: 0, limit: 1 })[0]?.total ?? 0 }
 }

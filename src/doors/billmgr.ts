@@ -7,6 +7,7 @@ import { BillError, invalid, malformed } from '../core/errors'
 import type { Dispatcher, Outcome } from '../core/dispatch'
 import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
+import { securityHeaders } from '../net/security-headers'
 import { isCallbackName, isFormat, serialize } from '../output/index'
 import { collectPairs, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
@@ -137,7 +138,5 @@ function respond(c: Context, outcome: Outcome, call: Call): Response {
   const callback = call.params.callback && isCallbackName(call.params.callback) ? call.params.callback : undefined
   const { body, contentType } = serialize(outcome.document, call.out ?? 'xml', callback)
   const status = outcome.error?.type === 'internal' ? 500 : 200
-  c.header('Content-Type', contentType)
-  c.header('Cache-Control', 'no-store')
-  return c.body(body, status)
+  return c.body(body, status, { ...securityHeaders, 'Content-Type': contentType, 'Cache-Control': 'no-store' })
 }

@@ -38,23 +38,26 @@ function appendChildren(
   convert: (c: DocNode) => unknown,
   include: (c: DocNode) => boolean,
 ): void {
-  const arrays = new Set(n.lists)
-  const seen = new Set<string>()
-  for (const c of n.children ?? []) {
-    if (!include(c)) continue
-    if (seen.has(c.name) && !arrays.has(c.name)) arrays.add(c.name)
-    seen.add(c.name)
+  const children = n.children
+  if (n.lists) for (const name of n.lists) out[name] = []
+  if (!children) return
+  // A name seen twice becomes an array, like a declared list.
+  let repeated: Set<string> | undefined
+  if (children.length > 1) {
+    const seen = new Set<string>()
+    for (const c of children) {
+      if (!include(c)) continue
+      if (seen.has(c.name)) (repeated ??= new Set()).add(c.name)
+      else seen.add(c.name)
+    }
   }
-  for (const name of n.lists ?? []) out[name] = []
-  for (const c of n.children ?? []) {
+  for (const c of children) {
     if (!include(c)) continue
     const value = convert(c)
-    if (arrays.has(c.name)) {
-      const list = Array.isArray(out[c.name]) ? (out[c.name] as unknown[]) : (out[c.name] = [])
-      ;(list as unknown[]).push(value)
-    } else {
-      out[c.name] = value
-    }
+    const existing = out[c.name]
+    if (Array.isArray(existing)) existing.push(value)
+    else if (repeated?.has(c.name)) out[c.name] = [value]
+    else out[c.name] = value
   }
 }
 

@@ -1,40 +1,39 @@
-import { XMLBuilder } from 'fast-xml-parser'
 import type { DocNode, Document } from './document'
-import { isPresent } from './document'
-
-type Ordered = Record<string, unknown>
-
-const builder = new XMLBuilder({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  suppressEmptyNode: true,
-})
 
 // Characters XML 1.0 cannot carry at all, even escaped.
-const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
+const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
+const forbiddenAll = new RegExp(forbidden.source, 'g')
+const special = /[&<>"]/
+const specialAll = /[&<>"]/g
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 
-function clean(text: string): string {
-  return forbidden.test(text) ? text.replace(forbidden, '\uFFFD') : text
+/** Text and attribute values: markup escaped, characters XML cannot hold replaced. */
+function escape(text: string): string {
+  const out = forbidden.test(text) ? text.replace(forbiddenAll, '\uFFFD') : text
+  return special.test(out) ? out.replace(specialAll, (c) => entities[c]) : out
 }
 
-function toOrdered(n: DocNode): Ordered {
-  const content: Ordered[] = []
-  if (typeof n.value === 'string' || typeof n.value === 'number') {
-    content.push({ '#text': clean(String(n.value)) })
+/*
+ * Written by hand rather than through an XML builder: the reply tree is already ordered and
+ * escaped output is all that is needed, and this is the hottest path of every xml reply.
+ */
+function write(n: DocNode, parts: string[]): void {
+  if (n.value === false || n.value === null) return
+  let open = `<${n.name}`
+  if (n.attrs) for (const key in n.attrs) open += ` ${key}="${escape(n.attrs[key])}"`
+  const text = typeof n.value === 'string' || typeof n.value === 'number' ? escape(String(n.value)) : ''
+  if (!text && !n.children?.length) {
+    parts.push(`${open}/>`)
+    return
   }
-  if (n.children) {
-    for (const c of n.children) if (isPresent(c)) content.push(toOrdered(c))
-  }
-  const out: Ordered = { [n.name]: content }
-  if (n.attrs) {
-    const attrs: Record<string, string> = {}
-    for (const key in n.attrs) attrs[key] = clean(n.attrs[key])
-    out[':@'] = attrs
-  }
-  return out
+  parts.push(`${open}>${text}`)
+  if (n.children) for (const c of n.children) write(c, parts)
+  parts.push(`</${n.name}>`)
 }
 
 export function toXml(doc: Document): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build([toOrdered(doc.root)])}\n`
+  const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+  write(doc.root, parts)
+  parts.push('\n')
+  return parts.join('')
 }

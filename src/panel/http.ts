@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
+import { applySecurityHeaders } from '../net/security-headers'
 
 export type Params = Record<string, string | undefined>
 
@@ -20,6 +21,7 @@ export async function sendPage(
   status: 200 | 500 = 200,
 ): Promise<Response> {
   const body = `<!DOCTYPE html>${(await page).toString()}`
+  applySecurityHeaders(c)
   c.header('Content-Type', 'text/html; charset=UTF-8')
   c.header('Cache-Control', 'no-store')
   return c.body(body, status)
@@ -27,6 +29,7 @@ export async function sendPage(
 
 /** A redirect that is never cached; cookies set on the context go with it. */
 export function sendRedirect(c: Context, location: string, status: 302 | 303): Response {
+  applySecurityHeaders(c)
   c.header('Cache-Control', 'no-store')
   return c.redirect(location, status)
 }

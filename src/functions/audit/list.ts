@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
-import { contains, countRows } from '../../db/query'
+import type { Db } from '../../db/connection'
+import { containsPattern, likePlaceholder, pageOf, preparedOnce, totalOver } from '../../db/query'
 import { auditLog } from '../../db/schema/index'
-import { defineFunction } from '../registry'
+import { defineFunction, type ListQuery } from '../registry'
 
 const sortColumns = {
   id: auditLog.id,
@@ -12,6 +13,39 @@ const sortColumns = {
   acting_as: auditLog.actingAs,
   function: auditLog.func,
   result: auditLog.result,
+}
+
+const filterNames = ['actor', 'function', 'result'] as const
+
+function statementFor(db: Db, q: ListQuery) {
+  const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
+  const sort = (q.sort ?? 'id') as keyof typeof sortColumns
+  return preparedOnce(db, `audit:${used.join(',')}:${sort}:${q.order}`, () => {
+    const where: SQL[] = []
+    if (used.includes('actor')) where.push(eq(auditLog.actor, sql.placeholder('actor')))
+    if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
+    if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
+    const column = sortColumns[sort] ?? auditLog.id
+    return db
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        actor: auditLog.actor,
+        actingAs: auditLog.actingAs,
+        address: auditLog.address,
+        func: auditLog.func,
+        params: auditLog.params,
+        result: auditLog.result,
+        detail: auditLog.detail,
+        total: totalOver,
+      })
+      .from(auditLog)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(auditLog.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare()
+  })
 }
 
 /** Every write and every su: who, as whom, from where, what, with which result. */
@@ -37,21 +71,15 @@ export default defineFunction({
     result: { type: 'string', max: 16 },
   },
   fetch(ctx, q) {
-    const where: SQL[] = []
     const f = q.filter
-    if (f.actor) where.push(eq(auditLog.actor, String(f.actor)))
-    if (f.function) where.push(contains(auditLog.func, String(f.function)))
-    if (f.result) where.push(eq(auditLog.result, String(f.result)))
-    const condition = where.length ? and(...where) : undefined
-    const column = sortColumns[(q.sort ?? 'id') as keyof typeof sortColumns] ?? auditLog.id
-    const rows = ctx.db
-      .select()
-      .from(auditLog)
-      .where(condition)
-      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(auditLog.id))
-      .limit(q.limit)
-      .offset(q.offset)
-      .all()
+    const values = {
+      limit: q.limit,
+      offset: q.offset,
+      actor: f.actor || undefined,
+      function: f.function ? containsPattern(String(f.function)) : undefined,
+      result: f.result || undefined,
+    }
+    const { rows, total } = pageOf(statementFor(ctx.db, q), values)
     return {
       rows: rows.map((r) => ({
         id: r.id,
@@ -64,7 +92,7 @@ export default defineFunction({
         result: r.result,
         detail: r.detail,
       })),
-      total: countRows(ctx.db, auditLog, condition),
+      total,
     }
   },
 })

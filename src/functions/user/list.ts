@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
-import { contains, countRows } from '../../db/query'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
+import { containsPattern, likePlaceholder, pageOf, preparedOnce, totalOver } from '../../db/query'
 import { users } from '../../db/schema/index'
-import { defineFunction } from '../registry'
+import { defineFunction, type ListQuery } from '../registry'
 
 const sortColumns = {
   id: users.id,
@@ -16,6 +16,42 @@ const sortColumns = {
 }
 
 export const levelValues = ['16', '24', '28'] as const
+
+const filterNames = ['name', 'email', 'level', 'status'] as const
+
+/** The statement for one shape of the list: who asks (scope), which filters, which order. */
+function statementFor(db: Parameters<typeof preparedOnce>[0], ownerScope: boolean, q: ListQuery) {
+  const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
+  const sort = (q.sort ?? 'id') as keyof typeof sortColumns
+  const key = `user:${ownerScope ? 'owner' : 'level'}:${used.join(',')}:${sort}:${q.order}`
+  return preparedOnce(db, key, () => {
+    const where: SQL[] = [
+      ownerScope ? eq(users.parentId, sql.placeholder('scope')) : sql`${users.level} <= ${sql.placeholder('scope')}`,
+    ]
+    if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
+    if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
+    if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
+    if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
+    const column = sortColumns[sort] ?? users.id
+    return db
+      .select({
+        id: users.id,
+        name: users.name,
+        realname: users.realname,
+        email: users.email,
+        level: users.level,
+        status: users.status,
+        createdAt: users.createdAt,
+        total: totalOver,
+      })
+      .from(users)
+      .where(and(...where))
+      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare()
+  })
+}
 
 export default defineFunction({
   name: 'user',
@@ -39,37 +75,22 @@ export default defineFunction({
   },
   toolbar: ['user.edit', 'user.delete', 'user.suspend', 'user.resume'],
   fetch(ctx, q) {
-    const where: SQL[] = []
-    if (ctx.user.level < Level.admin) where.push(eq(users.parentId, ctx.user.id))
-    else where.push(sql`${users.level} <= ${ctx.user.level}`)
+    // Admins see every user up to their own level; resellers the users they own.
+    const ownerScope = ctx.user.level < Level.admin
     const f = q.filter
-    if (f.name) where.push(contains(users.name, String(f.name)))
-    if (f.email) where.push(contains(users.email, String(f.email)))
-    if (f.level) where.push(eq(users.level, Number(f.level)))
-    if (f.status) where.push(eq(users.status, f.status as 'active' | 'suspended'))
-    const condition = and(...where)
-    const column = sortColumns[(q.sort ?? 'id') as keyof typeof sortColumns] ?? users.id
-    const rows = ctx.db
-      .select({
-        id: users.id,
-        name: users.name,
-        realname: users.realname,
-        email: users.email,
-        level: users.level,
-        status: users.status,
-        createdAt: users.createdAt,
-      })
-      .from(users)
-      .where(condition)
-      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
-      .limit(q.limit)
-      .offset(q.offset)
-      .all()
-    const total = countRows(ctx.db, users, condition)
+    const values = {
+      scope: ownerScope ? ctx.user.id : ctx.user.level,
+      limit: q.limit,
+      offset: q.offset,
+      name: f.name ? containsPattern(String(f.name)) : undefined,
+      email: f.email ? containsPattern(String(f.email)) : undefined,
+      level: f.level ? Number(f.level) : undefined,
+      status: f.status || undefined,
+    }
+    const { rows, total } = pageOf(statementFor(ctx.db, ownerScope, q), values)
     return {
-      rows: rows.map(({ createdAt, ...r }) => ({ ...r, created: formatDateTime(createdAt) })),
+      rows: rows.map(({ createdAt, total: _, ...r }) => ({ ...r, created: formatDateTime(createdAt) })),
       total,
     }
   },
 })
-
