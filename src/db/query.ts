@@ -22,9 +22,6 @@ export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
   return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0
 }
 
-/** The total of a windowed list query, on every row it returns. */
-export const totalOver = sql<number>`count(*) over ()`.mapWith(Number)
-
 const statements = new WeakMap<Db, Map<string, unknown>>()
 
 /**
@@ -42,15 +39,21 @@ export function preparedOnce<T>(db: Db, key: string, build: () => T): T {
   return statement
 }
 
+/** A list's two prepared statements: one page of rows, and how many rows there are in all. */
+export interface ListStatements<R> {
+  rows: { all(values: Record<string, unknown>): R[] }
+  count: { get(values: Record<string, unknown>): { n: number } | undefined }
+}
+
 /**
- * Runs a windowed list statement (one selecting `totalOver` as `total`). Past the last page the
- * window has no row to carry the total, so the first row is asked for it.
+ * One page and the exact total. (A `count(*) over ()` window in the page query would save the
+ * second statement but makes SQLite sort and count every row first: three times slower.)
  */
-export function pageOf<R extends { total: number }>(
-  statement: { all(values: Record<string, unknown>): R[] },
+export function pageOf<R>(
+  statements: ListStatements<R>,
   values: Record<string, unknown> & { offset: number; limit: number },
 ): { rows: R[]; total: number } {
-  const rows = statement.all(values)
-  if (rows.length || values.offset === 0) return { rows, total: rows[0]?.total ?? 0 }
-  return { rows, total: statement.all({ ...values, offset: 0, limit: 1 })[0]?.total ?? 0 }
+  const rows = statements.rows.all(values)
+  const total = values.offset === 0 && rows.length < values.limit ? rows.length : (statements.count.get(values)?.n ?? 0)
+  return { rows, total }
 }

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, likePlaceholder, pageOf, preparedOnce, totalOver } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, preparedOnce } from '../../db/query'
 import { auditLog } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../registry'
 
@@ -26,25 +26,18 @@ function statementFor(db: Db, q: ListQuery) {
     if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
     if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
     const column = sortColumns[sort] ?? auditLog.id
-    return db
-      .select({
-        id: auditLog.id,
-        at: auditLog.at,
-        actor: auditLog.actor,
-        actingAs: auditLog.actingAs,
-        address: auditLog.address,
-        func: auditLog.func,
-        params: auditLog.params,
-        result: auditLog.result,
-        detail: auditLog.detail,
-        total: totalOver,
-      })
-      .from(auditLog)
-      .where(where.length ? and(...where) : undefined)
-      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(auditLog.id))
-      .limit(sql.placeholder('limit'))
-      .offset(sql.placeholder('offset'))
-      .prepare()
+    const condition = where.length ? and(...where) : undefined
+    return {
+      rows: db
+        .select()
+        .from(auditLog)
+        .where(condition)
+        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(auditLog.id))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(),
+      count: db.select({ n: count() }).from(auditLog).where(condition).prepare(),
+    }
   })
 }
 

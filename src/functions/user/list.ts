@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
-import { containsPattern, likePlaceholder, pageOf, preparedOnce, totalOver } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, preparedOnce } from '../../db/query'
 import { users } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../registry'
 
@@ -33,23 +33,26 @@ function statementFor(db: Parameters<typeof preparedOnce>[0], ownerScope: boolea
     if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
     if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
     const column = sortColumns[sort] ?? users.id
-    return db
-      .select({
-        id: users.id,
-        name: users.name,
-        realname: users.realname,
-        email: users.email,
-        level: users.level,
-        status: users.status,
-        createdAt: users.createdAt,
-        total: totalOver,
-      })
-      .from(users)
-      .where(and(...where))
-      .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
-      .limit(sql.placeholder('limit'))
-      .offset(sql.placeholder('offset'))
-      .prepare()
+    const condition = and(...where)
+    return {
+      rows: db
+        .select({
+          id: users.id,
+          name: users.name,
+          realname: users.realname,
+          email: users.email,
+          level: users.level,
+          status: users.status,
+          createdAt: users.createdAt,
+        })
+        .from(users)
+        .where(condition)
+        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(),
+      count: db.select({ n: count() }).from(users).where(condition).prepare(),
+    }
   })
 }
 
@@ -89,7 +92,7 @@ export default defineFunction({
     }
     const { rows, total } = pageOf(statementFor(ctx.db, ownerScope, q), values)
     return {
-      rows: rows.map(({ createdAt, total: _, ...r }) => ({ ...r, created: formatDateTime(createdAt) })),
+      rows: rows.map(({ createdAt, ...r }) => ({ ...r, created: formatDateTime(createdAt) })),
       total,
     }
   },
