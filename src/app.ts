@@ -10,6 +10,7 @@ import { errorDocument } from './core/documents'
 import { malformed, BillError } from './core/errors'
 import type { Services } from './core/services'
 import type { Db } from './db/connection'
+import { DataGeneration } from './db/generation'
 import { billmgrDoor } from './doors/billmgr'
 import { createRegistry } from './functions/index'
 import { loadTranslations } from './i18n/index'
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
     sessions,
     auth: new Authenticator(db, config, sessions),
     keys: new LoginKeys(db, config.keyTtl),
+    generation: new DataGeneration(db.$client),
   }
   const registry = createRegistry()
   const dispatcher = new Dispatcher({ db, registry, services, log })

@@ -96,8 +96,8 @@ export class Authenticator {
     return principalOf(await this.verify(authinfo.slice(0, colon), authinfo.slice(colon + 1), address, now))
   }
 
-  session(token: string, address: string, now: number): { principal: Principal; handle: string } {
-    const found = this.sessions.resolve(token, now)
+  session(token: string, address: string, now: number, generation: number): { principal: Principal; handle: string } {
+    const found = this.sessions.resolve(token, now, generation)
     if (!found) throw authFailed('session')
     const { status, ...principal } = found.user
     if (status !== 'active') {

@@ -15,6 +15,8 @@ export interface SessionRow {
   lastSeenAt: number
 }
 
+type SessionLookup = ResolvedSession['user'] & { handle: string; lastSeenAt: number }
+
 export interface ResolvedSession {
   handle: string
   user: Principal & { status: string }
@@ -30,6 +32,7 @@ export class SessionStore {
   private readonly touchEveryMs: number
   private readonly findByHash
   private readonly touch
+  private readonly recent = new Map<string, { generation: number; row: SessionLookup }>()
 
   constructor(
     private readonly db: Db,
@@ -78,23 +81,38 @@ export class SessionStore {
     return { token, handle }
   }
 
-  /** The live session of a token, refreshed; an expired one is removed and not returned. */
-  resolve(token: string, now: number): ResolvedSession | undefined {
+  /**
+   * The live session of a token, refreshed; an expired one is removed and not returned. Rows are
+   * kept in memory for as long as the data generation is unchanged.
+   */
+  resolve(token: string, now: number, generation: number): ResolvedSession | undefined {
     const hash = sha256(token)
-    const row = this.findByHash.get({ hash })
-    if (!row) return undefined
+    let cached = this.recent.get(hash)
+    if (!cached || cached.generation !== generation) {
+      const row = this.findByHash.get({ hash })
+      if (!row) return undefined
+      if (this.recent.size >= 10_000) this.recent.clear()
+      cached = { generation, row }
+      this.recent.set(hash, cached)
+    }
+    const row = cached.row
     if (now - row.lastSeenAt > this.idleMs) {
-      this.db.delete(sessions).where(eq(sessions.tokenHash, hash)).run()
+      this.delete(hash)
       return undefined
     }
-    if (now - row.lastSeenAt >= this.touchEveryMs) this.touch.run({ hash, now })
+    if (now - row.lastSeenAt >= this.touchEveryMs) {
+      this.touch.run({ hash, now })
+      row.lastSeenAt = now
+    }
     const { handle, lastSeenAt: _, ...user } = row
     return { handle, user }
   }
 
   /** Marks a session as used now (keepalive). */
   refresh(token: string, now: number): void {
-    this.touch.run({ hash: sha256(token), now })
+    const hash = sha256(token)
+    this.touch.run({ hash, now })
+    this.recent.delete(hash)
   }
 
   list(now: number, userId?: number): SessionRow[] {
@@ -125,6 +143,7 @@ export class SessionStore {
   }
 
   delete(tokenHash: string): void {
+    this.recent.clear()
     this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run()
   }
 
@@ -133,10 +152,12 @@ export class SessionStore {
   }
 
   endAllOf(userId: number): void {
+    this.recent.clear()
     this.db.delete(sessions).where(eq(sessions.userId, userId)).run()
   }
 
   prune(now: number): void {
+    this.recent.clear()
     this.db
       .delete(sessions)
       .where(lt(sessions.lastSeenAt, now - this.idleMs))

@@ -21,9 +21,18 @@ import {
 } from './documents'
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
-import { parseParams, parseValue } from './params'
+import { isSecret, parseParams, parseValue } from './params'
 import { localRoot, type Principal } from './principal'
 import type { Services } from './services'
+import { ReplyCache } from './reply-cache'
+import type { Serialized } from '../output/index'
+
+/** A reply served from the reply cache: already serialized. */
+export interface CachedOutcome {
+  cached: Serialized
+  effects: ReplyEffects
+  lang: Lang
+}
 
 /** What a call produced: the document to serialize and what else the door must do. */
 export interface Outcome {
@@ -33,6 +42,8 @@ export interface Outcome {
   error?: BillError
   /** Whom the call acted as, when it got that far. */
   user?: Principal
+  /** Where the serialized reply may be kept for the next identical call. */
+  cacheSlot?: { key: string; generation: number }
 }
 
 export interface DispatcherDeps {
@@ -52,11 +63,17 @@ const defaultPageSize = 20
  * parameters, run it (in a transaction when it writes), audit, and build the document.
  */
 export class Dispatcher {
+  readonly replies = new ReplyCache()
+
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async execute(call: Call): Promise<Outcome> {
+  /** Runs a call. With `useCache`, a read-only list may be answered with a reply kept earlier. */
+  execute(call: Call): Promise<Outcome>
+  execute(call: Call, useCache: true): Promise<Outcome | CachedOutcome>
+  async execute(call: Call, useCache = false): Promise<Outcome | CachedOutcome> {
     const { services, registry } = this.deps
     const now = services.clock()
+    const generation = services.generation.current()
     let lang: Lang = isLang(call.lang) ? call.lang : services.config.lang
     const effects: ReplyEffects = {}
     let actor: Principal | undefined
@@ -64,7 +81,7 @@ export class Dispatcher {
     let def: FunctionDef | undefined
     try {
       const found = registry.get(call.func)
-      const auth = await this.authenticate(call, found?.level === 0, now)
+      const auth = await this.authenticate(call, found?.level === 0, now, generation)
       actor = auth.principal
       user = actor
       if (actor && !isLang(call.lang) && isLang(actor.lang)) lang = actor.lang
@@ -78,6 +95,13 @@ export class Dispatcher {
       const sok = call.sok
       if (call.credentials.sessionFromCookie && writes(def, sok) && auth.session) {
         if (call.params.csrf !== csrfToken(auth.session.token)) throw denied('csrf')
+      }
+      let cacheSlot: Outcome['cacheSlot']
+      if (useCache && def.kind === 'list' && def.cacheable && !call.su && call.out && user) {
+        const key = replyKey(def, user, lang, call)
+        const cached = this.replies.get(key, generation)
+        if (cached) return { cached, effects, lang }
+        cacheSlot = { key, generation }
       }
       const t = translator(lang)
       const ctx: FunctionContext = {
@@ -97,7 +121,7 @@ export class Dispatcher {
       const content = await this.run(def, ctx)
       if (call.su && !writes(def, sok)) this.audit(call, def, actor, user, now, 'ok')
       if (ctx.lang !== lang) lang = ctx.lang
-      return { document: this.decorate(def, call, lang, content, user?.level ?? 0), effects, lang, user }
+      return { document: this.decorate(def, call, lang, content, user?.level ?? 0), effects, lang, user, cacheSlot }
     } catch (caught) {
       const err = this.toBillError(caught, call)
       if (def && (writes(def, call.sok) || call.su)) this.audit(call, def, actor, user, now, err.type, err.object)
@@ -110,6 +134,7 @@ export class Dispatcher {
     call: Call,
     isPublic: boolean,
     now: number,
+    generation: number,
   ): Promise<{ principal?: Principal; session?: { handle: string; token: string } }> {
     const { auth } = this.deps.services
     const creds = call.credentials
@@ -117,7 +142,7 @@ export class Dispatcher {
     if (creds.authinfo !== undefined) return { principal: await auth.authinfo(creds.authinfo, call.address, now) }
     if (creds.session) {
       try {
-        const found = auth.session(creds.session, call.address, now)
+        const found = auth.session(creds.session, call.address, now, generation)
         return { principal: found.principal, session: { handle: found.handle, token: creds.session } }
       } catch (err) {
         // A stale cookie must not stop anyone from reaching the login function itself.
@@ -198,12 +223,16 @@ export class Dispatcher {
   /** Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside). */
   private transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
     const sqlite = this.deps.db.$client
-    return sqlite.transaction(() => {
-      const result = work()
-      // Inside the transaction a failed audit entry must undo the change it describes.
-      recordAudit(this.deps.db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
-      return result
-    })()
+    try {
+      return sqlite.transaction(() => {
+        const result = work()
+        // Inside the transaction a failed audit entry must undo the change it describes.
+        recordAudit(this.deps.db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
+        return result
+      })()
+    } finally {
+      this.deps.services.generation.bump()
+    }
   }
 
   /** Audits outside a transaction (failures, su reads): a failure to audit is logged, not fatal. */
@@ -220,6 +249,8 @@ export class Dispatcher {
       recordAudit(this.deps.db, this.auditEntry(call, actor, user, now, result, detail), paramsOf(def))
     } catch (err) {
       this.deps.log?.('audit entry could not be written', err)
+    } finally {
+      this.deps.services.generation.bump()
     }
   }
 
@@ -296,6 +327,16 @@ function defaultsOf(fields: Record<string, { default?: string; type: string }>):
     else out[name] = spec.default ?? ''
   }
   return out
+}
+
+/** Everything a cacheable list's reply depends on: function, caller, language, parameters in order. */
+function replyKey(def: FunctionDef, user: Principal, lang: Lang, call: Call): string {
+  let key = `${def.name}\u0000${user.id}\u0000${user.level}\u0000${lang}\u0000${call.binary}`
+  const specs = paramsOf(def)
+  for (const name in call.params) {
+    if (!isSecret(name, specs[name])) key += `\u0000${name}\u0001${call.params[name]}`
+  }
+  return key
 }
 
 function checkElid(id: string): void {

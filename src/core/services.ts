@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import type { Authenticator } from '../auth/authenticate'
 import type { LoginKeys } from '../auth/keys'
 import type { SessionStore } from '../auth/sessions'
+import type { DataGeneration } from '../db/generation'
 
 /** Long-lived collaborators shared by every call, built once by createApp. */
 export interface Services {
@@ -11,4 +12,6 @@ export interface Services {
   sessions: SessionStore
   auth: Authenticator
   keys: LoginKeys
+  /** Changes whenever stored data may have changed; caches are keyed by it. */
+  generation: DataGeneration
 }

@@ -8,7 +8,7 @@ import type { Dispatcher, Outcome } from '../core/dispatch'
 import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
-import { isCallbackName, isFormat, serialize } from '../output/index'
+import { isCallbackName, isFormat, serialize, type Serialized } from '../output/index'
 import { collectPairs, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
 export const sessionCookie = 'billmgrses5'
@@ -107,9 +107,15 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     if (params.callback !== undefined && !isCallbackName(params.callback)) {
       return failure(c, call, invalid('callback', params.callback, 'callback'), deps.config.lang)
     }
-    const outcome = await deps.dispatcher.execute(call)
+    const outcome = await deps.dispatcher.execute(call, true)
+    if ('cached' in outcome) return send(c, outcome.cached, 200)
     applySession(c, outcome, call, deps.config)
-    return respond(c, outcome, call)
+    const callback = call.params.callback
+    const serialized = serialize(outcome.document, call.out, callback)
+    if (outcome.cacheSlot && !outcome.error) {
+      deps.dispatcher.replies.store(outcome.cacheSlot.key, outcome.cacheSlot.generation, serialized)
+    }
+    return send(c, serialized, outcome.error?.type === 'internal' ? 500 : 200)
   }
 
   function failure(c: Context, call: Call, err: BillError, fallback: Lang): Response {
@@ -136,7 +142,9 @@ export function applySession(c: Context, outcome: Outcome, call: Call, config: C
 
 function respond(c: Context, outcome: Outcome, call: Call): Response {
   const callback = call.params.callback && isCallbackName(call.params.callback) ? call.params.callback : undefined
-  const { body, contentType } = serialize(outcome.document, call.out ?? 'xml', callback)
-  const status = outcome.error?.type === 'internal' ? 500 : 200
-  return c.body(body, status, { ...securityHeaders, 'Content-Type': contentType, 'Cache-Control': 'no-store' })
+  return send(c, serialize(outcome.document, call.out ?? 'xml', callback), outcome.error?.type === 'internal' ? 500 : 200)
+}
+
+function send(c: Context, reply: Serialized, status: 200 | 500): Response {
+  return c.body(reply.body, status, { ...securityHeaders, 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' })
 }

@@ -71,7 +71,11 @@ export interface ListDef extends BaseDef {
   filters?: ParamSpecs
   /** Functions offered on the list's toolbar: the `.edit` form and group operations. */
   toolbar?: string[]
-  /** The list's parent, where rows belong to an element of another list (`plid`). */
+  /**
+   * Its replies depend only on stored data, the caller, the language and the parameters (not on
+   * the clock or the session), so a finished reply may be reused until data changes.
+   */
+  cacheable?: boolean
   fetch(ctx: FunctionContext, query: ListQuery): { rows: Record<string, Scalar>[]; total: number }
 }
 

@@ -57,6 +57,7 @@ export default defineFunction({
     { name: 'result', type: 'string' },
     { name: 'detail', type: 'string', sort: false },
   ],
+  cacheable: true,
   defaultSort: 'id',
   filters: {
     actor: { type: 'string', max: 64 },

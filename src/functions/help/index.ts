@@ -27,6 +27,7 @@ export const help = defineFunction({
     { name: 'params', type: 'string', sort: false },
   ],
   defaultSort: 'name',
+  cacheable: true,
   toolbar: ['help.params'],
   fetch(ctx, q) {
     const rows = ctx.registry.available(ctx.user.level).map((f) => ({
@@ -46,6 +47,7 @@ export const helpParams = defineFunction({
   kind: 'list',
   level: Level.user,
   hidden: true,
+  cacheable: true,
   key: 'name',
   columns: [
     { name: 'name', type: 'string' },

@@ -69,6 +69,7 @@ export default defineFunction({
     { name: 'status', type: 'string' },
     { name: 'created', type: 'datetime' },
   ],
+  cacheable: true,
   defaultSort: 'id',
   filters: {
     name: { type: 'string', max: 64 },

@@ -1,0 +1,37 @@
+import type { Serialized } from '../output/index'
+
+interface Entry {
+  generation: number
+  reply: Serialized
+}
+
+/**
+ * Finished replies of read-only list calls, kept while the data they came from is unchanged
+ * (same generation). Credentials are still checked on every call; only the work after that is
+ * saved.
+ */
+export class ReplyCache {
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(
+    private readonly maxEntries = 1000,
+    private readonly maxBytes = 256 * 1024,
+  ) {}
+
+  get(key: string, generation: number): Serialized | undefined {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (entry.generation === generation) return entry.reply
+    this.entries.delete(key)
+    return undefined
+  }
+
+  store(key: string, generation: number, reply: Serialized): void {
+    if (reply.body.length > this.maxBytes) return
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value
+      if (oldest !== undefined) this.entries.delete(oldest)
+    }
+    this.entries.set(key, { generation, reply })
+  }
+}
