@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { formatSummary, summarize, type CpuProfile, type Window } from './lib/cpuprofile'
 import {
+  authinfo,
   checkUserList,
   fetchReply,
   login,
@@ -51,7 +52,9 @@ async function profileGateway(): Promise<void> {
   gateway = await startGateway(['--cpu-prof', `--cpu-prof-dir=${profDir}`])
   await seedUsers(gateway.endpoint)
   const session = await login(gateway.endpoint)
-  const url = `${gateway.endpoint}?auth=${session}&func=user&out=${out}`
+  // PROFILE_AUTH=authinfo profiles the authinfo path instead of the session one.
+  const credential = process.env.PROFILE_AUTH === 'authinfo' ? `authinfo=${encodeURIComponent(authinfo)}` : `auth=${session}`
+  const url = `${gateway.endpoint}?${credential}&func=user&out=${out}`
   const reply = await fetchReply(url)
   checkUserList(reply, out, `session ${out}`)
   const expectBody = reply.body.toString('utf8')

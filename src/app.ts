@@ -35,13 +35,14 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? defaultLog
   loadTranslations()
   const sessions = new SessionStore(db, config.sessionIdle)
+  const generation = new DataGeneration(db.$client)
   const services: Services = {
     config,
     clock: deps.clock ?? Date.now,
     sessions,
-    auth: new Authenticator(db, config, sessions),
+    auth: new Authenticator(db, config, sessions, generation),
     keys: new LoginKeys(db, config.keyTtl),
-    generation: new DataGeneration(db.$client),
+    generation,
   }
   const registry = createRegistry()
   const dispatcher = new Dispatcher({ db, registry, services, log })

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
+import type { DataGeneration } from '../db/generation'
 import { users } from '../db/schema/index'
 import { BillError, authFailed } from '../core/errors'
 import type { Principal } from '../core/principal'
@@ -39,20 +40,28 @@ export class Authenticator {
   private readonly authinfoAllowed: AddressSet
   private readonly byName
   private readonly inflight = new Map<string, Promise<boolean>>()
+  private readonly recentUsers = new Map<string, { generation: number; user: UserRecord | undefined }>()
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly sessions: SessionStore,
+    private readonly generation: DataGeneration,
   ) {
     this.lockout = new Lockout(config.lockout)
     this.cache = new CredentialCache(config.authinfoCacheTtl * 1000)
     this.authinfoAllowed = new AddressSet(config.authinfoAllow)
-    this.byName = db.query.users.findFirst({ where: (u, { eq, sql }) => eq(u.name, sql.placeholder('name')) }).prepare()
+    this.byName = db.select().from(users).where(eq(users.name, sql.placeholder('name'))).limit(1).prepare()
   }
 
-  findUser(name: string): UserRecord | undefined {
-    return this.byName.get({ name })
+  /** The user of a login; rows are kept in memory while the data generation is unchanged. */
+  findUser(name: string, generation = this.generation.current()): UserRecord | undefined {
+    const kept = this.recentUsers.get(name)
+    if (kept && kept.generation === generation) return kept.user
+    const user = this.byName.get({ name })
+    if (this.recentUsers.size >= 10_000) this.recentUsers.clear()
+    this.recentUsers.set(name, { generation, user })
+    return user
   }
 
   /** Verifies a login and password; every failure looks the same to the caller. */

@@ -24,12 +24,11 @@ import { labelOf, titleOf } from './labels'
 import { isSecret, parseParams, parseValue } from './params'
 import { localRoot, type Principal } from './principal'
 import type { Services } from './services'
-import { ReplyCache } from './reply-cache'
-import type { Serialized } from '../output/index'
+import { ReplyCache, type KeptReply } from './reply-cache'
 
 /** A reply served from the reply cache: already serialized. */
 export interface CachedOutcome {
-  cached: Serialized
+  cached: KeptReply
   effects: ReplyEffects
   lang: Lang
 }

@@ -1,8 +1,14 @@
 import type { Serialized } from '../output/index'
 
+/** A reply ready to send again: its bytes, and its headers as a plain object. */
+export interface KeptReply {
+  bytes: Buffer
+  contentType: string
+}
+
 interface Entry {
   generation: number
-  reply: Serialized
+  reply: KeptReply
 }
 
 /**
@@ -18,7 +24,7 @@ export class ReplyCache {
     private readonly maxBytes = 256 * 1024,
   ) {}
 
-  get(key: string, generation: number): Serialized | undefined {
+  get(key: string, generation: number): KeptReply | undefined {
     const entry = this.entries.get(key)
     if (!entry) return undefined
     if (entry.generation === generation) return entry.reply
@@ -32,6 +38,6 @@ export class ReplyCache {
       const oldest = this.entries.keys().next().value
       if (oldest !== undefined) this.entries.delete(oldest)
     }
-    this.entries.set(key, { generation, reply })
+    this.entries.set(key, { generation, reply: { bytes: Buffer.from(reply.body), contentType: reply.contentType } })
   }
 }

@@ -5,6 +5,7 @@ import type { Call } from '../core/call'
 import { errorDocument } from '../core/documents'
 import { BillError, invalid, malformed } from '../core/errors'
 import type { Dispatcher, Outcome } from '../core/dispatch'
+import type { KeptReply } from '../core/reply-cache'
 import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
@@ -108,7 +109,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
       return failure(c, call, invalid('callback', params.callback, 'callback'), deps.config.lang)
     }
     const outcome = await deps.dispatcher.execute(call, true)
-    if ('cached' in outcome) return send(c, outcome.cached, 200)
+    if ('cached' in outcome) return sendKept(outcome.cached)
     applySession(c, outcome, call, deps.config)
     const callback = call.params.callback
     const serialized = serialize(outcome.document, call.out, callback)
@@ -147,4 +148,20 @@ function respond(c: Context, outcome: Outcome, call: Call): Response {
 
 function send(c: Context, reply: Serialized, status: 200 | 500): Response {
   return c.body(reply.body, status, { ...securityHeaders, 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' })
+}
+
+/**
+ * A kept reply goes out as a plain Response with plain headers (no cookies are ever set with
+ * one), which the Node adapter writes without building a Headers object.
+ */
+function sendKept(reply: KeptReply): Response {
+  return new Response(reply.bytes, {
+    status: 200,
+    headers: {
+      ...securityHeaders,
+      'Content-Type': reply.contentType,
+      'Content-Length': String(reply.bytes.length),
+      'Cache-Control': 'no-store',
+    },
+  })
 }

@@ -20,7 +20,7 @@ export function clientResolver(trustedProxies: string[]) {
     } catch {
       // Not served by the Node adapter (no socket): an unknown address, trusted for nothing.
     }
-    const tls = new URL(c.req.url).protocol === 'https:'
+    const tls = c.req.url.startsWith('https:')
     if (!trusted.size || !trusted.has(peer)) return { address: peer, secure: tls }
     const hops = (c.req.header('x-forwarded-for') ?? '')
       .split(',')
