@@ -113,15 +113,16 @@ async function startPlain(reply: Reply, name: string): Promise<{ child: Child; u
   if (!workDir) throw new Error('no work directory')
   const file = join(workDir, `${name.replace(/\W+/g, '-')}.body`)
   writeFileSync(file, reply.body)
+  writeFileSync(`${file}.headers.json`, JSON.stringify(reply.headers))
   const port = await freePort()
   const child = spawnNode(`plain server (${name})`, 'bench/plain-server.ts', {
-    args: [String(port), file, reply.contentType],
+    args: [String(port), file, `${file}.headers.json`],
   })
   const url = `http://127.0.0.1:${port}/`
   await waitForHttp(url, child)
-  // The baseline must send what the gateway sends, byte for byte.
+  // The baseline must send what the gateway sends, byte for byte: the same body and headers.
   const echo = await fetchReply(url)
-  if (!echo.body.equals(reply.body) || echo.contentType !== reply.contentType) {
+  if (!echo.body.equals(reply.body) || JSON.stringify(echo.headers) !== JSON.stringify(reply.headers)) {
     throw new Error(`${child.name} does not replay the gateway's reply`)
   }
   return { child, url }

@@ -21,8 +21,12 @@ export interface Gateway {
 export interface Reply {
   status: number
   contentType: string
+  /** Every header the server chose (not the connection's own: date, keep-alive, length). */
+  headers: Record<string, string>
   body: Buffer
 }
+
+const connectionHeaders = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'set-cookie'])
 
 /**
  * Starts the real server on a fresh database, as `npm start` does, and waits until it answers.
@@ -68,7 +72,11 @@ export function query(params: Record<string, string>): string {
 export async function fetchReply(url: string): Promise<Reply> {
   const res = await fetch(url, { redirect: 'manual' })
   const body = Buffer.from(await res.arrayBuffer())
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body }
+  const headers: Record<string, string> = {}
+  res.headers.forEach((value, name) => {
+    if (!connectionHeaders.has(name)) headers[name] = value
+  })
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', headers, body }
 }
 
 /** A JSONdata call that must succeed; returns the parsed reply. */

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
 interface Entry {
   userId: number
@@ -11,11 +11,11 @@ interface Entry {
 
 /**
  * Remembers briefly that a login:password pair was verified, so that authinfo scripts do not pay
- * for scrypt on every call. Keys are HMACs under a key that lives only in this process: neither
+ * for scrypt on every call. Keys are hashes under a key that lives only in this process: neither
  * the password nor anything that can be checked against it offline is kept.
  */
 export class CredentialCache {
-  private readonly key = randomBytes(32)
+  private readonly key = randomBytes(32).toString('base64')
   private readonly entries = new Map<string, Entry>()
 
   constructor(
@@ -26,7 +26,8 @@ export class CredentialCache {
 
   /** An opaque key for a login and password, usable to deduplicate concurrent checks. */
   id(login: string, password: string): string {
-    return createHmac('sha256', this.key).update(login).update('\u0000').update(password).digest('base64')
+    // A secret-prefixed hash: only this process, which holds the key, can match it.
+    return hash('sha256', `${this.key}\u0000${login}\u0000${password}`, 'base64')
   }
 
   get(login: string, password: string, now: number): Entry | undefined {
