@@ -3,7 +3,8 @@ import type { Serialized } from '../output/index'
 /** A reply ready to send again: its bytes, and its headers as a plain object. */
 export interface KeptReply {
   bytes: Buffer
-  contentType: string
+  /** Content-Type and Content-Length; the sender adds what every reply carries. */
+  headers: Readonly<Record<string, string>>
 }
 
 interface Entry {
@@ -38,6 +39,8 @@ export class ReplyCache {
       const oldest = this.entries.keys().next().value
       if (oldest !== undefined) this.entries.delete(oldest)
     }
-    this.entries.set(key, { generation, reply: { bytes: Buffer.from(reply.body), contentType: reply.contentType } })
+    const bytes = Buffer.from(reply.body)
+    const headers = { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length) }
+    this.entries.set(key, { generation, reply: { bytes, headers } })
   }
 }

@@ -155,13 +155,7 @@ function send(c: Context, reply: Serialized, status: 200 | 500): Response {
  * one), which the Node adapter writes without building a Headers object.
  */
 function sendKept(reply: KeptReply): Response {
-  return new Response(reply.bytes, {
-    status: 200,
-    headers: {
-      ...securityHeaders,
-      'Content-Type': reply.contentType,
-      'Content-Length': String(reply.bytes.length),
-      'Cache-Control': 'no-store',
-    },
-  })
+  return new Response(reply.bytes, { status: 200, headers: { ...keptHeaders, ...reply.headers } })
 }
+
+const keptHeaders = { ...securityHeaders, 'Cache-Control': 'no-store' }

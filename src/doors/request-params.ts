@@ -21,6 +21,7 @@ class ParamCollector {
 }
 
 function decode(component: string, name: string): string {
+  if (!component.includes('%') && !component.includes('+')) return component
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '))
   } catch {
