@@ -24,8 +24,8 @@ export interface BillmgrDoorDeps {
 }
 
 /** Reads query and body parameters (body wins), strictly: bad encodings and bad JSON are errors. */
-async function readParams(c: Context, url: URL): Promise<Record<string, string>> {
-  const query = parseQuery(url.search.slice(1))
+async function readParams(c: Context, search: string): Promise<Record<string, string>> {
+  const query = parseQuery(search)
   if (c.req.method !== 'POST') return query
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
   let body: Record<string, string>
@@ -53,13 +53,15 @@ async function readParams(c: Context, url: URL): Promise<Record<string, string>>
 
 /** Turns parameters into a call: request-level parameters apart, credentials by precedence. */
 export function toCall(params: Record<string, string>, c: Context, client: ClientInfo, binary: string): Call {
-  const cookie = getCookie(c, sessionCookie)
   const credentials: Call['credentials'] = {}
   if (params.authinfo !== undefined) credentials.authinfo = params.authinfo
   else if (params.auth) credentials.session = params.auth
-  else if (cookie) {
-    credentials.session = cookie
-    credentials.sessionFromCookie = true
+  else {
+    const cookie = getCookie(c, sessionCookie)
+    if (cookie) {
+      credentials.session = cookie
+      credentials.sessionFromCookie = true
+    }
   }
   return {
     func: params.func ?? '',
@@ -79,16 +81,18 @@ export function toCall(params: Record<string, string>, c: Context, client: Clien
 /** The BILLmanager URL-function door: `/billmgr?func=…&out=…`. */
 export function billmgrDoor(deps: BillmgrDoorDeps) {
   return async function handleBillmgr(c: Context): Promise<Response> {
-    const url = new URL(c.req.url)
+    const raw = c.req.url
+    const mark = raw.indexOf('?')
+    const search = mark < 0 ? '' : raw.slice(mark + 1)
     const client = deps.clientOf(c)
-    const binary = url.pathname
+    const binary = c.req.path
     let params: Record<string, string>
     try {
-      params = await readParams(c, url)
+      params = await readParams(c, search)
     } catch (err) {
       if (!(err instanceof BillError)) throw err
       // The parameters could not be read: answer in whatever format the query asks for, if any.
-      const loose = Object.fromEntries(new URLSearchParams(url.search))
+      const loose = Object.fromEntries(new URLSearchParams(search))
       return failure(c, toCall(loose, c, client, binary), err, deps.config.lang)
     }
     const call = toCall(params, c, client, binary)
