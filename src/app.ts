@@ -11,7 +11,7 @@ import { malformed, BillError } from './core/errors'
 import type { Services } from './core/services'
 import type { Db } from './db/connection'
 import { DataGeneration } from './db/generation'
-import { billmgrDoor } from './doors/billmgr'
+import { billmgrDoor, replyHeaders } from './doors/billmgr'
 import { createRegistry } from './functions/index'
 import { loadTranslations } from './i18n/index'
 import { clientResolver } from './net/client'
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps) {
     generation,
   }
   const registry = createRegistry()
-  const dispatcher = new Dispatcher({ db, registry, services, log })
+  const dispatcher = new Dispatcher({ db, registry, services, log, replyHeaders })
   const clientOf = clientResolver(config.trustedProxies)
   const panel = createPanel({ dispatcher, registry, config })
   const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel })

@@ -49,6 +49,8 @@ export interface DispatcherDeps {
   db: Db
   registry: Registry
   services: Services
+  /** Headers that every kept reply is sent with (the door's). */
+  replyHeaders?: Readonly<Record<string, string>>
   /** Where unexpected failures are reported, with their stack. */
   log?: (message: string, err: unknown) => void
 }
@@ -62,9 +64,11 @@ const defaultPageSize = 20
  * parameters, run it (in a transaction when it writes), audit, and build the document.
  */
 export class Dispatcher {
-  readonly replies = new ReplyCache()
+  readonly replies: ReplyCache
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(private readonly deps: DispatcherDeps) {
+    this.replies = new ReplyCache(deps.replyHeaders)
+  }
 
   /** Runs a call. With `useCache`, a read-only list may be answered with a reply kept earlier. */
   execute(call: Call): Promise<Outcome>

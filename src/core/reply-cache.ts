@@ -3,7 +3,7 @@ import type { Serialized } from '../output/index'
 /** A reply ready to send again: its bytes, and its headers as a plain object. */
 export interface KeptReply {
   bytes: Buffer
-  /** Content-Type and Content-Length; the sender adds what every reply carries. */
+  /** Every header it goes out with, ready: built once when the reply is kept. */
   headers: Readonly<Record<string, string>>
 }
 
@@ -21,6 +21,8 @@ export class ReplyCache {
   private readonly entries = new Map<string, Entry>()
 
   constructor(
+    /** Headers every kept reply carries besides its type and length. */
+    private readonly commonHeaders: Readonly<Record<string, string>> = {},
     private readonly maxEntries = 1000,
     private readonly maxBytes = 256 * 1024,
   ) {}
@@ -40,7 +42,7 @@ export class ReplyCache {
       if (oldest !== undefined) this.entries.delete(oldest)
     }
     const bytes = Buffer.from(reply.body)
-    const headers = { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length) }
+    const headers = { ...this.commonHeaders, 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length) }
     this.entries.set(key, { generation, reply: { bytes, headers } })
   }
 }

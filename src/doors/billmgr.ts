@@ -150,8 +150,11 @@ function respond(c: Context, outcome: Outcome, call: Call): Response {
   return send(c, serialize(outcome.document, call.out ?? 'xml', callback), outcome.error?.type === 'internal' ? 500 : 200)
 }
 
+/** What every reply of this door carries besides its type. */
+export const replyHeaders: Readonly<Record<string, string>> = { ...securityHeaders, 'Cache-Control': 'no-store' }
+
 function send(c: Context, reply: Serialized, status: 200 | 500): Response {
-  return c.body(reply.body, status, { ...securityHeaders, 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' })
+  return c.body(reply.body, status, { ...replyHeaders, 'Content-Type': reply.contentType })
 }
 
 /**
@@ -159,7 +162,5 @@ function send(c: Context, reply: Serialized, status: 200 | 500): Response {
  * one), which the Node adapter writes without building a Headers object.
  */
 function sendKept(reply: KeptReply): Response {
-  return new Response(reply.bytes, { status: 200, headers: { ...keptHeaders, ...reply.headers } })
+  return new Response(reply.bytes, { status: 200, headers: reply.headers })
 }
-
-const keptHeaders = { ...securityHeaders, 'Cache-Control': 'no-store' }
