@@ -26,6 +26,7 @@ export function splitAddressList(text: string): string[] {
 /** A set of addresses and CIDR ranges, IPv4 and IPv6, asked whether it holds an address. */
 export class AddressSet {
   private readonly list = new BlockList()
+  private readonly answers = new Map<string, boolean>()
   readonly size: number
 
   constructor(items: string[]) {
@@ -38,10 +39,16 @@ export class AddressSet {
     this.size = items.length
   }
 
+  /** Answers are remembered: checking builds a socket address object, which is slow. */
   has(address: string): boolean {
-    const normal = normalizeAddress(address)
-    const family = isIP(normal)
-    if (!family) return false
-    return this.list.check(normal, family === 6 ? 'ipv6' : 'ipv4')
+    let answer = this.answers.get(address)
+    if (answer === undefined) {
+      const normal = normalizeAddress(address)
+      const family = isIP(normal)
+      answer = family ? this.list.check(normal, family === 6 ? 'ipv6' : 'ipv4') : false
+      if (this.answers.size >= 10_000) this.answers.clear()
+      this.answers.set(address, answer)
+    }
+    return answer
   }
 }
