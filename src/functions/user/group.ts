@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { users } from '../../db/schema/index'
 import { Level } from '../../core/principal'
-import { defineFunction } from '../registry'
+import { defineFunction, type FunctionContext } from '../registry'
 import { keepAnAdmin, managedUser } from './access'
 
 export const userDelete = defineFunction({
@@ -17,28 +17,29 @@ export const userDelete = defineFunction({
   },
 })
 
+/** Sets a user's status; suspending ends its sessions at once and keeps an active admin. */
+function setStatus(ctx: FunctionContext, id: string, status: 'active' | 'suspended'): void {
+  const user = managedUser(ctx, id)
+  if (!user || user.status === status) return
+  if (status === 'suspended') keepAnAdmin(ctx, user)
+  ctx.db.update(users).set({ status, updatedAt: ctx.now }).where(eq(users.id, user.id)).run()
+  if (status === 'suspended') {
+    ctx.services.sessions.endAllOf(user.id)
+    if (user.id === ctx.user.id) ctx.reply.endSession = true
+  }
+}
+
 /** Suspended users cannot log in, and their sessions end at once. */
 export const userSuspend = defineFunction({
   name: 'user.suspend',
   kind: 'group',
   level: Level.reseller,
-  each(ctx, id) {
-    const user = managedUser(ctx, id)
-    if (!user || user.status === 'suspended') return
-    keepAnAdmin(ctx, user)
-    ctx.db.update(users).set({ status: 'suspended', updatedAt: ctx.now }).where(eq(users.id, user.id)).run()
-    ctx.services.sessions.endAllOf(user.id)
-    if (user.id === ctx.user.id) ctx.reply.endSession = true
-  },
+  each: (ctx, id) => setStatus(ctx, id, 'suspended'),
 })
 
 export const userResume = defineFunction({
   name: 'user.resume',
   kind: 'group',
   level: Level.reseller,
-  each(ctx, id) {
-    const user = managedUser(ctx, id)
-    if (!user || user.status === 'active') return
-    ctx.db.update(users).set({ status: 'active', updatedAt: ctx.now }).where(eq(users.id, user.id)).run()
-  },
+  each: (ctx, id) => setStatus(ctx, id, 'active'),
 })

@@ -5,7 +5,8 @@ import { containsPattern, likePlaceholder, pageOf, preparedOnce } from '../../db
 import { users } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../registry'
 
-const sortColumns = {
+/** The columns a row is read from, by the name they are listed (and sorted) under. */
+const listed = {
   id: users.id,
   name: users.name,
   realname: users.realname,
@@ -22,7 +23,7 @@ const filterNames = ['name', 'email', 'level', 'status'] as const
 /** The statement for one shape of the list: who asks (scope), which filters, which order. */
 function statementFor(db: Parameters<typeof preparedOnce>[0], ownerScope: boolean, q: ListQuery) {
   const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
-  const sort = (q.sort ?? 'id') as keyof typeof sortColumns
+  const sort = (q.sort ?? 'id') as keyof typeof listed
   const key = `user:${ownerScope ? 'owner' : 'level'}:${used.join(',')}:${sort}:${q.order}`
   return preparedOnce(db, key, () => {
     const where: SQL[] = [
@@ -32,19 +33,11 @@ function statementFor(db: Parameters<typeof preparedOnce>[0], ownerScope: boolea
     if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
     if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
     if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
-    const column = sortColumns[sort] ?? users.id
+    const column = listed[sort] ?? users.id
     const condition = and(...where)
     return {
       rows: db
-        .select({
-          id: users.id,
-          name: users.name,
-          realname: users.realname,
-          email: users.email,
-          level: users.level,
-          status: users.status,
-          createdAt: users.createdAt,
-        })
+        .select(listed)
         .from(users)
         .where(condition)
         .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
@@ -93,7 +86,7 @@ export default defineFunction({
     }
     const { rows, total } = pageOf(statementFor(ctx.db, ownerScope, q), values)
     return {
-      rows: rows.map(({ createdAt, ...r }) => ({ ...r, created: formatDateTime(createdAt) })),
+      rows: rows.map((r) => ({ ...r, created: formatDateTime(r.created) })),
       total,
     }
   },
