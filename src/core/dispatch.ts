@@ -22,7 +22,7 @@ import {
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
 import { isSecret, parseParams, parseValue } from './params'
-import { localRoot, type Principal } from './principal'
+import { anonymous, localRoot, type Principal } from './principal'
 import type { Services } from './services'
 import { ReplyCache, type KeptReply } from './reply-cache'
 
@@ -320,8 +320,6 @@ export class Dispatcher {
     return new BillError('internal', 'server')
   }
 }
-
-const anonymous: Principal = { id: -1, name: '', level: 0, lang: '', parentId: null, allowedAddresses: '' }
 
 function defaultsOf(fields: Record<string, { default?: string; type: string }>): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {}

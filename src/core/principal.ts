@@ -26,3 +26,13 @@ export const localRoot: Principal = {
   parentId: null,
   allowedAddresses: '',
 }
+
+/** Whoever calls without credentials: reaches only the functions of level 0. */
+export const anonymous: Principal = {
+  id: -1,
+  name: '',
+  level: Level.anonymous,
+  lang: '',
+  parentId: null,
+  allowedAddresses: '',
+}
