@@ -43,12 +43,21 @@ function seconds(name: string, fallback: number): number {
   return n
 }
 
-type ScenarioName = 'plain json' | 'session json' | 'session xml' | 'plain xml' | 'authinfo json'
+type ScenarioName =
+  | 'plain json'
+  | 'session json'
+  | 'session xml'
+  | 'plain xml'
+  | 'authinfo json'
+  | 'uncached json'
 
 interface Scenario {
   name: ScenarioName
-  /** What serves the load: the gateway itself, or a plain server replaying one of its replies. */
-  server: 'gateway' | 'node:http'
+  /**
+   * What serves the load: the gateway itself, a second gateway on the same database with its
+   * reply cache off, or a plain server replaying one of the gateway's replies.
+   */
+  server: 'gateway' | 'uncached' | 'node:http'
   out: 'json' | 'xml'
   /** The gateway URL whose reply is measured (or replayed by the plain server). */
   source: string
@@ -74,12 +83,14 @@ interface Ratio {
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
 let gateway: Gateway | undefined
+let uncached: Gateway | undefined
 let workDir: string | undefined
 
 function cleanupNow(): void {
   killAllNow()
   if (workDir) rmSync(workDir, { recursive: true, force: true })
   gateway?.close()
+  uncached?.close()
 }
 
 process.on('exit', cleanupNow)
@@ -143,7 +154,7 @@ async function runScenario(s: Scenario, duration: number, warmup: number): Promi
     process.stdout.write(`${s.name.padEnd(14)} ${s.server.padEnd(9)} warm-up ${warmup} s`)
     await load(`${s.name} (warm-up)`, { url, duration: warmup, connections, expectBody })
     process.stdout.write(`, measuring ${duration} s`)
-    const server = plain?.child ?? gateway.child
+    const server = plain?.child ?? (s.server === 'uncached' && uncached ? uncached.child : gateway.child)
     const options = { url, duration, connections, expectBody }
     const figures = figuresOf(await load(s.name, options, () => cpuSeconds(server)))
     const full = figures.perSecond.slice(0, duration)
@@ -240,12 +251,17 @@ async function main(): Promise<void> {
   const sessionXml = `${endpoint}?auth=${session}&func=user&out=xml`
   const password = encodeURIComponent(adminPassword)
   const authinfoJson = `${endpoint}?authinfo=admin:${password}&func=user&out=json`
+  // The same session call on a second gateway over the same database, with no reply cache:
+  // what a call costs when the data has just changed.
+  uncached = await startGateway([], { BILLGATE_DB: join(gateway.dir, 'billgate.sqlite'), BILLGATE_REPLY_CACHE: 'off' })
+  const uncachedJson = `${uncached.endpoint}?auth=${session}&func=user&out=json`
   const scenarios: Scenario[] = [
     { name: 'plain json', server: 'node:http', out: 'json', source: sessionJson },
     { name: 'session json', server: 'gateway', out: 'json', source: sessionJson },
     { name: 'session xml', server: 'gateway', out: 'xml', source: sessionXml },
     { name: 'plain xml', server: 'node:http', out: 'xml', source: sessionXml },
     { name: 'authinfo json', server: 'gateway', out: 'json', source: authinfoJson },
+    { name: 'uncached json', server: 'uncached', out: 'json', source: uncachedJson },
   ]
   const measured = new Map<ScenarioName, Measured>()
   for (const s of scenarios) {

@@ -24,6 +24,8 @@ export interface Config {
   authinfoCacheTtl: number
   /** Serve the session cookie with the Secure flag even without TLS (behind a TLS proxy). */
   secureCookies: boolean
+  /** Keep finished replies of read-only lists until data changes. */
+  replyCache: boolean
 }
 
 export interface LockoutConfig {
@@ -52,6 +54,7 @@ export const defaultConfig: Config = {
   lockout: { window: 900, slowAfter: 3, delayStep: 250, maxPerLogin: 10, maxPerAddress: 30 },
   authinfoCacheTtl: 60,
   secureCookies: false,
+  replyCache: true,
 }
 
 export class ConfigError extends Error {
@@ -76,6 +79,7 @@ const fileKeys: Record<string, string> = {
   bodyLimit: 'BILLGATE_BODY_LIMIT',
   authinfoCacheTtl: 'BILLGATE_AUTHINFO_CACHE_TTL',
   secureCookies: 'BILLGATE_SECURE_COOKIES',
+  replyCache: 'BILLGATE_REPLY_CACHE',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -144,9 +148,12 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
   if (!supportedLanguages.includes(lang as Lang)) {
     problems.push(`BILLGATE_LANG: expected one of ${supportedLanguages.join(', ')}, got "${lang}"`)
   }
-  const secure = text('BILLGATE_SECURE_COOKIES', 'off')
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(secure)) {
-    problems.push(`BILLGATE_SECURE_COOKIES: expected on or off, got "${secure}"`)
+  const flag = (name: string, fallback: boolean) => {
+    const raw = text(name, fallback ? 'on' : 'off')
+    if (['on', 'true', '1'].includes(raw)) return true
+    if (['off', 'false', '0'].includes(raw)) return false
+    problems.push(`${name}: expected on or off, got "${raw}"`)
+    return fallback
   }
   const host = text('HOST', d.host)
   if (!host.trim()) problems.push('HOST: must not be empty')
@@ -167,7 +174,8 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     adminPassword,
     bodyLimit: int('BILLGATE_BODY_LIMIT', d.bodyLimit, 1024, 1024 * 1024 * 1024),
     authinfoCacheTtl: int('BILLGATE_AUTHINFO_CACHE_TTL', d.authinfoCacheTtl, 0, 3600),
-    secureCookies: ['on', 'true', '1'].includes(secure),
+    secureCookies: flag('BILLGATE_SECURE_COOKIES', d.secureCookies),
+    replyCache: flag('BILLGATE_REPLY_CACHE', d.replyCache),
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),

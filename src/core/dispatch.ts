@@ -100,7 +100,7 @@ export class Dispatcher {
         if (call.params.csrf !== csrfToken(auth.session.token)) throw denied('csrf')
       }
       let cacheSlot: Outcome['cacheSlot']
-      if (useCache && def.kind === 'list' && def.cacheable && !call.su && call.out && user) {
+      if (useCache && services.config.replyCache && def.kind === 'list' && def.cacheable && !call.su && call.out && user) {
         const key = replyKey(def, user, lang, call)
         const cached = this.replies.get(key, generation)
         if (cached) return { cached, effects, lang }

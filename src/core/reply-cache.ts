@@ -27,6 +27,10 @@ export class ReplyCache {
     private readonly maxBytes = 256 * 1024,
   ) {}
 
+  get size(): number {
+    return this.entries.size
+  }
+
   get(key: string, generation: number): KeptReply | undefined {
     const entry = this.entries.get(key)
     if (!entry) return undefined

@@ -87,3 +87,15 @@ describe('kept replies never outlive the data they show', () => {
     expect(after.p_elems).toBe(first.p_elems + 1)
   })
 })
+
+describe('BILLGATE_REPLY_CACHE=off', () => {
+  it('keeps nothing', async () => {
+    const t = await makeTestApp({ replyCache: false })
+    await t.data({ func: 'user', ...asAdmin })
+    await t.data({ func: 'user', ...asAdmin })
+    expect(t.dispatcher.replies.size).toBe(0)
+    const on = await makeTestApp()
+    await on.data({ func: 'user', ...asAdmin })
+    expect(on.dispatcher.replies.size).toBe(1)
+  })
+})
