@@ -12,11 +12,6 @@ export function likePlaceholder(column: AnyColumn, placeholder: string): SQL {
   return sql`${column} like ${sql.placeholder(placeholder)} escape '\\'`
 }
 
-/** `column` contains `value` literally (case-insensitive for ASCII). */
-export function contains(column: AnyColumn, value: string): SQL {
-  return sql`${column} like ${containsPattern(value)} escape '\\'`
-}
-
 /** Rows of a table matching a condition, counted synchronously. */
 export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
   return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0

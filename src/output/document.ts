@@ -44,16 +44,6 @@ export function branch(name: string, children: DocNode[], attrs?: Record<string,
   return n
 }
 
-/** Leaf nodes for each entry of a record, in its key order. */
-export function fields(record: Record<string, Scalar | undefined>): DocNode[] {
-  const out: DocNode[] = []
-  for (const key in record) {
-    const value = record[key]
-    if (value !== undefined) out.push(node(key, value))
-  }
-  return out
-}
-
 export function isPresent(n: DocNode): boolean {
   return n.value !== false && n.value !== null
 }

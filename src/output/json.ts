@@ -68,7 +68,3 @@ export function toJson(doc: Document): string {
 export function toData(doc: Document): string {
   return JSON.stringify(toDataNode(doc.root))
 }
-
-export function toDataValue(doc: Document): unknown {
-  return toDataNode(doc.root)
-}
