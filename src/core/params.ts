@@ -14,6 +14,7 @@ export type ParamType =
   | 'login'
   | 'lang'
   | 'addresses'
+  | 'currency'
 
 export interface ParamSpec {
   type: ParamType
@@ -96,6 +97,9 @@ export function parseValue(name: string, spec: ParamSpec, raw: string): Value {
     }
     case 'login':
       if (!loginPattern.test(raw)) throw invalid(name, clip(raw), 'login')
+      return raw
+    case 'currency':
+      if (!/^[A-Z]{3}$/.test(raw)) throw invalid(name, clip(raw), 'currency')
       return raw
     case 'lang':
       if (raw !== '' && !isLang(raw)) throw invalid(name, clip(raw), 'enum', { values: 'en, ru' })

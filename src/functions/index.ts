@@ -1,5 +1,6 @@
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
+import { currencyDelete, currencyEdit, currencyList } from './currency/index'
 import { help, helpParams } from './help/index'
 import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
@@ -22,6 +23,9 @@ export function createRegistry(): Registry {
     userSuspend,
     userResume,
     audit,
+    currencyList,
+    currencyEdit,
+    currencyDelete,
     help,
     helpParams,
   ])

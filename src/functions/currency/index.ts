@@ -1,0 +1,104 @@
+import { asc, count, desc, eq, sql } from 'drizzle-orm'
+import { invalid, taken } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { pageOf, preparedOnce } from '../../db/query'
+import { currencies } from '../../db/schema/index'
+import type { Db } from '../../db/connection'
+import { defineFunction, type ListQuery } from '../registry'
+
+const listed = {
+  id: currencies.id,
+  code: currencies.code,
+  name: currencies.name,
+  places: currencies.places,
+}
+
+function statementFor(db: Db, q: ListQuery) {
+  const sort = (q.sort ?? 'code') as keyof typeof listed
+  return preparedOnce(db, `currency:${sort}:${q.order}`, () => {
+    const column = listed[sort] ?? currencies.code
+    return {
+      rows: db
+        .select(listed)
+        .from(currencies)
+        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(currencies.id))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(),
+      count: db.select({ n: count() }).from(currencies).prepare(),
+    }
+  })
+}
+
+/** Currencies amounts are kept in; everyone may read them. */
+export const currencyList = defineFunction({
+  name: 'currency',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'code', type: 'string' },
+    { name: 'name', type: 'string' },
+    { name: 'places', type: 'int' },
+  ],
+  defaultSort: 'code',
+  toolbar: ['currency.edit', 'currency.delete'],
+  fetch(ctx, q) {
+    return pageOf(statementFor(ctx.db, q), { limit: q.limit, offset: q.offset })
+  },
+})
+
+function currencyById(db: Db, id: string) {
+  if (!/^\d{1,15}$/.test(id)) return undefined
+  return db.select().from(currencies).where(eq(currencies.id, Number(id))).get()
+}
+
+/**
+ * Views, creates or renames a currency. Its code and decimal places are fixed once created:
+ * amounts are stored in its smallest unit, so changing the places would change every amount.
+ */
+export const currencyEdit = defineFunction({
+  name: 'currency.edit',
+  kind: 'form',
+  level: Level.admin,
+  fields: {
+    code: { type: 'currency', required: true },
+    name: { type: 'string', required: true, max: 64 },
+    places: { type: 'int', min: 0, max: 4, default: '2' },
+  },
+  load(ctx, id) {
+    const c = currencyById(ctx.db, id)
+    return c && { code: c.code, name: c.name, places: c.places }
+  },
+  save(ctx, values, id) {
+    if (id !== undefined) {
+      const current = currencyById(ctx.db, id)!
+      if (values.code !== undefined && values.code !== current.code) throw invalid('code', String(values.code), 'fixed')
+      if (values.places !== undefined && values.places !== '' && values.places !== current.places) {
+        throw invalid('places', String(values.places), 'fixed')
+      }
+      if (values.name !== undefined) ctx.db.update(currencies).set({ name: String(values.name) }).where(eq(currencies.id, current.id)).run()
+      return current.id
+    }
+    const code = String(values.code)
+    const clash = ctx.db.select({ id: currencies.id }).from(currencies).where(eq(currencies.code, code)).get()
+    if (clash) throw taken('code', code)
+    return ctx.db
+      .insert(currencies)
+      .values({ code, name: String(values.name), places: values.places === '' || values.places === undefined ? 2 : Number(values.places), createdAt: ctx.now })
+      .returning({ id: currencies.id })
+      .get().id
+  },
+})
+
+/** Deletes currencies that nothing uses (clients, tariffs and payments will refuse it once they exist). */
+export const currencyDelete = defineFunction({
+  name: 'currency.delete',
+  kind: 'group',
+  level: Level.admin,
+  each(ctx, id) {
+    const c = currencyById(ctx.db, id)
+    if (c) ctx.db.delete(currencies).where(eq(currencies.id, c.id)).run()
+  },
+})
