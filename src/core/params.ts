@@ -15,6 +15,7 @@ export type ParamType =
   | 'lang'
   | 'addresses'
   | 'currency'
+  | 'money'
 
 export interface ParamSpec {
   type: ParamType
@@ -100,6 +101,10 @@ export function parseValue(name: string, spec: ParamSpec, raw: string): Value {
       return raw
     case 'currency':
       if (!/^[A-Z]{3}$/.test(raw)) throw invalid(name, clip(raw), 'currency')
+      return raw
+    case 'money':
+      // Digits only here; the currency's places are checked where the currency is known.
+      if (!/^\d{1,16}(\.\d{1,8})?$/.test(raw)) throw invalid(name, clip(raw), 'money')
       return raw
     case 'lang':
       if (raw !== '' && !isLang(raw)) throw invalid(name, clip(raw), 'enum', { values: 'en, ru' })

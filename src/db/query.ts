@@ -1,5 +1,6 @@
-import { count, sql, type AnyColumn, type SQL } from 'drizzle-orm'
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { asc, count, desc, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Scalar } from '../output/document'
 import type { Db } from './connection'
 
 /** The LIKE pattern for "contains `value` literally": % and _ taken as themselves. */
@@ -51,4 +52,36 @@ export function pageOf<R>(
   const rows = statements.rows.all(values)
   const total = values.offset === 0 && rows.length < values.limit ? rows.length : (statements.count.get(values)?.n ?? 0)
   return { rows, total }
+}
+
+/**
+ * The statements of a plain list: `listed` columns (by the names they are listed and sorted
+ * under) of one table, in the requested order, optionally narrowed by a condition whose values
+ * are placeholders. `shape` names the condition's variant, so each variant is prepared once.
+ */
+export function sortedList(
+  db: Db,
+  table: SQLiteTable,
+  listed: Record<string, SQLiteColumn>,
+  idColumn: AnyColumn,
+  q: { sort?: string; order: 'asc' | 'desc' },
+  where?: { shape: string; condition: () => SQL | undefined },
+): ListStatements<Record<string, Scalar>> {
+  const sort = q.sort !== undefined && q.sort in listed ? q.sort : undefined
+  const key = `${getTableName(table)}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
+  return preparedOnce(db, key, () => {
+    const condition = where?.condition()
+    const column = sort ? listed[sort] : idColumn
+    return {
+      rows: db
+        .select(listed)
+        .from(table)
+        .where(condition)
+        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(idColumn))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(),
+      count: db.select({ n: count() }).from(table).where(condition).prepare(),
+    } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
+  })
 }

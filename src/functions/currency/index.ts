@@ -1,33 +1,16 @@
-import { asc, count, desc, eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { pageOf, preparedOnce } from '../../db/query'
+import { pageOf, sortedList } from '../../db/query'
 import { currencies } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
-import { defineFunction, type ListQuery } from '../registry'
+import { defineFunction } from '../registry'
 
 const listed = {
   id: currencies.id,
   code: currencies.code,
   name: currencies.name,
   places: currencies.places,
-}
-
-function statementFor(db: Db, q: ListQuery) {
-  const sort = (q.sort ?? 'code') as keyof typeof listed
-  return preparedOnce(db, `currency:${sort}:${q.order}`, () => {
-    const column = listed[sort] ?? currencies.code
-    return {
-      rows: db
-        .select(listed)
-        .from(currencies)
-        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(currencies.id))
-        .limit(sql.placeholder('limit'))
-        .offset(sql.placeholder('offset'))
-        .prepare(),
-      count: db.select({ n: count() }).from(currencies).prepare(),
-    }
-  })
 }
 
 /** Currencies amounts are kept in; everyone may read them. */
@@ -45,11 +28,11 @@ export const currencyList = defineFunction({
   defaultSort: 'code',
   toolbar: ['currency.edit', 'currency.delete'],
   fetch(ctx, q) {
-    return pageOf(statementFor(ctx.db, q), { limit: q.limit, offset: q.offset })
+    return pageOf(sortedList(ctx.db, currencies, listed, currencies.id, q), { limit: q.limit, offset: q.offset })
   },
 })
 
-function currencyById(db: Db, id: string) {
+export function currencyById(db: Db, id: string) {
   if (!/^\d{1,15}$/.test(id)) return undefined
   return db.select().from(currencies).where(eq(currencies.id, Number(id))).get()
 }
@@ -102,3 +85,17 @@ export const currencyDelete = defineFunction({
     if (c) ctx.db.delete(currencies).where(eq(currencies.id, c.id)).run()
   },
 })
+
+export function currencyByCode(db: Db, code: string) {
+  return db.select().from(currencies).where(eq(currencies.code, code)).get()
+}
+
+/** Currencies as choices of a select field: code → "code — name". */
+export function currencyChoices(db: Db): [string, string][] {
+  return db
+    .select({ code: currencies.code, name: currencies.name })
+    .from(currencies)
+    .orderBy(currencies.code)
+    .all()
+    .map((c) => [c.code, `${c.code} — ${c.name}`])
+}
