@@ -66,6 +66,8 @@ export function sortedList(
   idColumn: AnyColumn,
   q: { sort?: string; order: 'asc' | 'desc' },
   where?: { shape: string; condition: () => SQL | undefined },
+  /** Another table some listed columns come from (a currency's code, a client's name). */
+  join?: { table: SQLiteTable; on: SQL },
 ): ListStatements<Record<string, Scalar>> {
   const sort = q.sort !== undefined && q.sort in listed ? q.sort : undefined
   const key = `${getTableName(table)}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
@@ -73,9 +75,7 @@ export function sortedList(
     const condition = where?.condition()
     const column = sort ? listed[sort] : idColumn
     return {
-      rows: db
-        .select(listed)
-        .from(table)
+      rows: (join ? db.select(listed).from(table).innerJoin(join.table, join.on) : db.select(listed).from(table))
         .where(condition)
         .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(idColumn))
         .limit(sql.placeholder('limit'))

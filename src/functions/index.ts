@@ -2,6 +2,8 @@ import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
 import { help, helpParams } from './help/index'
+import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
+import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
 import { userDelete, userResume, userSuspend } from './user/group'
@@ -26,6 +28,14 @@ export function createRegistry(): Registry {
     currencyList,
     currencyEdit,
     currencyDelete,
+    paymethodList,
+    paymethodEdit,
+    paymethodEnable,
+    paymethodDisable,
+    paymethodDelete,
+    pricelistList,
+    pricelistEdit,
+    pricelistDelete,
     help,
     helpParams,
   ])

@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm'
+import { missed } from '../../core/errors'
+import { Level } from '../../core/principal'
+import type { Db } from '../../db/connection'
+import { pageOf, sortedList } from '../../db/query'
+import { currencies, paymethods } from '../../db/schema/index'
+import { currencyByCode, currencyChoices } from '../currency/index'
+import { defineFunction, type FunctionContext } from '../registry'
+
+const listed = {
+  id: paymethods.id,
+  name: paymethods.name,
+  currency: currencies.code,
+  enabled: paymethods.enabled,
+}
+
+function paymethodById(db: Db, id: string) {
+  if (!/^\d{1,15}$/.test(id)) return undefined
+  return db.select().from(paymethods).where(eq(paymethods.id, Number(id))).get()
+}
+
+/** Payment methods; every user may see them, admins manage them. */
+export const paymethodList = defineFunction({
+  name: 'paymethod',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'name', type: 'string' },
+    { name: 'currency', type: 'string' },
+    { name: 'enabled', type: 'flag' },
+  ],
+  defaultSort: 'id',
+  toolbar: ['paymethod.edit', 'paymethod.enable', 'paymethod.disable', 'paymethod.delete'],
+  fetch(ctx, q) {
+    const statements = sortedList(ctx.db, paymethods, listed, paymethods.id, q, undefined, {
+      table: currencies,
+      on: eq(currencies.id, paymethods.currencyId),
+    })
+    return pageOf(statements, { limit: q.limit, offset: q.offset })
+  },
+})
+
+function currencyIdOf(ctx: FunctionContext, code: string): number {
+  const currency = currencyByCode(ctx.db, code)
+  if (!currency) throw missed('currency', code)
+  return currency.id
+}
+
+export const paymethodEdit = defineFunction({
+  name: 'paymethod.edit',
+  kind: 'form',
+  level: Level.admin,
+  fields: {
+    name: { type: 'string', required: true, max: 128 },
+    currency: { type: 'currency', required: true },
+    enabled: { type: 'flag', default: 'on' },
+  },
+  choices: (ctx) => ({ currency: currencyChoices(ctx.db) }),
+  load(ctx, id) {
+    const p = paymethodById(ctx.db, id)
+    if (!p) return undefined
+    const currency = ctx.db.select({ code: currencies.code }).from(currencies).where(eq(currencies.id, p.currencyId)).get()
+    return { name: p.name, currency: currency?.code ?? '', enabled: p.enabled }
+  },
+  save(ctx, values, id) {
+    const changes: Partial<typeof paymethods.$inferInsert> = {}
+    if (values.name !== undefined) changes.name = String(values.name)
+    if (values.currency !== undefined) changes.currencyId = currencyIdOf(ctx, String(values.currency))
+    if (values.enabled !== undefined) changes.enabled = values.enabled === true
+    if (id === undefined) {
+      return ctx.db
+        .insert(paymethods)
+        .values({ name: String(values.name), currencyId: changes.currencyId!, enabled: changes.enabled ?? true, createdAt: ctx.now })
+        .returning({ id: paymethods.id })
+        .get().id
+    }
+    ctx.db.update(paymethods).set(changes).where(eq(paymethods.id, Number(id))).run()
+    return id
+  },
+})
+
+function setEnabled(ctx: FunctionContext, id: string, enabled: boolean): void {
+  const p = paymethodById(ctx.db, id)
+  if (p) ctx.db.update(paymethods).set({ enabled }).where(eq(paymethods.id, p.id)).run()
+}
+
+export const paymethodEnable = defineFunction({
+  name: 'paymethod.enable',
+  kind: 'group',
+  level: Level.admin,
+  each: (ctx, id) => setEnabled(ctx, id, true),
+})
+
+export const paymethodDisable = defineFunction({
+  name: 'paymethod.disable',
+  kind: 'group',
+  level: Level.admin,
+  each: (ctx, id) => setEnabled(ctx, id, false),
+})
+
+export const paymethodDelete = defineFunction({
+  name: 'paymethod.delete',
+  kind: 'group',
+  level: Level.admin,
+  each(ctx, id) {
+    const p = paymethodById(ctx.db, id)
+    if (p) ctx.db.delete(paymethods).where(eq(paymethods.id, p.id)).run()
+  },
+})
