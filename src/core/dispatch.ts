@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection'
+import { elementId } from '../db/query'
 import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
@@ -177,7 +178,7 @@ export class Dispatcher {
           const shown = Object.entries(values)
             .filter(([name]) => !def.fields[name]?.type.includes('password') && !def.fields[name]?.secret)
             .map(([name, value]) => node(name, value))
-          return [node('elid', elid === undefined ? '' : /^\d{1,15}$/.test(elid) ? Number(elid) : elid), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
+          return [node('elid', elid === undefined ? '' : (elementId(elid) ?? elid)), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
         }
         if (elid !== undefined && !def.load(ctx, elid)) throw missed('elid', elid)
         const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })

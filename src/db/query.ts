@@ -1,4 +1,4 @@
-import { asc, count, desc, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import { asc, count, desc, eq, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Scalar } from '../output/document'
 import type { Db } from './connection'
@@ -84,4 +84,15 @@ export function sortedList(
       count: db.select({ n: count() }).from(table).where(condition).prepare(),
     } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
   })
+}
+
+/** An `elid` as a row id, or undefined when it cannot be one. */
+export function elementId(elid: string): number | undefined {
+  return /^\d{1,15}$/.test(elid) ? Number(elid) : undefined
+}
+
+/** The row of a table whose id column equals an `elid`, if there is one. */
+export function rowById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, elid: string): T['$inferSelect'] | undefined {
+  const id = elementId(elid)
+  return id === undefined ? undefined : (db.select().from(table as SQLiteTable).where(eq(idColumn, id)).get() as T['$inferSelect'] | undefined)
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { pageOf, sortedList } from '../../db/query'
+import { pageOf, rowById, sortedList } from '../../db/query'
 import { currencies } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
 import { defineFunction } from '../registry'
@@ -33,8 +33,7 @@ export const currencyList = defineFunction({
 })
 
 export function currencyById(db: Db, id: string) {
-  if (!/^\d{1,15}$/.test(id)) return undefined
-  return db.select().from(currencies).where(eq(currencies.id, Number(id))).get()
+  return rowById(db, currencies, currencies.id, id)
 }
 
 /**

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { pageOf, sortedList } from '../../db/query'
+import { pageOf, rowById, sortedList } from '../../db/query'
 import { currencies, paymethods } from '../../db/schema/index'
 import { currencyByCode, currencyChoices } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -15,8 +15,7 @@ const listed = {
 }
 
 function paymethodById(db: Db, id: string) {
-  if (!/^\d{1,15}$/.test(id)) return undefined
-  return db.select().from(paymethods).where(eq(paymethods.id, Number(id))).get()
+  return rowById(db, paymethods, paymethods.id, id)
 }
 
 /** Payment methods; every user may see them, admins manage them. */

@@ -4,7 +4,7 @@ import { formatAmount } from '../../billing/money'
 import { invalid, missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { pageOf, sortedList } from '../../db/query'
+import { elementId, pageOf, sortedList } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
 import { currencyByCode, currencyChoices } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -28,13 +28,14 @@ const listed = {
   active: pricelists.active,
 }
 
-function tariffById(db: Db, id: string) {
-  if (!/^\d{1,15}$/.test(id)) return undefined
+function tariffById(db: Db, elid: string) {
+  const id = elementId(elid)
+  if (id === undefined) return undefined
   return db
     .select({ tariff: pricelists, code: currencies.code, places: currencies.places })
     .from(pricelists)
     .innerJoin(currencies, eq(currencies.id, pricelists.currencyId))
-    .where(eq(pricelists.id, Number(id)))
+    .where(eq(pricelists.id, id))
     .get()
 }
 

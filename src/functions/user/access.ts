@@ -3,14 +3,15 @@ import { userById, type UserRecord } from '../../auth/authenticate'
 import { canManageUser } from '../../core/access'
 import { denied } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { countRows } from '../../db/query'
+import { countRows, elementId } from '../../db/query'
 import { users } from '../../db/schema/index'
 import type { FunctionContext } from '../registry'
 
 /** The user with this id if it exists; access error if the caller may not manage it. */
 export function managedUser(ctx: FunctionContext, id: string): UserRecord | undefined {
-  if (!/^\d{1,15}$/.test(id)) return undefined
-  const user = userById(ctx.db, Number(id))
+  const userId = elementId(id)
+  if (userId === undefined) return undefined
+  const user = userById(ctx.db, userId)
   if (!user) return undefined
   if (!canManageUser(ctx.user, user)) throw denied('elid', id)
   return user
