@@ -4,6 +4,7 @@ import { currencyDelete, currencyEdit, currencyList } from './currency/index'
 import { help, helpParams } from './help/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
+import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
 import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
 import { userDelete, userResume, userSuspend } from './user/group'
@@ -36,6 +37,11 @@ export function createRegistry(): Registry {
     pricelistList,
     pricelistEdit,
     pricelistDelete,
+    resellerList,
+    resellerEdit,
+    resellerSuspend,
+    resellerResume,
+    resellerDelete,
     help,
     helpParams,
   ])

@@ -1,3 +1,4 @@
 export * from './users'
 export * from './currencies'
 export * from './catalog'
+export * from './resellers'

@@ -1,0 +1,131 @@
+import { and, eq, ne, sql } from 'drizzle-orm'
+import { taken } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { containsPattern, pageOf, rowById, sortedList } from '../../db/query'
+import { resellers } from '../../db/schema/index'
+import { formatDateTime } from '../../core/time'
+import { defineFunction, type FunctionContext } from '../registry'
+
+const listed = {
+  id: resellers.id,
+  name: resellers.name,
+  email: resellers.email,
+  status: resellers.status,
+  created: resellers.createdAt,
+}
+
+const statuses = ['active', 'suspended'] as const
+
+/**
+ * Resellers, for admins only for now: reseller users will see their own reseller once users
+ * and clients are bound to resellers.
+ */
+export const resellerList = defineFunction({
+  name: 'reseller',
+  kind: 'list',
+  level: Level.admin,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'name', type: 'string' },
+    { name: 'email', type: 'string' },
+    { name: 'status', type: 'string' },
+    { name: 'created', type: 'datetime' },
+  ],
+  defaultSort: 'id',
+  filters: {
+    name: { type: 'string', max: 128 },
+    status: { type: 'enum', values: statuses },
+  },
+  toolbar: ['reseller.edit', 'reseller.suspend', 'reseller.resume', 'reseller.delete'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const byName = Boolean(f.name)
+    const byStatus = Boolean(f.status)
+    const statements = sortedList(ctx.db, resellers, listed, resellers.id, q, {
+      shape: `${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
+      condition: () => {
+        const parts = []
+        if (byName) parts.push(sql`${resellers.name} like ${sql.placeholder('name')} escape '\\'`)
+        if (byStatus) parts.push(eq(resellers.status, sql.placeholder('status')))
+        return parts.length ? and(...parts) : undefined
+      },
+    })
+    const { rows, total } = pageOf(statements, {
+      limit: q.limit,
+      offset: q.offset,
+      name: byName ? containsPattern(String(f.name)) : undefined,
+      status: f.status,
+    })
+    return { rows: rows.map((r) => ({ ...r, created: formatDateTime(Number(r.created)) })), total }
+  },
+})
+
+export const resellerEdit = defineFunction({
+  name: 'reseller.edit',
+  kind: 'form',
+  level: Level.admin,
+  fields: {
+    name: { type: 'string', required: true, max: 128 },
+    email: { type: 'email' },
+    note: { type: 'text', max: 2000 },
+    status: { type: 'enum', values: statuses, readonly: true },
+  },
+  load(ctx, id) {
+    const r = rowById(ctx.db, resellers, resellers.id, id)
+    return r && { name: r.name, email: r.email, note: r.note, status: r.status }
+  },
+  save(ctx, values, id) {
+    const name = values.name === undefined ? undefined : String(values.name)
+    if (name !== undefined) {
+      const clash = ctx.db
+        .select({ id: resellers.id })
+        .from(resellers)
+        .where(id === undefined ? eq(resellers.name, name) : and(eq(resellers.name, name), ne(resellers.id, Number(id))))
+        .get()
+      if (clash) throw taken('name', name)
+    }
+    const changes: Partial<typeof resellers.$inferInsert> = {}
+    if (name !== undefined) changes.name = name
+    if (values.email !== undefined) changes.email = String(values.email)
+    if (values.note !== undefined) changes.note = String(values.note)
+    if (id === undefined) {
+      return ctx.db
+        .insert(resellers)
+        .values({ name: String(name), ...changes, createdAt: ctx.now })
+        .returning({ id: resellers.id })
+        .get().id
+    }
+    ctx.db.update(resellers).set(changes).where(eq(resellers.id, Number(id))).run()
+    return id
+  },
+})
+
+function setStatus(ctx: FunctionContext, id: string, status: (typeof statuses)[number]): void {
+  const r = rowById(ctx.db, resellers, resellers.id, id)
+  if (r) ctx.db.update(resellers).set({ status }).where(eq(resellers.id, r.id)).run()
+}
+
+export const resellerSuspend = defineFunction({
+  name: 'reseller.suspend',
+  kind: 'group',
+  level: Level.admin,
+  each: (ctx, id) => setStatus(ctx, id, 'suspended'),
+})
+
+export const resellerResume = defineFunction({
+  name: 'reseller.resume',
+  kind: 'group',
+  level: Level.admin,
+  each: (ctx, id) => setStatus(ctx, id, 'active'),
+})
+
+export const resellerDelete = defineFunction({
+  name: 'reseller.delete',
+  kind: 'group',
+  level: Level.admin,
+  each(ctx, id) {
+    const r = rowById(ctx.db, resellers, resellers.id, id)
+    if (r) ctx.db.delete(resellers).where(eq(resellers.id, r.id)).run()
+  },
+})
