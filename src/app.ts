@@ -1,22 +1,19 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { Authenticator } from './auth/authenticate'
 import { LoginKeys } from './auth/keys'
 import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
-import type { Call } from './core/call'
 import { Dispatcher } from './core/dispatch'
-import { errorDocument } from './core/documents'
-import { malformed, BillError } from './core/errors'
+import { malformed } from './core/errors'
 import type { Services } from './core/services'
 import type { Db } from './db/connection'
 import { DataGeneration } from './db/generation'
-import { billmgrDoor, replyHeaders } from './doors/billmgr'
+import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
 import { createRegistry } from './functions/index'
 import { loadTranslations } from './i18n/index'
 import { clientResolver } from './net/client'
 import { securityHeaders } from './net/security-headers'
-import { serialize } from './output/index'
 import { createPanel } from './panel/index'
 
 export interface AppDeps {
@@ -53,7 +50,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono()
   const limit = bodyLimit({
     maxSize: config.bodyLimit,
-    onError: (c) => tooLarge(c, config.lang),
+    onError: (c) => rejectRequest(c, malformed('body', '', 'toolarge'), { config, clientOf }),
   })
   for (const path of ['/billmgr', '/manager/billmgr']) {
     // A GET has no body: the limit would only make the adapter build a full Request for nothing.
@@ -67,27 +64,6 @@ export function createApp(deps: AppDeps) {
     return c.text('Internal error\n', 500, securityHeaders)
   })
   return { app, services, registry, dispatcher }
-}
-
-/** A body over the limit: a typed error in the format the query asked for. */
-function tooLarge(c: Context, lang: Config['lang']): Response {
-  const url = new URL(c.req.url)
-  const out = url.searchParams.get('out') ?? 'xml'
-  const call: Call = {
-    func: url.searchParams.get('func') ?? '',
-    params: {},
-    out,
-    sok: false,
-    credentials: {},
-    address: '',
-    userAgent: '',
-    secure: false,
-    binary: url.pathname,
-  }
-  const err: BillError = malformed('body', '', 'toolarge')
-  const doc = errorDocument(call, lang, err)
-  const { body, contentType } = serialize(doc, ['xml', 'json', 'sjson', 'xjson', 'JSONdata', 'bjson', 'text', 'devel'].includes(out) ? out : 'xml')
-  return c.body(body, 200, { ...securityHeaders, 'Content-Type': contentType })
 }
 
 export type App = ReturnType<typeof createApp>

@@ -43,8 +43,8 @@ export class Authenticator {
   private readonly recentUsers = new Map<string, { generation: number; user: UserRecord | undefined }>()
 
   constructor(
-    private readonly db: Db,
-    private readonly config: Config,
+    db: Db,
+    config: Config,
     private readonly sessions: SessionStore,
     private readonly generation: DataGeneration,
   ) {

@@ -24,7 +24,7 @@ const statements = new WeakMap<Db, Map<string, unknown>>()
  * A statement prepared once per database and shape (`key`), with its values as placeholders:
  * lists run the same few queries over and over, and building and preparing them dominates.
  */
-export function preparedOnce<T>(db: Db, key: string, build: () => T): T {
+function preparedOnce<T>(db: Db, key: string, build: () => T): T {
   let byKey = statements.get(db)
   if (!byKey) statements.set(db, (byKey = new Map()))
   let statement = byKey.get(key) as T | undefined
@@ -95,4 +95,10 @@ export function elementId(elid: string): number | undefined {
 export function rowById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, elid: string): T['$inferSelect'] | undefined {
   const id = elementId(elid)
   return id === undefined ? undefined : (db.select().from(table as SQLiteTable).where(eq(idColumn, id)).get() as T['$inferSelect'] | undefined)
+}
+
+/** Deletes the row whose id column equals an `elid`; an `elid` that names no row changes nothing. */
+export function deleteById(db: Db, table: SQLiteTable, idColumn: SQLiteColumn, elid: string): void {
+  const id = elementId(elid)
+  if (id !== undefined) db.delete(table).where(eq(idColumn, id)).run()
 }

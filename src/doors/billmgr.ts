@@ -9,7 +9,7 @@ import type { KeptReply } from '../core/reply-cache'
 import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
-import { isCallbackName, isFormat, serialize, type Serialized } from '../output/index'
+import { isCallbackName, isFormat, serialize, serializers, type Serialized } from '../output/index'
 import { collectPairs, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
 export const sessionCookie = 'billmgrses5'
@@ -91,9 +91,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
       params = await readParams(c, search)
     } catch (err) {
       if (!(err instanceof BillError)) throw err
-      // The parameters could not be read: answer in whatever format the query asks for, if any.
-      const loose = Object.fromEntries(new URLSearchParams(search))
-      return failure(c, toCall(loose, c, client, binary), err, deps.config.lang)
+      return rejectRequest(c, err, deps)
     }
     const call = toCall(params, c, client, binary)
     if (!call.out) {
@@ -107,7 +105,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     }
     if (!isFormat(call.out)) {
       const out = call.out
-      return failure(c, { ...call, out: 'xml' }, invalid('out', out, 'enum', { values: 'xml, devel, json, sjson, xjson, JSONdata, bjson, text, print' }), deps.config.lang)
+      return failure(c, { ...call, out: 'xml' }, invalid('out', out, 'enum', { values: Object.keys(serializers).join(', ') }), deps.config.lang)
     }
     if (params.callback !== undefined && !isCallbackName(params.callback)) {
       return failure(c, call, invalid('callback', params.callback, 'callback'), deps.config.lang)
@@ -123,12 +121,24 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     return send(c, serialized, outcome.error?.type === 'internal' ? 500 : 200)
   }
 
-  function failure(c: Context, call: Call, err: BillError, fallback: Lang): Response {
-    const lang = isLang(call.lang) ? call.lang : fallback
-    const out = call.out && isFormat(call.out) ? call.out : 'xml'
-    const document = errorDocument({ ...call, out }, lang, err)
-    return respond(c, { document, effects: {}, lang, error: err }, { ...call, out })
-  }
+}
+
+/**
+ * Answers a request whose parameters could not be read (bad encoding, body too large…) with the
+ * error, in whatever format and language its query asks for, if any.
+ */
+export function rejectRequest(c: Context, err: BillError, deps: Pick<BillmgrDoorDeps, 'config' | 'clientOf'>): Response {
+  const raw = c.req.url
+  const mark = raw.indexOf('?')
+  const loose = Object.fromEntries(new URLSearchParams(mark < 0 ? '' : raw.slice(mark + 1)))
+  return failure(c, toCall(loose, c, deps.clientOf(c), c.req.path), err, deps.config.lang)
+}
+
+function failure(c: Context, call: Call, err: BillError, fallback: Lang): Response {
+  const lang = isLang(call.lang) ? call.lang : fallback
+  const out = call.out && isFormat(call.out) ? call.out : 'xml'
+  const document = errorDocument({ ...call, out }, lang, err)
+  return respond(c, { document, effects: {}, lang, error: err }, { ...call, out })
 }
 
 /** Sets or clears the session cookie as the call asked. */

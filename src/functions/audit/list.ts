@@ -1,43 +1,37 @@
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, likePlaceholder, pageOf, preparedOnce } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
 import { auditLog } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../registry'
 
-const sortColumns = {
+/** The columns a row is read from, by the name they are listed (and sorted) under. */
+const listed = {
   id: auditLog.id,
   at: auditLog.at,
   actor: auditLog.actor,
   acting_as: auditLog.actingAs,
+  address: auditLog.address,
   function: auditLog.func,
+  params: auditLog.params,
   result: auditLog.result,
+  detail: auditLog.detail,
 }
 
 const filterNames = ['actor', 'function', 'result'] as const
 
-function statementFor(db: Db, q: ListQuery) {
+function statementsFor(db: Db, q: ListQuery) {
   const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
-  const sort = (q.sort ?? 'id') as keyof typeof sortColumns
-  return preparedOnce(db, `audit:${used.join(',')}:${sort}:${q.order}`, () => {
-    const where: SQL[] = []
-    if (used.includes('actor')) where.push(eq(auditLog.actor, sql.placeholder('actor')))
-    if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
-    if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
-    const column = sortColumns[sort] ?? auditLog.id
-    const condition = where.length ? and(...where) : undefined
-    return {
-      rows: db
-        .select()
-        .from(auditLog)
-        .where(condition)
-        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(auditLog.id))
-        .limit(sql.placeholder('limit'))
-        .offset(sql.placeholder('offset'))
-        .prepare(),
-      count: db.select({ n: count() }).from(auditLog).where(condition).prepare(),
-    }
+  return sortedList(db, auditLog, listed, auditLog.id, q, {
+    shape: used.join(','),
+    condition: () => {
+      const where: SQL[] = []
+      if (used.includes('actor')) where.push(eq(auditLog.actor, sql.placeholder('actor')))
+      if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
+      if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
+      return where.length ? and(...where) : undefined
+    },
   })
 }
 
@@ -73,20 +67,7 @@ export default defineFunction({
       function: f.function ? containsPattern(String(f.function)) : undefined,
       result: f.result || undefined,
     }
-    const { rows, total } = pageOf(statementFor(ctx.db, q), values)
-    return {
-      rows: rows.map((r) => ({
-        id: r.id,
-        at: formatDateTime(r.at),
-        actor: r.actor,
-        acting_as: r.actingAs,
-        address: r.address,
-        function: r.func,
-        params: r.params,
-        result: r.result,
-        detail: r.detail,
-      })),
-      total,
-    }
+    const { rows, total } = pageOf(statementsFor(ctx.db, q), values)
+    return { rows: rows.map((r) => ({ ...r, at: formatDateTime(Number(r.at)) })), total }
   },
 })

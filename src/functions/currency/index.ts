@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
-import { invalid, taken } from '../../core/errors'
+import { invalid, missed, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { pageOf, rowById, sortedList } from '../../db/query'
+import { deleteById, pageOf, rowById, sortedList } from '../../db/query'
 import { currencies } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
 import { defineFunction } from '../registry'
@@ -79,14 +79,18 @@ export const currencyDelete = defineFunction({
   name: 'currency.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const c = currencyById(ctx.db, id)
-    if (c) ctx.db.delete(currencies).where(eq(currencies.id, c.id)).run()
-  },
+  each: (ctx, id) => deleteById(ctx.db, currencies, currencies.id, id),
 })
 
 export function currencyByCode(db: Db, code: string) {
   return db.select().from(currencies).where(eq(currencies.code, code)).get()
+}
+
+/** The currency of a code given in a field; `missed` when there is none. */
+export function requireCurrency(db: Db, code: string) {
+  const currency = currencyByCode(db, code)
+  if (!currency) throw missed('currency', code)
+  return currency
 }
 
 /** Currencies as choices of a select field: code → "code — name". */

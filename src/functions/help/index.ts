@@ -2,16 +2,8 @@ import { missed } from '../../core/errors'
 import { titleOf } from '../../core/labels'
 import { isSecret } from '../../core/params'
 import { Level } from '../../core/principal'
-import { defineFunction, paramsOf, type ListQuery } from '../registry'
-
-function page<T extends Record<string, unknown>>(rows: T[], q: ListQuery) {
-  if (q.sort) {
-    const key = q.sort
-    const sign = q.order === 'desc' ? -1 : 1
-    rows.sort((a, b) => sign * String(a[key]).localeCompare(String(b[key]), 'en', { numeric: true }))
-  }
-  return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length }
-}
+import { pageInMemory } from '../paging'
+import { defineFunction, paramsOf } from '../registry'
 
 /** The functions the caller may use, with their kind and title. */
 export const help = defineFunction({
@@ -37,7 +29,7 @@ export const help = defineFunction({
       title: titleOf(ctx.t, f.name),
       params: Object.keys(paramsOf(f)).join(', '),
     }))
-    return page(rows, q)
+    return pageInMemory(rows, q)
   },
 })
 
@@ -69,6 +61,6 @@ export const helpParams = defineFunction({
       values: spec.values?.join(', ') ?? '',
       secret: isSecret(name, spec),
     }))
-    return page(rows, q)
+    return pageInMemory(rows, q)
   },
 })

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm'
-import { missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { pageOf, rowById, sortedList } from '../../db/query'
+import { deleteById, pageOf, rowById, sortedList } from '../../db/query'
 import { currencies, paymethods } from '../../db/schema/index'
-import { currencyByCode, currencyChoices } from '../currency/index'
+import { currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
 
 const listed = {
@@ -41,12 +40,6 @@ export const paymethodList = defineFunction({
   },
 })
 
-function currencyIdOf(ctx: FunctionContext, code: string): number {
-  const currency = currencyByCode(ctx.db, code)
-  if (!currency) throw missed('currency', code)
-  return currency.id
-}
-
 export const paymethodEdit = defineFunction({
   name: 'paymethod.edit',
   kind: 'form',
@@ -66,7 +59,7 @@ export const paymethodEdit = defineFunction({
   save(ctx, values, id) {
     const changes: Partial<typeof paymethods.$inferInsert> = {}
     if (values.name !== undefined) changes.name = String(values.name)
-    if (values.currency !== undefined) changes.currencyId = currencyIdOf(ctx, String(values.currency))
+    if (values.currency !== undefined) changes.currencyId = requireCurrency(ctx.db, String(values.currency)).id
     if (values.enabled !== undefined) changes.enabled = values.enabled === true
     if (id === undefined) {
       return ctx.db
@@ -103,8 +96,5 @@ export const paymethodDelete = defineFunction({
   name: 'paymethod.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const p = paymethodById(ctx.db, id)
-    if (p) ctx.db.delete(paymethods).where(eq(paymethods.id, p.id)).run()
-  },
+  each: (ctx, id) => deleteById(ctx.db, paymethods, paymethods.id, id),
 })

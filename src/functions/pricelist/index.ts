@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm'
 import { amountOf, optionalAmountOf } from '../../billing/amounts'
 import { formatAmount } from '../../billing/money'
-import { invalid, missed } from '../../core/errors'
+import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { elementId, pageOf, sortedList } from '../../db/query'
+import { deleteById, elementId, pageOf, sortedList } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
-import { currencyByCode, currencyChoices } from '../currency/index'
-import { defineFunction, type FunctionContext } from '../registry'
+import { currencyChoices, requireCurrency } from '../currency/index'
+import { defineFunction } from '../registry'
 
 /** The periods a tariff can be paid for, in months, and the columns holding their prices. */
 export const periods = [1, 3, 6, 12] as const
@@ -105,12 +105,6 @@ export const pricelistList = defineFunction({
   },
 })
 
-function currencyOf(ctx: FunctionContext, code: string) {
-  const currency = currencyByCode(ctx.db, code)
-  if (!currency) throw missed('currency', code)
-  return currency
-}
-
 /**
  * A tariff plan: name, product type, currency, setup fee and a price per period (empty: not
  * offered for that period). The currency is fixed once created, as its prices are in its units.
@@ -154,7 +148,7 @@ export const pricelistEdit = defineFunction({
     if (existing && values.currency !== undefined && values.currency !== existing.code) {
       throw invalid('currency', String(values.currency), 'fixed')
     }
-    const currency = existing ? { id: existing.tariff.currencyId, places: existing.places } : currencyOf(ctx, String(values.currency))
+    const currency = existing ? { id: existing.tariff.currencyId, places: existing.places } : requireCurrency(ctx.db, String(values.currency))
     const changes: Partial<typeof pricelists.$inferInsert> = {}
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.product_type !== undefined) changes.productType = String(values.product_type)
@@ -181,8 +175,5 @@ export const pricelistDelete = defineFunction({
   name: 'pricelist.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const found = tariffById(ctx.db, id)
-    if (found) ctx.db.delete(pricelists).where(eq(pricelists.id, found.tariff.id)).run()
-  },
+  each: (ctx, id) => deleteById(ctx.db, pricelists, pricelists.id, id),
 })

@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { containsPattern, pageOf, rowById, sortedList } from '../../db/query'
+import { containsPattern, deleteById, likePlaceholder, pageOf, rowById, sortedList } from '../../db/query'
 import { resellers } from '../../db/schema/index'
 import { formatDateTime } from '../../core/time'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -46,7 +46,7 @@ export const resellerList = defineFunction({
       shape: `${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
       condition: () => {
         const parts = []
-        if (byName) parts.push(sql`${resellers.name} like ${sql.placeholder('name')} escape '\\'`)
+        if (byName) parts.push(likePlaceholder(resellers.name, 'name'))
         if (byStatus) parts.push(eq(resellers.status, sql.placeholder('status')))
         return parts.length ? and(...parts) : undefined
       },
@@ -124,8 +124,5 @@ export const resellerDelete = defineFunction({
   name: 'reseller.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const r = rowById(ctx.db, resellers, resellers.id, id)
-    if (r) ctx.db.delete(resellers).where(eq(resellers.id, r.id)).run()
-  },
+  each: (ctx, id) => deleteById(ctx.db, resellers, resellers.id, id),
 })

@@ -2,6 +2,7 @@ import { canSu } from '../../core/access'
 import { denied, missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
+import { pageInMemory } from '../paging'
 import { defineFunction } from '../registry'
 
 /** The caller's sessions; admins see everyone's. Tokens are never listed, only handles. */
@@ -31,9 +32,7 @@ export const sessionList = defineFunction({
       lastseen: formatDateTime(s.lastSeenAt),
       current: s.handle === ctx.session?.handle,
     }))
-    const key = (q.sort ?? 'created') as keyof (typeof rows)[number]
-    rows.sort((a, b) => String(a[key]).localeCompare(String(b[key])) * (q.order === 'desc' ? -1 : 1))
-    return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length }
+    return pageInMemory(rows, q)
   },
 })
 

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
-import { containsPattern, likePlaceholder, pageOf, preparedOnce } from '../../db/query'
+import type { Db } from '../../db/connection'
+import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
 import { users } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../registry'
 
@@ -20,32 +21,24 @@ export const levelValues = ['16', '24', '28'] as const
 
 const filterNames = ['name', 'email', 'level', 'status'] as const
 
-/** The statement for one shape of the list: who asks (scope), which filters, which order. */
-function statementFor(db: Parameters<typeof preparedOnce>[0], ownerScope: boolean, q: ListQuery) {
+/**
+ * The list's statements for one shape: who asks (admins see every user up to their own level,
+ * resellers the users they own) and which filters are used; values are placeholders.
+ */
+function statementsFor(db: Db, ownerScope: boolean, q: ListQuery) {
   const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
-  const sort = (q.sort ?? 'id') as keyof typeof listed
-  const key = `user:${ownerScope ? 'owner' : 'level'}:${used.join(',')}:${sort}:${q.order}`
-  return preparedOnce(db, key, () => {
-    const where: SQL[] = [
-      ownerScope ? eq(users.parentId, sql.placeholder('scope')) : sql`${users.level} <= ${sql.placeholder('scope')}`,
-    ]
-    if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
-    if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
-    if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
-    if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
-    const column = listed[sort] ?? users.id
-    const condition = and(...where)
-    return {
-      rows: db
-        .select(listed)
-        .from(users)
-        .where(condition)
-        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(users.id))
-        .limit(sql.placeholder('limit'))
-        .offset(sql.placeholder('offset'))
-        .prepare(),
-      count: db.select({ n: count() }).from(users).where(condition).prepare(),
-    }
+  return sortedList(db, users, listed, users.id, q, {
+    shape: `${ownerScope ? 'owner' : 'level'}:${used.join(',')}`,
+    condition: () => {
+      const where: SQL[] = [
+        ownerScope ? eq(users.parentId, sql.placeholder('scope')) : sql`${users.level} <= ${sql.placeholder('scope')}`,
+      ]
+      if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
+      if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
+      if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
+      if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
+      return and(...where)
+    },
   })
 }
 
@@ -84,9 +77,9 @@ export default defineFunction({
       level: f.level ? Number(f.level) : undefined,
       status: f.status || undefined,
     }
-    const { rows, total } = pageOf(statementFor(ctx.db, ownerScope, q), values)
+    const { rows, total } = pageOf(statementsFor(ctx.db, ownerScope, q), values)
     return {
-      rows: rows.map((r) => ({ ...r, created: formatDateTime(r.created) })),
+      rows: rows.map((r) => ({ ...r, created: formatDateTime(Number(r.created)) })),
       total,
     }
   },
