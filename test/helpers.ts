@@ -61,8 +61,19 @@ export async function makeTestApp(overrides: ConfigOverrides = {}) {
     return reply.auth as string
   }
 
-  /** Creates a user as admin; returns its id. */
+  /** Creates a reseller as admin; returns its id. */
+  async function createReseller(name: string) {
+    const reply = await data({ func: 'reseller.edit', sok: 'ok', authinfo: `admin:${adminPassword}`, name })
+    if (!reply.ok) throw new Error(`reseller.edit failed: ${JSON.stringify(reply)}`)
+    return reply.id as number
+  }
+
+  /**
+   * Creates a user as admin; returns its id. A reseller's user (level 24) without a `reseller`
+   * in `extra` gets a reseller of its own, named after it.
+   */
   async function createUser(name: string, level = '16', password = 'user-secret-1', extra: Record<string, string> = {}) {
+    if (level === '24' && extra.reseller === undefined) extra = { ...extra, reseller: String(await createReseller(`${name} company`)) }
     const reply = await data({
       func: 'user.edit',
       sok: 'ok',
@@ -77,7 +88,7 @@ export async function makeTestApp(overrides: ConfigOverrides = {}) {
     return reply.id as number
   }
 
-  return { ...built, config, db, clock, errors, request, call, data, login, createUser }
+  return { ...built, config, db, clock, errors, request, call, data, login, createUser, createReseller }
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { eq, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
 import type { DataGeneration } from '../db/generation'
-import { users } from '../db/schema/index'
+import { accounts, users } from '../db/schema/index'
 import { BillError, authFailed } from '../core/errors'
 import type { Principal } from '../core/principal'
 import { AddressSet, splitAddressList } from '../net/addresses'
@@ -12,7 +12,8 @@ import { Lockout } from './lockout'
 import { decoyHash, verifyPassword } from './passwords'
 import type { SessionStore } from './sessions'
 
-export type UserRecord = typeof users.$inferSelect
+/** A user's row, with its client's address list (which applies to it too). */
+export type UserRecord = typeof users.$inferSelect & { accountAddresses: string }
 
 export function principalOf(user: UserRecord): Principal {
   return {
@@ -20,16 +21,25 @@ export function principalOf(user: UserRecord): Principal {
     name: user.name,
     level: user.level,
     lang: user.lang,
-    parentId: user.parentId,
+    resellerId: user.resellerId,
+    accountId: user.accountId,
     allowedAddresses: user.allowedAddresses,
+    accountAddresses: user.accountAddresses,
   }
 }
 
-/** Refuses a user whose own address list is set and does not hold the caller's address. */
-export function checkUserAddress(user: Pick<Principal, 'allowedAddresses'>, address: string): void {
-  if (!user.allowedAddresses) return
-  if (!new AddressSet(splitAddressList(user.allowedAddresses)).has(address)) {
-    throw new BillError('auth', 'address', address, { address })
+/** The columns of a user row with its client's address list; '' when it has no client. */
+export const userRecordColumns = {
+  ...getTableColumns(users),
+  accountAddresses: sql<string>`coalesce(${accounts.allowedAddresses}, '')`.as('account_addresses'),
+}
+
+/** Refuses a caller whose own or whose client's address list is set and lacks its address. */
+export function checkUserAddress(user: Pick<Principal, 'allowedAddresses' | 'accountAddresses'>, address: string): void {
+  for (const list of [user.allowedAddresses, user.accountAddresses]) {
+    if (list && !new AddressSet(splitAddressList(list)).has(address)) {
+      throw new BillError('auth', 'address', address, { address })
+    }
   }
 }
 
@@ -51,7 +61,13 @@ export class Authenticator {
     this.lockout = new Lockout(config.lockout)
     this.cache = new CredentialCache(config.authinfoCacheTtl * 1000)
     this.authinfoAllowed = new AddressSet(config.authinfoAllow)
-    this.byName = db.select().from(users).where(eq(users.name, sql.placeholder('name'))).limit(1).prepare()
+    this.byName = db
+      .select(userRecordColumns)
+      .from(users)
+      .leftJoin(accounts, eq(accounts.id, users.accountId))
+      .where(eq(users.name, sql.placeholder('name')))
+      .limit(1)
+      .prepare()
   }
 
   /** The user of a login; rows are kept in memory while the data generation is unchanged. */
@@ -119,5 +135,5 @@ export class Authenticator {
 }
 
 export function userById(db: Db, id: number): UserRecord | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get()
+  return db.select(userRecordColumns).from(users).leftJoin(accounts, eq(accounts.id, users.accountId)).where(eq(users.id, id)).get()
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { eq, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
-import { sessions, users } from '../db/schema/index'
+import { accounts, sessions, users } from '../db/schema/index'
 import type { Principal } from '../core/principal'
 import { newToken, sha256 } from './tokens'
 
@@ -48,12 +48,15 @@ export class SessionStore {
         name: users.name,
         level: users.level,
         lang: users.lang,
-        parentId: users.parentId,
+        resellerId: users.resellerId,
+        accountId: users.accountId,
         allowedAddresses: users.allowedAddresses,
+        accountAddresses: sql<string>`coalesce(${accounts.allowedAddresses}, '')`,
         status: users.status,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(accounts, eq(accounts.id, users.accountId))
       .where(eq(sessions.tokenHash, sql.placeholder('hash')))
       .prepare()
     this.touch = db

@@ -23,6 +23,7 @@ import {
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
 import { isSecret, parseParams, parseValue } from './params'
+import { principalOf } from '../auth/authenticate'
 import { anonymous, localRoot, type Principal } from './principal'
 import type { Services } from './services'
 import { ReplyCache, type KeptReply } from './reply-cache'
@@ -160,8 +161,7 @@ export class Dispatcher {
   private switchUser(actor: Principal, login: string): Principal {
     const target = this.deps.services.auth.findUser(login)
     if (!target || !canSu(actor, target)) throw denied('su', login)
-    const { status: _s, passwordHash: _p, email: _e, realname: _r, createdAt: _c, updatedAt: _u, ...principal } = target
-    return principal
+    return principalOf(target)
   }
 
   private async run(def: FunctionDef, ctx: FunctionContext): Promise<DocNode[]> {
@@ -224,7 +224,11 @@ export class Dispatcher {
     return listContent(def, result.rows, { num, cnt, elems: result.total, sort, order })
   }
 
-  /** Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside). */
+  /**
+   * Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside).
+   * It takes the write lock at its start, so what it reads (a balance) cannot be changed by
+   * another process before it writes.
+   */
   private transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
     const sqlite = this.deps.db.$client
     try {
@@ -233,7 +237,7 @@ export class Dispatcher {
         // Inside the transaction a failed audit entry must undo the change it describes.
         recordAudit(this.deps.db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
         return result
-      })()
+      }).immediate()
     } finally {
       this.deps.services.generation.bump()
     }

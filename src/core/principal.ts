@@ -12,9 +12,14 @@ export interface Principal {
   name: string
   level: number
   lang: string
-  parentId: number | null
+  /** The reseller the user works for (level 24) or whose client it belongs to. */
+  resellerId: number | null
+  /** The client a level-16 user belongs to. */
+  accountId: number | null
   /** Addresses and CIDR ranges this user may call from; empty: anywhere. */
   allowedAddresses: string
+  /** Its client's address list, which applies as well; empty: anywhere. */
+  accountAddresses: string
 }
 
 /** The local superuser of the command line: no row in the database, above every admin. */
@@ -23,8 +28,10 @@ export const localRoot: Principal = {
   name: 'root',
   level: Level.root,
   lang: '',
-  parentId: null,
+  resellerId: null,
+  accountId: null,
   allowedAddresses: '',
+  accountAddresses: '',
 }
 
 /** Whoever calls without credentials: reaches only the functions of level 0. */
@@ -33,6 +40,8 @@ export const anonymous: Principal = {
   name: '',
   level: Level.anonymous,
   lang: '',
-  parentId: null,
+  resellerId: null,
+  accountId: null,
   allowedAddresses: '',
+  accountAddresses: '',
 }

@@ -16,18 +16,48 @@ const localesDir = new URL('../../locales/', import.meta.url)
 
 let shared: i18n | undefined
 
-/** Loads every locales/<lang>/<namespace>.json once; later calls reuse the same instance. */
+/**
+ * The JSON files of one language: `<namespace>.json`, and `<namespace>/<object>.json` for the
+ * strings of one object kept beside the others; both land in the namespace. Paths are relative.
+ */
+export function localeFiles(langDir: string): { ns: string; file: string }[] {
+  const found: { ns: string; file: string }[] = []
+  for (const entry of readdirSync(langDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile() && entry.name.endsWith('.json')) found.push({ ns: entry.name.slice(0, -'.json'.length), file: entry.name })
+    if (entry.isDirectory()) {
+      for (const part of readdirSync(join(langDir, entry.name)).filter((f) => f.endsWith('.json')).sort()) {
+        found.push({ ns: entry.name, file: `${entry.name}/${part}` })
+      }
+    }
+  }
+  return found
+}
+
+/** Merges `from` into `into`, refusing a key defined twice. */
+function mergeStrings(into: Record<string, unknown>, from: Record<string, unknown>, where: string): void {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key]
+    if (existing !== null && typeof existing === 'object' && value !== null && typeof value === 'object') {
+      mergeStrings(existing as Record<string, unknown>, value as Record<string, unknown>, `${where} ${key}`)
+    } else if (existing !== undefined) {
+      throw new Error(`locale key defined twice: ${where} ${key}`)
+    } else {
+      into[key] = value
+    }
+  }
+}
+
+/** Loads every locale file once; later calls reuse the same instance. */
 export function loadTranslations(): i18n {
   if (shared) return shared
-  const resources: Record<string, Record<string, Record<string, string>>> = {}
+  const resources: Record<string, Record<string, Record<string, unknown>>> = {}
   const namespaces = new Set<string>()
   for (const lang of supportedLanguages) {
     resources[lang] = {}
     const dir = join(localesDir.pathname, lang)
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      const ns = file.slice(0, -'.json'.length)
+    for (const { ns, file } of localeFiles(dir)) {
       namespaces.add(ns)
-      resources[lang][ns] = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+      mergeStrings((resources[lang][ns] ??= {}), JSON.parse(readFileSync(join(dir, file), 'utf8')), `${lang}/${file}`)
     }
   }
   const instance = i18next.createInstance()

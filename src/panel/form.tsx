@@ -123,7 +123,8 @@ function Field(props: FieldProps) {
     const shown = spec.type === 'enum' && text ? valueLabel(t, func, name, text) : text
     control = <input id={id} type="text" value={shown} readonly />
   } else {
-    switch (controlOf(spec)) {
+    // Data-driven choices (currencies, resellers) turn a plain field into a select.
+    switch (props.choices?.length && controlOf(spec) === 'text' ? 'select' : controlOf(spec)) {
       case 'checkbox':
         control = <input {...common} type="checkbox" value="on" checked={props.value === true} />
         break

@@ -28,7 +28,9 @@ describe('resellers', () => {
     expect((await t.data({ func: 'reseller.edit', sok: 'ok', name: 'North', ...asAdmin })).error).toMatchObject({ type: 'exists', object: 'name' })
     expect((await t.data({ func: 'reseller.edit', sok: 'ok', name: 'East', email: 'nope', ...asAdmin })).error).toMatchObject({ type: 'value', object: 'email' })
     expect((await t.data({ func: 'reseller.edit', sok: 'ok', name: 'x'.repeat(129), ...asAdmin })).error).toMatchObject({ type: 'value', object: 'name' })
-    expect((await t.data({ func: 'reseller', authinfo: 'res:reseller-secret-1' })).error).toMatchObject({ type: 'access', object: 'func' })
-    expect(t.db.select().from(resellers).all()).toHaveLength(1)
+    expect((await t.data({ func: 'reseller.edit', sok: 'ok', name: 'West', authinfo: 'res:reseller-secret-1' })).error).toMatchObject({ type: 'access', object: 'func' })
+    expect(t.db.select().from(resellers).all().map((r) => r.name)).toEqual(['res company', 'North'])
+    // A reseller's staff sees its own reseller only.
+    expect((await t.data({ func: 'reseller', authinfo: 'res:reseller-secret-1' })).elem.map((r: { name: string }) => r.name)).toEqual(['res company'])
   })
 })

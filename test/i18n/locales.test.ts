@@ -1,17 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { supportedLanguages, translator } from '../../src/i18n/index'
+import { localeFiles, supportedLanguages, translator } from '../../src/i18n/index'
 
 const localesDir = fileURLToPath(new URL('../../locales/', import.meta.url))
 const reference = 'en'
 const others = supportedLanguages.filter((lang) => lang !== reference)
 
 function namespaceFiles(lang: string): string[] {
-  return readdirSync(join(localesDir, lang))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
+  return localeFiles(join(localesDir, lang)).map((f) => f.file)
 }
 
 function readLocale(lang: string, file: string): unknown {

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { ensureAdmin } from '../../src/db/seed'
+import { resellers } from '../../src/db/schema/index'
 import { translator } from '../../src/i18n/index'
 import { titleOf } from '../../src/core/labels'
 import { adminPassword } from '../helpers'
@@ -55,6 +56,7 @@ describe('panel in a real browser', () => {
     }
     mkdirSync(artifacts, { recursive: true })
     ;({ server, base, db } = await startServer())
+    db.insert(resellers).values({ name: 'North Hosting', createdAt: Date.now() }).run()
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
@@ -121,6 +123,7 @@ describe('panel in a real browser', () => {
     await page.getByLabel(en('fields:realname'), { exact: true }).fill('Olga Ivanova')
     await page.getByLabel(en('fields:email')).fill('olga@example.com')
     await page.getByLabel(en('fields:level')).selectOption('24')
+    await page.getByLabel(en('fields:reseller')).selectOption({ label: 'North Hosting' })
     await page.getByLabel(en('fields:passwd'), { exact: true }).fill('olga-secret-1')
     await page.getByLabel(en('fields:confirm')).fill('olga-secret-1')
     await page.screenshot({ path: `${artifacts}panel-form.png`, fullPage: true })

@@ -1,4 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { accounts } from './billing'
+import { resellers } from './resellers'
 
 export const users = sqliteTable(
   'users',
@@ -12,14 +14,19 @@ export const users = sqliteTable(
     level: integer('level').notNull().default(16),
     status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
     lang: text('lang').notNull().default(''),
-    /** The reseller user that owns this user, if any. */
-    parentId: integer('parent_id'),
+    /**
+     * The reseller this user works for (level 24) or whose client it belongs to (level 16);
+     * null for admins and the operator's own users.
+     */
+    resellerId: integer('reseller_id').references(() => resellers.id, { onDelete: 'cascade' }),
+    /** The client a level-16 user belongs to, if any. */
+    accountId: integer('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     /** Addresses and CIDR ranges this user may call from (empty: anywhere). */
     allowedAddresses: text('allowed_addresses').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('users_parent_idx').on(t.parentId), index('users_level_idx').on(t.level)],
+  (t) => [index('users_reseller_idx').on(t.resellerId), index('users_account_idx').on(t.accountId), index('users_level_idx').on(t.level)],
 )
 
 export const sessions = sqliteTable(

@@ -16,14 +16,11 @@ const listed = {
 
 const statuses = ['active', 'suspended'] as const
 
-/**
- * Resellers, for admins only for now: reseller users will see their own reseller once users
- * and clients are bound to resellers.
- */
+/** Resellers: admins see every one, a reseller's staff its own. */
 export const resellerList = defineFunction({
   name: 'reseller',
   kind: 'list',
-  level: Level.admin,
+  level: Level.reseller,
   cacheable: true,
   columns: [
     { name: 'id', type: 'int' },
@@ -42,10 +39,11 @@ export const resellerList = defineFunction({
     const f = q.filter
     const byName = Boolean(f.name)
     const byStatus = Boolean(f.status)
+    const own = ctx.user.level < Level.admin
     const statements = sortedList(ctx.db, resellers, listed, resellers.id, q, {
-      shape: `${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
+      shape: `${own ? 'o' : ''}${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
       condition: () => {
-        const parts = []
+        const parts = own ? [eq(resellers.id, sql.placeholder('own'))] : []
         if (byName) parts.push(likePlaceholder(resellers.name, 'name'))
         if (byStatus) parts.push(eq(resellers.status, sql.placeholder('status')))
         return parts.length ? and(...parts) : undefined
@@ -56,6 +54,7 @@ export const resellerList = defineFunction({
       offset: q.offset,
       name: byName ? containsPattern(String(f.name)) : undefined,
       status: f.status,
+      own: own ? (ctx.user.resellerId ?? -1) : undefined,
     })
     return { rows: rows.map((r) => ({ ...r, created: formatDateTime(Number(r.created)) })), total }
   },

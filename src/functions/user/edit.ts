@@ -1,11 +1,15 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { hashPassword } from '../../auth/passwords'
 import { sha256 } from '../../auth/tokens'
-import { denied, invalid, taken } from '../../core/errors'
+import { type UserRecord } from '../../auth/authenticate'
+import { requireAccount } from '../../billing/scope'
+import { denied, invalid, missed, taken } from '../../core/errors'
+import type { Db } from '../../db/connection'
+import { rowById } from '../../db/query'
 import { valueLabel } from '../../core/labels'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
-import { sessions, users } from '../../db/schema/index'
+import { resellers, sessions, users } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
 import { keepAnAdmin, managedUser } from './access'
 import { levelValues } from './list'
@@ -27,12 +31,17 @@ export default defineFunction({
     level: { type: 'enum', values: levelValues, default: '16' },
     language: { type: 'lang', default: '' },
     allowed_addresses: { type: 'addresses' },
+    reseller: { type: 'int', min: 1 },
+    account: { type: 'int', min: 1 },
     status: { type: 'enum', values: ['active', 'suspended'], readonly: true },
     passwd: { type: 'password', required: true, min: 8 },
     confirm: { type: 'password' },
   },
   choices(ctx) {
-    return { level: grantableLevels(ctx).map((l) => [l, valueLabel(ctx.t, 'user.edit', 'level', l)]) }
+    return {
+      level: grantableLevels(ctx).map((l) => [l, valueLabel(ctx.t, 'user.edit', 'level', l)]),
+      ...(ctx.user.level >= Level.admin ? { reseller: resellerChoices(ctx.db) } : {}),
+    }
   },
   load(ctx, id) {
     const u = managedUser(ctx, id)
@@ -44,6 +53,8 @@ export default defineFunction({
       level: u.level,
       language: u.lang,
       allowed_addresses: u.allowedAddresses,
+      reseller: u.resellerId ?? '',
+      account: u.accountId ?? '',
       status: u.status,
     }
   },
@@ -66,14 +77,16 @@ export default defineFunction({
       if (clash) throw taken('name', name)
     }
     const changes = columnsOf(values)
+    const target = id === undefined ? undefined : managedUser(ctx, id)!
+    const binding = bindingOf(ctx, values, target)
     if (id === undefined) {
       const row = ctx.db
         .insert(users)
         .values({
           name: String(name),
           ...changes,
+          ...binding,
           passwordHash: String(passwordHash),
-          parentId: ctx.user.level >= Level.admin ? null : ctx.user.id,
           createdAt: ctx.now,
           updatedAt: ctx.now,
         })
@@ -81,17 +94,61 @@ export default defineFunction({
         .get()
       return row.id
     }
-    const target = managedUser(ctx, id)!
-    if (changes.level !== undefined && changes.level < Level.admin) keepAnAdmin(ctx, target)
+    if (changes.level !== undefined && changes.level < Level.admin) keepAnAdmin(ctx, target!)
     ctx.db
       .update(users)
-      .set({ ...changes, ...(name ? { name } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: ctx.now })
-      .where(eq(users.id, target.id))
+      .set({ ...changes, ...binding, ...(name ? { name } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: ctx.now })
+      .where(eq(users.id, target!.id))
       .run()
-    if (passwordHash) endOtherSessions(ctx, target.id)
-    return target.id
+    if (passwordHash) endOtherSessions(ctx, target!.id)
+    return target!.id
   },
 })
+
+/**
+ * Whom a user belongs to, from its level: a reseller's staff (24) to a reseller, a client user
+ * (16) to a client (and so to the client's reseller) or to nothing, admins to nothing. A
+ * reseller's user creates only users of its own reseller's clients.
+ */
+function bindingOf(ctx: FunctionContext, values: Values, existing: UserRecord | undefined): { resellerId: number | null; accountId: number | null } {
+  const level = values.level !== undefined && values.level !== '' ? Number(values.level) : (existing?.level ?? Level.user)
+  const given = (name: 'reseller' | 'account', current: number | null | undefined) =>
+    values[name] === undefined ? (current ?? null) : values[name] === '' ? null : Number(values[name])
+  const resellerId = given('reseller', existing?.resellerId)
+  const accountId = given('account', existing?.accountId)
+  if (level >= Level.admin) {
+    if (values.reseller) throw invalid('reseller', String(values.reseller), 'adminbound')
+    if (values.account) throw invalid('account', String(values.account), 'adminbound')
+    return { resellerId: null, accountId: null }
+  }
+  if (ctx.user.level < Level.admin) {
+    if (values.reseller && Number(values.reseller) !== ctx.user.resellerId) throw denied('reseller', String(values.reseller))
+    const account = accountId === null ? undefined : requireAccount(ctx.db, ctx.user, 'account', accountId)
+    return { resellerId: ctx.user.resellerId, accountId: account?.id ?? null }
+  }
+  if (level >= Level.reseller) {
+    if (values.account) throw invalid('account', String(values.account), 'staffbound')
+    if (resellerId === null) throw missed('reseller')
+    if (!rowById(ctx.db, resellers, resellers.id, String(resellerId))) throw missed('reseller', String(resellerId))
+    return { resellerId, accountId: null }
+  }
+  if (accountId !== null) {
+    const account = requireAccount(ctx.db, ctx.user, 'account', accountId)
+    if (values.reseller && Number(values.reseller) !== account.resellerId) throw invalid('reseller', String(values.reseller), 'accountreseller')
+    return { resellerId: account.resellerId, accountId: account.id }
+  }
+  if (resellerId !== null && !rowById(ctx.db, resellers, resellers.id, String(resellerId))) throw missed('reseller', String(resellerId))
+  return { resellerId, accountId: null }
+}
+
+function resellerChoices(db: Db): [string, string][] {
+  return db
+    .select({ id: resellers.id, name: resellers.name })
+    .from(resellers)
+    .orderBy(resellers.name)
+    .all()
+    .map((r) => [String(r.id), r.name])
+}
 
 function columnsOf(values: Values) {
   const out: Partial<Pick<typeof users.$inferInsert, 'realname' | 'email' | 'level' | 'lang' | 'allowedAddresses'>> = {}

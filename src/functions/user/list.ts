@@ -14,16 +14,19 @@ const listed = {
   email: users.email,
   level: users.level,
   status: users.status,
+  reseller: users.resellerId,
+  account: users.accountId,
   created: users.createdAt,
 }
 
 export const levelValues = ['16', '24', '28'] as const
 
-const filterNames = ['name', 'email', 'level', 'status'] as const
+const filterNames = ['name', 'email', 'level', 'status', 'reseller', 'account'] as const
 
 /**
  * The list's statements for one shape: who asks (admins see every user up to their own level,
- * resellers the users they own) and which filters are used; values are placeholders.
+ * a reseller's user the client users of its reseller) and which filters are used; values
+ * are placeholders.
  */
 function statementsFor(db: Db, ownerScope: boolean, q: ListQuery) {
   const used = filterNames.filter((f) => q.filter[f] !== undefined && q.filter[f] !== '')
@@ -31,12 +34,16 @@ function statementsFor(db: Db, ownerScope: boolean, q: ListQuery) {
     shape: `${ownerScope ? 'owner' : 'level'}:${used.join(',')}`,
     condition: () => {
       const where: SQL[] = [
-        ownerScope ? eq(users.parentId, sql.placeholder('scope')) : sql`${users.level} <= ${sql.placeholder('scope')}`,
+        ownerScope
+          ? sql`${users.resellerId} = ${sql.placeholder('scope')} and ${users.level} < ${Level.reseller}`
+          : sql`${users.level} <= ${sql.placeholder('scope')}`,
       ]
       if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
       if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
       if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
       if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
+      if (used.includes('reseller')) where.push(eq(users.resellerId, sql.placeholder('reseller')))
+      if (used.includes('account')) where.push(eq(users.accountId, sql.placeholder('account')))
       return and(...where)
     },
   })
@@ -53,6 +60,8 @@ export default defineFunction({
     { name: 'email', type: 'string' },
     { name: 'level', type: 'int' },
     { name: 'status', type: 'string' },
+    { name: 'reseller', type: 'int' },
+    { name: 'account', type: 'int' },
     { name: 'created', type: 'datetime' },
   ],
   cacheable: true,
@@ -62,20 +71,23 @@ export default defineFunction({
     email: { type: 'string', max: 254 },
     level: { type: 'enum', values: levelValues },
     status: { type: 'enum', values: ['active', 'suspended'] },
+    reseller: { type: 'int', min: 1 },
+    account: { type: 'int', min: 1 },
   },
   toolbar: ['user.edit', 'user.delete', 'user.suspend', 'user.resume'],
   fetch(ctx, q) {
-    // Admins see every user up to their own level; resellers the users they own.
     const ownerScope = ctx.user.level < Level.admin
     const f = q.filter
     const values = {
-      scope: ownerScope ? ctx.user.id : ctx.user.level,
+      scope: ownerScope ? (ctx.user.resellerId ?? -1) : ctx.user.level,
       limit: q.limit,
       offset: q.offset,
       name: f.name ? containsPattern(String(f.name)) : undefined,
       email: f.email ? containsPattern(String(f.email)) : undefined,
       level: f.level ? Number(f.level) : undefined,
       status: f.status || undefined,
+      reseller: f.reseller || undefined,
+      account: f.account || undefined,
     }
     const { rows, total } = pageOf(statementsFor(ctx.db, ownerScope, q), values)
     return {

@@ -1,0 +1,91 @@
+import { eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../db/connection'
+import { accounts, expenses, PaymentStatus, payments } from '../db/schema/index'
+
+/**
+ * Payment statuses whose amount is on the client's balance: credited, and pending return
+ * (the money is still held until it is actually returned).
+ */
+export const creditedStatuses: readonly number[] = [PaymentStatus.credited, PaymentStatus.pendingReturn]
+
+export function isCredited(status: number): boolean {
+  return creditedStatuses.includes(status)
+}
+
+/**
+ * The only ways a balance changes. Each must run inside the caller's transaction, together
+ * with the payment or expense row it accounts for, so that a balance always equals credited
+ * payments minus expenses.
+ */
+
+/** Moves a payment's amount onto the balance (`sign` 1) or off it again (`sign` -1). */
+export function creditPayment(db: Db, accountId: number, amount: number, sign: 1 | -1): void {
+  db.update(accounts)
+    .set({ balance: sql`${accounts.balance} + ${sign * amount}` })
+    .where(eq(accounts.id, accountId))
+    .run()
+}
+
+export interface Charge {
+  accountId: number
+  currencyId: number
+  itemId?: number | null
+  /** Positive: a charge; negative: money given back. */
+  amount: number
+  description: string
+  at: number
+}
+
+/** Records an expense and takes it off the balance; returns the expense's id. */
+export function charge(db: Db, c: Charge): number {
+  const row = db
+    .insert(expenses)
+    .values({ accountId: c.accountId, currencyId: c.currencyId, itemId: c.itemId ?? null, amount: c.amount, description: c.description, createdAt: c.at })
+    .returning({ id: expenses.id })
+    .get()
+  db.update(accounts)
+    .set({ balance: sql`${accounts.balance} - ${c.amount}` })
+    .where(eq(accounts.id, c.accountId))
+    .run()
+  return row.id
+}
+
+/** Deletes an expense and gives its amount back to the balance. */
+export function removeExpense(db: Db, expense: { id: number; accountId: number; amount: number }): void {
+  db.delete(expenses).where(eq(expenses.id, expense.id)).run()
+  db.update(accounts)
+    .set({ balance: sql`${accounts.balance} + ${expense.amount}` })
+    .where(eq(accounts.id, expense.accountId))
+    .run()
+}
+
+/** Whether a charge fits the client's balance and credit limit. */
+export function canAfford(account: { balance: number; creditLimit: number }, amount: number): boolean {
+  return account.balance - amount >= -account.creditLimit
+}
+
+/**
+ * Clients whose stored balance differs from credited payments minus expenses, with both
+ * figures. Empty when the books are straight.
+ */
+export function balanceDrift(db: Db): { id: number; balance: number; expected: number }[] {
+  const credited = db
+    .select({ accountId: payments.accountId, total: sql<number>`sum(${payments.amount})`.as('credited_total') })
+    .from(payments)
+    .where(inArray(payments.status, [...creditedStatuses]))
+    .groupBy(payments.accountId)
+    .as('credited')
+  const charged = db
+    .select({ accountId: expenses.accountId, total: sql<number>`sum(${expenses.amount})`.as('charged_total') })
+    .from(expenses)
+    .groupBy(expenses.accountId)
+    .as('charged')
+  const expected = sql<number>`coalesce(${credited.total}, 0) - coalesce(${charged.total}, 0)`
+  return db
+    .select({ id: accounts.id, balance: accounts.balance, expected })
+    .from(accounts)
+    .leftJoin(credited, eq(credited.accountId, accounts.id))
+    .leftJoin(charged, eq(charged.accountId, accounts.id))
+    .where(sql`${accounts.balance} <> ${expected}`)
+    .all()
+}
