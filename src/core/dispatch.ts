@@ -6,6 +6,7 @@ import type { DocNode, Document } from '../output/document'
 import { node } from '../output/document'
 import type { FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } from '../functions/registry'
 import { paramsOf, writes } from '../functions/registry'
+import { savedFilter, usableFilter } from '../functions/list-filter'
 import { csrfToken } from '../auth/tokens'
 import { canSu } from './access'
 import { recordAudit, type AuditEntry } from './audit'
@@ -170,8 +171,8 @@ export class Dispatcher {
       case 'list':
         return this.runList(def, ctx)
       case 'form': {
-        const elid = call.params.elid || undefined
-        if (elid !== undefined) checkElid(elid)
+        const elid = def.singleton ? '' : call.params.elid || undefined
+        if (elid) checkElid(elid)
         if (!call.sok) {
           const values = elid === undefined ? defaultsOf(def.fields) : def.load(ctx, elid)
           if (!values) throw missed('elid', elid)
@@ -213,7 +214,11 @@ export class Dispatcher {
     const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : 'asc'
     const sortable = def.columns.filter((c) => c.sort !== false).map((c) => c.name)
     const sort = p.p_sort && sortable.includes(p.p_sort) ? p.p_sort : def.defaultSort
-    const filter = p.filter === 'on' && def.filters ? parseParams(def.filters, p, { requireAll: false, withDefaults: false }) : {}
+    const filter = !def.filters
+      ? {}
+      : p.filter === 'on'
+        ? parseParams(def.filters, p, { requireAll: false, withDefaults: false })
+        : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
     let num = requested
     let result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
     const last = Math.max(1, Math.ceil(result.total / cnt))

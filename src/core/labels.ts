@@ -3,9 +3,13 @@ import type { Translate } from '../i18n/index'
 // Function names contain dots, so these lookups separate key levels with '|' instead.
 const flat = { keySeparator: '|' }
 
-/** The localised title of a function. */
+const filterSuffix = '.filter'
+
+/** The localised title of a function; a list's `.filter` form is named after its list. */
 export function titleOf(t: Translate, func: string): string {
-  return t(`functions:${func}|title`, { ...flat, defaultValue: func })
+  const own = t(`functions:${func}|title`, { ...flat, defaultValue: '' })
+  if (own || !func.endsWith(filterSuffix)) return own || func
+  return t('common:filterOf', { title: titleOf(t, func.slice(0, -filterSuffix.length)) })
 }
 
 /** The localised label of a column, field or parameter: the function's own, then the shared one. */
@@ -20,5 +24,6 @@ export function valueLabel(t: Translate, func: string, field: string, value: str
 
 /** Whether a function has a title of its own in the translator's language. */
 export function hasTitle(t: Translate, func: string): boolean {
+  if (func.endsWith(filterSuffix) && hasTitle(t, func.slice(0, -filterSuffix.length))) return true
   return t(`functions:${func}|title`, { ...flat, defaultValue: '' }) !== ''
 }

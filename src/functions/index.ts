@@ -9,11 +9,12 @@ import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
 import { userDelete, userResume, userSuspend } from './user/group'
 import user from './user/list'
-import { Registry } from './registry'
+import { filterForms } from './list-filter'
+import { Registry, type FunctionDef } from './registry'
 
 /** Every function billgate offers, through every door. */
 export function createRegistry(): Registry {
-  return new Registry([
+  const functions: FunctionDef[] = [
     auth,
     keepalive,
     logout,
@@ -44,5 +45,6 @@ export function createRegistry(): Registry {
     resellerDelete,
     help,
     helpParams,
-  ])
+  ]
+  return new Registry([...functions, ...filterForms(functions)])
 }

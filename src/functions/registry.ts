@@ -82,6 +82,11 @@ export interface ListDef extends BaseDef {
 export interface FormDef<P = unknown> extends BaseDef {
   kind: 'form'
   fields: ParamSpecs
+  /**
+   * About one thing of the caller's own (its saved list filter) rather than an element: no
+   * `elid`; load and save get ''.
+   */
+  singleton?: boolean
   /** Choices of select fields that depend on data: name → [key, label]. */
   choices?(ctx: FunctionContext): Record<string, [string, string][]>
   /** Current values of an existing element, or undefined when it does not exist or is not visible. */

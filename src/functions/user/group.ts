@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { users } from '../../db/schema/index'
+import { listFilters, users } from '../../db/schema/index'
 import { Level } from '../../core/principal'
 import { defineFunction, type FunctionContext } from '../registry'
 import { keepAnAdmin, managedUser } from './access'
@@ -13,6 +13,7 @@ export const userDelete = defineFunction({
     if (!user) return
     keepAnAdmin(ctx, user)
     ctx.db.delete(users).where(eq(users.id, user.id)).run()
+    ctx.db.delete(listFilters).where(eq(listFilters.userId, user.id)).run()
     if (user.id === ctx.user.id) ctx.reply.endSession = true
   },
 })
