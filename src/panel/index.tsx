@@ -228,7 +228,7 @@ export function createPanel(deps: PanelDeps) {
         func={def.name}
         fields={def.fields}
         title={title}
-        subtitle={elid ? name : t('panel:form.new')}
+        subtitle={elid ? name : def.singleton ? undefined : t('panel:form.new')}
         elid={elid}
         values={values}
         choices={choicesIn(doc)}
