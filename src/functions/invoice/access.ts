@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm'
-import type { Invoice } from '../../billing/invoices'
+import { lastDay, utcDate, type Invoice } from '../../billing/invoices'
+import { formatAmount } from '../../billing/money'
 import { ownsAccountOf } from '../../billing/scope'
 import { denied, missed } from '../../core/errors'
 import { formatDateTime } from '../../core/time'
 import { elementId, rowById } from '../../db/query'
 import { accounts, currencies, invoices } from '../../db/schema/index'
-import { formatAmount } from '../../billing/money'
-import { lastDay, utcDate } from '../../billing/invoices'
 import type { FunctionContext } from '../registry'
 
 /**
@@ -16,13 +15,6 @@ import type { FunctionContext } from '../registry'
 export function visibleInvoice(ctx: FunctionContext, elid: string): Invoice | undefined {
   const invoice = rowById(ctx.db, invoices, invoices.id, elid)
   if (invoice && !ownsAccountOf(ctx.db, ctx.user, invoice.accountId)) throw denied('elid', elid)
-  return invoice
-}
-
-/** The invoice an `elid` names: `missed` when there is none, `access` when it is not the caller's. */
-export function requireInvoice(ctx: FunctionContext, elid: string): Invoice {
-  const invoice = visibleInvoice(ctx, elid)
-  if (!invoice) throw missed('elid', elid)
   return invoice
 }
 
@@ -43,6 +35,13 @@ export function invoiceDetails(ctx: FunctionContext, elid: string) {
 }
 
 export type InvoiceDetails = NonNullable<ReturnType<typeof invoiceDetails>>
+
+/** The invoice an `elid` names, whole: `missed` when there is none, `access` when it is not the caller's. */
+export function requireInvoiceDetails(ctx: FunctionContext, elid: string): InvoiceDetails {
+  const details = elid ? invoiceDetails(ctx, elid) : undefined
+  if (!details) throw missed('elid', elid)
+  return details
+}
 
 /** The fields every view of one invoice shows; the period's end is its last day, as it was asked for. */
 export function invoiceFields({ invoice, account, currency }: InvoiceDetails) {

@@ -1,13 +1,12 @@
 import { asc, eq } from 'drizzle-orm'
 import { lastDay, utcDate } from '../../billing/invoices'
 import { formatAmount } from '../../billing/money'
-import { missed } from '../../core/errors'
 import { valueLabel } from '../../core/labels'
 import { Level } from '../../core/principal'
 import { expenses } from '../../db/schema/index'
 import { branch, node, type DocNode } from '../../output/document'
 import { defineFunction } from '../registry'
-import { invoiceDetails } from './access'
+import { requireInvoiceDetails } from './access'
 
 /**
  * An invoice as a document to print or send: who issues it, to whom, its lines and total. With
@@ -22,10 +21,7 @@ export const invoiceDownload = defineFunction({
     elid: { type: 'string', required: true, max: 32 },
   },
   run(ctx, values) {
-    const elid = String(values.elid)
-    const details = invoiceDetails(ctx, elid)
-    if (!details) throw missed('elid', elid)
-    const { invoice, account, currency } = details
+    const { invoice, account, currency } = requireInvoiceDetails(ctx, String(values.elid))
     const money = (minor: number) => formatAmount(minor, currency.places)
     const lines = ctx.db
       .select({ at: expenses.createdAt, description: expenses.description, amount: expenses.amount })

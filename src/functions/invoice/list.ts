@@ -3,14 +3,13 @@ import { dayEnd, dayStart, lastDay, utcDate } from '../../billing/invoices'
 import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
-import { missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, expenses, InvoiceStatus, invoices } from '../../db/schema/index'
 import { defineFunction } from '../registry'
-import { invoiceDetails } from './access'
+import { requireInvoiceDetails } from './access'
 
 /** The columns a row is read from, by the names it is listed and sorted under. */
 const listed = {
@@ -135,10 +134,7 @@ export const invoiceLines = defineFunction({
   ],
   defaultSort: 'date',
   fetch(ctx, q) {
-    const elid = ctx.call.params.elid ?? ''
-    if (!elid) throw missed('elid')
-    const details = invoiceDetails(ctx, elid)
-    if (!details) throw missed('elid', elid)
+    const details = requireInvoiceDetails(ctx, ctx.call.params.elid ?? '')
     const statements = sortedList(ctx.db, expenses, lineColumns, expenses.id, q, {
       shape: 'invoice',
       condition: () => eq(expenses.invoiceId, sql.placeholder('invoice')),
