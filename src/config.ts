@@ -26,6 +26,8 @@ export interface Config {
   secureCookies: boolean
   /** Keep finished replies of read-only lists until data changes. */
   replyCache: boolean
+  /** The operator's name, as invoices show who issues them. */
+  operatorName: string
 }
 
 export interface LockoutConfig {
@@ -55,6 +57,7 @@ export const defaultConfig: Config = {
   authinfoCacheTtl: 60,
   secureCookies: false,
   replyCache: true,
+  operatorName: 'billgate',
 }
 
 export class ConfigError extends Error {
@@ -80,6 +83,7 @@ const fileKeys: Record<string, string> = {
   authinfoCacheTtl: 'BILLGATE_AUTHINFO_CACHE_TTL',
   secureCookies: 'BILLGATE_SECURE_COOKIES',
   replyCache: 'BILLGATE_REPLY_CACHE',
+  operatorName: 'BILLGATE_OPERATOR_NAME',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -158,6 +162,8 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
   const host = text('HOST', d.host)
   if (!host.trim()) problems.push('HOST: must not be empty')
   const dbPath = text('BILLGATE_DB', d.dbPath)
+  const operatorName = text('BILLGATE_OPERATOR_NAME', d.operatorName)
+  if (!operatorName.trim()) problems.push('BILLGATE_OPERATOR_NAME: must not be empty')
   const adminPassword = source.BILLGATE_ADMIN_PASSWORD === undefined ? undefined : String(source.BILLGATE_ADMIN_PASSWORD)
   if (adminPassword !== undefined && adminPassword.length < 8) {
     problems.push('BILLGATE_ADMIN_PASSWORD: must be at least 8 characters')
@@ -176,6 +182,7 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     authinfoCacheTtl: int('BILLGATE_AUTHINFO_CACHE_TTL', d.authinfoCacheTtl, 0, 3600),
     secureCookies: flag('BILLGATE_SECURE_COOKIES', d.secureCookies),
     replyCache: flag('BILLGATE_REPLY_CACHE', d.replyCache),
+    operatorName,
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),

@@ -2,6 +2,16 @@ import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
 import { help, helpParams } from './help/index'
+import {
+  invoiceCancel,
+  invoiceDelete,
+  invoiceDownload,
+  invoiceEdit,
+  invoiceGenerate,
+  invoiceLines,
+  invoiceList,
+  invoiceSetPaid,
+} from './invoice/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -43,6 +53,14 @@ export function createRegistry(): Registry {
     resellerSuspend,
     resellerResume,
     resellerDelete,
+    invoiceList,
+    invoiceEdit,
+    invoiceLines,
+    invoiceGenerate,
+    invoiceSetPaid,
+    invoiceCancel,
+    invoiceDelete,
+    invoiceDownload,
     help,
     helpParams,
   ]

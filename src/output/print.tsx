@@ -1,8 +1,11 @@
+import { labelOf } from '../core/labels'
+import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from './document'
 import { child, isPresent } from './document'
 
 const style = `body{font:13px sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #999;padding:3px 6px;text-align:left}th{background:#eee}
+h2{font-size:15px;margin:1.2em 0 .4em}table+table{margin-top:1em}
 @media print{body{margin:0}}`
 
 function cell(n: DocNode | undefined): string {
@@ -10,14 +13,97 @@ function cell(n: DocNode | undefined): string {
   return n.value === true || n.value === undefined ? '✓' : String(n.value)
 }
 
-/** A self-contained printable page: the list as a table with localised headers; no scripts. */
+const isData = (n: DocNode) => isPresent(n) && !n.markup
+const isLeaf = (n: DocNode) => !n.children?.length
+const isBranch = (n: DocNode) => !isLeaf(n) || Boolean(n.lists?.length)
+
+/**
+ * Labels of names the document carries no label for (the columns of nested rows): the
+ * function's own field labels in the document's language.
+ */
+function labeller(doc: Document): (name: string) => string {
+  const lang = doc.root.attrs?.lang
+  const func = doc.root.attrs?.func
+  const t = isLang(lang) && func ? translator(lang) : undefined
+  return (name) => doc.labels?.[name] ?? (t && func ? labelOf(t, func, name) : name)
+}
+
+function LeafTable(props: { leaves: DocNode[]; label: (name: string) => string }) {
+  return (
+    <table>
+      {props.leaves.map((leaf) => (
+        <tr>
+          <th>{props.label(leaf.name)}</th>
+          <td>{cell(leaf)}</td>
+        </tr>
+      ))}
+    </table>
+  )
+}
+
+/** Repeated records (an invoice's lines) as one table, a column per field in order of appearance. */
+function RecordTable(props: { records: DocNode[]; label: (name: string) => string }) {
+  const columns: string[] = []
+  for (const record of props.records) {
+    for (const field of (record.children ?? []).filter(isData)) if (!columns.includes(field.name)) columns.push(field.name)
+  }
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th>{props.label(c)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.records.map((record) => (
+          <tr>
+            {columns.map((c) => (
+              <td>{cell(child(record, c))}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+/**
+ * A document that is not a list (a form, a report), in its own order: runs of values as
+ * label/value tables, each nested branch under its heading, as a table of its records or of
+ * its values.
+ */
+function Sections(props: { doc: Document }) {
+  const label = labeller(props.doc)
+  const parts: unknown[] = []
+  let run: DocNode[] = []
+  const flush = () => {
+    if (run.length) parts.push(<LeafTable leaves={run} label={label} />)
+    run = []
+  }
+  for (const n of (props.doc.root.children ?? []).filter(isData)) {
+    if (!isBranch(n)) {
+      run.push(n)
+      continue
+    }
+    flush()
+    const items = (n.children ?? []).filter(isData)
+    if (!items.length) continue
+    parts.push(<h2>{label(n.name)}</h2>)
+    parts.push(items.every(isBranch) ? <RecordTable records={items} label={label} /> : <LeafTable leaves={items.filter(isLeaf)} label={label} />)
+  }
+  flush()
+  return <>{parts}</>
+}
+
+/** A self-contained printable page: a list as a table with localised headers, or a form or report; no scripts. */
 export function toPrint(doc: Document): string {
   const root = doc.root
   const labels = doc.labels ?? {}
   const error = child(root, 'error')
   const columns = doc.columns ?? []
   const rows = (root.children ?? []).filter((c) => c.name === 'elem')
-  const leaves = (root.children ?? []).filter((c) => isPresent(c) && !c.markup && !c.children?.length)
   const page = (
     <html lang={root.attrs?.lang}>
       <head>
@@ -49,14 +135,7 @@ export function toPrint(doc: Document): string {
             </tbody>
           </table>
         ) : (
-          <table>
-            {leaves.map((leaf) => (
-              <tr>
-                <th>{labels[leaf.name] ?? leaf.name}</th>
-                <td>{cell(leaf)}</td>
-              </tr>
-            ))}
-          </table>
+          <Sections doc={doc} />
         )}
       </body>
     </html>

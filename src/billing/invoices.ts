@@ -1,0 +1,114 @@
+import { and, eq, getTableName, gte, isNull, lt, sql } from 'drizzle-orm'
+import { invalid } from '../core/errors'
+import type { Db } from '../db/connection'
+import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
+import type { Account } from './scope'
+
+export type Invoice = typeof invoices.$inferSelect
+export type InvoiceState = (typeof InvoiceStatus)[number]
+
+const dayMs = 86_400_000
+
+/** Midnight UTC at the start of a `YYYY-MM-DD` day, in ms. */
+export function dayStart(date: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  return Date.UTC(y, m - 1, d)
+}
+
+/** Midnight UTC after a `YYYY-MM-DD` day: the exclusive end of a range that includes the day. */
+export function dayEnd(date: string): number {
+  return dayStart(date) + dayMs
+}
+
+/** The UTC day of a moment, as `YYYY-MM-DD`. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
+}
+
+/** The last day an exclusive end covers, as `YYYY-MM-DD`: how a period's end is shown. */
+export function lastDay(exclusiveEnd: number): string {
+  return utcDate(exclusiveEnd - 1)
+}
+
+/** `INV-2026-000042`: the year it was issued and its id, which is unique and never reused. */
+export function invoiceNumber(id: number, issuedAt: number): string {
+  return `INV-${new Date(issuedAt).getUTCFullYear()}-${String(id).padStart(6, '0')}`
+}
+
+/**
+ * The id the next invoice will get. AUTOINCREMENT never reuses an id, even of a deleted row, so
+ * a number made from it is never issued twice; read inside the write lock, it lets the row be
+ * inserted with its number at once.
+ */
+function nextInvoiceId(db: Db): number {
+  const row = db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = ${getTableName(invoices)}`)
+  return (row?.seq ?? 0) + 1
+}
+
+export interface InvoiceRequest {
+  account: Account
+  /** The first day covered, `YYYY-MM-DD`. */
+  from: string
+  /** The last day covered (inclusive), `YYYY-MM-DD`. */
+  to: string
+  now: number
+}
+
+/**
+ * Invoices a client's expenses of a period (whole UTC days, both ends included) that are on no
+ * invoice yet, in the client's currency. Must run inside the caller's transaction.
+ *
+ * An invoice asks to be paid, so it is refused when there is nothing to invoice, and when the
+ * refunds in the period outweigh the charges: those expenses stay uninvoiced and are netted by a
+ * later invoice whose period covers them together with enough charges. A zero total (a charge
+ * and its full refund) is a valid statement and is issued.
+ */
+export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number: string; amount: number } {
+  if (r.from > r.to) throw invalid('to', r.to, 'invoiceperiod', { from: r.from })
+  const periodFrom = dayStart(r.from)
+  const periodTo = dayEnd(r.to)
+  const open = and(
+    eq(expenses.accountId, r.account.id),
+    eq(expenses.currencyId, r.account.currencyId),
+    isNull(expenses.invoiceId),
+    gte(expenses.createdAt, periodFrom),
+    lt(expenses.createdAt, periodTo),
+  )
+  const found = db
+    .select({ lines: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(${expenses.amount}), 0)` })
+    .from(expenses)
+    .where(open)
+    .get()
+  const lines = found?.lines ?? 0
+  const amount = found?.amount ?? 0
+  if (lines === 0) throw invalid('from', r.from, 'invoiceempty', { from: r.from, to: r.to })
+  if (amount < 0) throw invalid('from', r.from, 'invoicenegative', { from: r.from, to: r.to })
+  const id = nextInvoiceId(db)
+  const number = invoiceNumber(id, r.now)
+  db.insert(invoices)
+    .values({ id, number, accountId: r.account.id, currencyId: r.account.currencyId, periodFrom, periodTo, amount, createdAt: r.now })
+    .run()
+  db.update(expenses).set({ invoiceId: id }).where(open).run()
+  return { id, number, amount }
+}
+
+/** Marks a new invoice paid. Bookkeeping only: the balance moves with payments, not invoices. */
+export function markInvoicePaid(db: Db, invoice: Invoice, now: number): void {
+  if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
+  db.update(invoices).set({ status: 'paid', paidAt: now }).where(eq(invoices.id, invoice.id)).run()
+}
+
+/** Cancels a new invoice and frees its expenses, so that another invoice may cover them. */
+export function cancelInvoice(db: Db, invoice: Invoice): void {
+  if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
+  db.update(expenses).set({ invoiceId: null }).where(eq(expenses.invoiceId, invoice.id)).run()
+  db.update(invoices).set({ status: 'cancelled' }).where(eq(invoices.id, invoice.id)).run()
+}
+
+/** Deletes a cancelled invoice; one that is new or paid is part of the books and stays. */
+export function deleteInvoice(db: Db, invoice: Invoice): void {
+  if (invoice.status !== 'cancelled') {
+    throw invalid('elid', String(invoice.id), 'invoicenotcancelled', { number: invoice.number })
+  }
+  db.delete(invoices).where(eq(invoices.id, invoice.id)).run()
+}

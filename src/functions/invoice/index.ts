@@ -1,0 +1,5 @@
+export { invoiceDownload } from './download'
+export { invoiceEdit } from './edit'
+export { invoiceGenerate } from './generate'
+export { invoiceCancel, invoiceDelete, invoiceSetPaid } from './group'
+export { invoiceLines, invoiceList } from './list'

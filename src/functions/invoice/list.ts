@@ -1,0 +1,149 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { dayEnd, dayStart, lastDay, utcDate } from '../../billing/invoices'
+import { formatAmount } from '../../billing/money'
+import { scopeCondition } from '../../billing/scope'
+import { scopeOf } from '../../core/access'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import type { Db } from '../../db/connection'
+import { pageOf, sortedList } from '../../db/query'
+import { accounts, currencies, expenses, InvoiceStatus, invoices } from '../../db/schema/index'
+import { defineFunction } from '../registry'
+import { requireInvoiceDetails } from './access'
+
+/** The columns a row is read from, by the names it is listed and sorted under. */
+const listed = {
+  id: invoices.id,
+  number: invoices.number,
+  account: invoices.accountId,
+  account_name: accounts.name,
+  period_from: invoices.periodFrom,
+  period_to: invoices.periodTo,
+  amount: invoices.amount,
+  currency_id: invoices.currencyId,
+  status: invoices.status,
+  created: invoices.createdAt,
+  paid: invoices.paidAt,
+}
+
+const filterNames = ['account', 'status', 'created_from', 'created_to'] as const
+
+/** Code and places of every currency: a handful of rows, read once per page instead of joined. */
+function currencyUnits(db: Db): Map<number, { code: string; places: number }> {
+  return new Map(db.select({ id: currencies.id, code: currencies.code, places: currencies.places }).from(currencies).all().map((c) => [c.id, c]))
+}
+
+const dateTime = (ms: unknown) => (ms === null ? '' : formatDateTime(Number(ms)))
+
+/** Invoices: admins see every one, a reseller's staff those of its clients, a client user its own. */
+export const invoiceList = defineFunction({
+  name: 'invoice',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'number', type: 'string' },
+    { name: 'account', type: 'int' },
+    { name: 'account_name', type: 'string' },
+    { name: 'period_from', type: 'date' },
+    { name: 'period_to', type: 'date' },
+    { name: 'amount', type: 'money' },
+    { name: 'currency', type: 'string', sort: false },
+    { name: 'status', type: 'string' },
+    { name: 'created', type: 'datetime' },
+    { name: 'paid', type: 'datetime' },
+  ],
+  defaultSort: 'id',
+  filters: {
+    account: { type: 'int', min: 1 },
+    status: { type: 'enum', values: InvoiceStatus },
+    created_from: { type: 'date' },
+    created_to: { type: 'date' },
+  },
+  toolbar: ['invoice.edit', 'invoice.lines', 'invoice.download', 'invoice.generate', 'invoice.setpaid', 'invoice.cancel', 'invoice.delete'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
+    const scope = scopeCondition(scopeOf(ctx.user), invoices.accountId)
+    const statements = sortedList(
+      ctx.db,
+      invoices,
+      listed,
+      invoices.id,
+      q,
+      {
+        shape: `${scope.shape}:${used.join(',')}`,
+        condition: () => {
+          const where: SQL[] = scope.condition ? [scope.condition] : []
+          if (used.includes('account')) where.push(eq(invoices.accountId, sql.placeholder('account')))
+          if (used.includes('status')) where.push(eq(invoices.status, sql.placeholder('status')))
+          if (used.includes('created_from')) where.push(gte(invoices.createdAt, sql.placeholder('created_from')))
+          if (used.includes('created_to')) where.push(lt(invoices.createdAt, sql.placeholder('created_to')))
+          return where.length ? and(...where) : undefined
+        },
+      },
+      { table: accounts, on: eq(accounts.id, invoices.accountId) },
+    )
+    const { rows, total } = pageOf(statements, {
+      limit: q.limit,
+      offset: q.offset,
+      scope: scope.value,
+      account: f.account,
+      status: f.status,
+      created_from: used.includes('created_from') ? dayStart(String(f.created_from)) : undefined,
+      created_to: used.includes('created_to') ? dayEnd(String(f.created_to)) : undefined,
+    })
+    const units = currencyUnits(ctx.db)
+    return {
+      rows: rows.map(({ currency_id, ...r }) => {
+        const unit = units.get(Number(currency_id))!
+        return {
+          ...r,
+          period_from: utcDate(Number(r.period_from)),
+          period_to: lastDay(Number(r.period_to)),
+          amount: formatAmount(Number(r.amount), unit.places),
+          currency: unit.code,
+          created: dateTime(r.created),
+          paid: dateTime(r.paid),
+        }
+      }),
+      total,
+    }
+  },
+})
+
+const lineColumns = {
+  id: expenses.id,
+  date: expenses.createdAt,
+  description: expenses.description,
+  amount: expenses.amount,
+}
+
+/** The lines of one invoice (`elid`): the expenses it covers. */
+export const invoiceLines = defineFunction({
+  name: 'invoice.lines',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'date', type: 'datetime' },
+    { name: 'description', type: 'string' },
+    { name: 'amount', type: 'money' },
+  ],
+  defaultSort: 'date',
+  fetch(ctx, q) {
+    const details = requireInvoiceDetails(ctx, ctx.call.params.elid ?? '')
+    const statements = sortedList(ctx.db, expenses, lineColumns, expenses.id, q, {
+      shape: 'invoice',
+      condition: () => eq(expenses.invoiceId, sql.placeholder('invoice')),
+    })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, invoice: details.invoice.id })
+    const places = details.currency.places
+    return {
+      rows: rows.map((r) => ({ ...r, date: dateTime(r.date), amount: formatAmount(Number(r.amount), places) })),
+      total,
+    }
+  },
+})
