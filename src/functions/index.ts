@@ -1,3 +1,8 @@
+import { accountEdit } from './account/edit'
+import { accountFieldDelete, accountFieldEdit, accountFieldList } from './account/fields'
+import { accountArchive, accountDelete, accountResume, accountSuspend } from './account/group'
+import { accountList } from './account/list'
+import { accountSu } from './account/su'
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
@@ -42,6 +47,16 @@ export function createRegistry(): Registry {
     resellerSuspend,
     resellerResume,
     resellerDelete,
+    accountList,
+    accountEdit,
+    accountSuspend,
+    accountResume,
+    accountArchive,
+    accountDelete,
+    accountSu,
+    accountFieldList,
+    accountFieldEdit,
+    accountFieldDelete,
     help,
     helpParams,
   ])
