@@ -88,7 +88,14 @@ export async function makeTestApp(overrides: ConfigOverrides = {}) {
     return reply.id as number
   }
 
-  return { ...built, config, db, clock, errors, request, call, data, login, createUser, createReseller }
+  /** Creates a client as admin, in USD unless `extra` names another currency; returns its id. */
+  async function createAccount(name: string, extra: Record<string, string> = {}) {
+    const reply = await data({ func: 'account.edit', sok: 'ok', authinfo: `admin:${adminPassword}`, name, currency: 'USD', ...extra })
+    if (!reply.ok) throw new Error(`account.edit failed: ${JSON.stringify(reply)}`)
+    return reply.id as number
+  }
+
+  return { ...built, config, db, clock, errors, request, call, data, login, createUser, createReseller, createAccount }
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>

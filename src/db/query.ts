@@ -55,6 +55,17 @@ export function pageOf<R>(
 }
 
 /**
+ * A table joined to a list's own for some of its columns; `left` keeps rows that have no match
+ * (their columns from it are null). The count never joins, so a list's condition must be on
+ * its own table's columns.
+ */
+export interface ListJoin {
+  table: SQLiteTable
+  on: SQL
+  left?: boolean
+}
+
+/**
  * The statements of a plain list: `listed` columns (by the names they are listed and sorted
  * under) of one table, in the requested order, optionally narrowed by a condition whose values
  * are placeholders. `shape` names the condition's variant, so each variant is prepared once.
@@ -66,16 +77,20 @@ export function sortedList(
   idColumn: AnyColumn,
   q: { sort?: string; order: 'asc' | 'desc' },
   where?: { shape: string; condition: () => SQL | undefined },
-  /** Another table some listed columns come from (a currency's code, a client's name). */
-  join?: { table: SQLiteTable; on: SQL },
+  /** Other tables some listed columns come from (a currency's code, a client's name). */
+  join?: ListJoin | ListJoin[],
 ): ListStatements<Record<string, Scalar>> {
   const sort = q.sort !== undefined && q.sort in listed ? q.sort : undefined
   const key = `${getTableName(table)}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
   return preparedOnce(db, key, () => {
     const condition = where?.condition()
     const column = sort ? listed[sort] : idColumn
+    let rows = db.select(listed).from(table).$dynamic()
+    for (const j of join === undefined ? [] : Array.isArray(join) ? join : [join]) {
+      rows = j.left ? rows.leftJoin(j.table, j.on) : rows.innerJoin(j.table, j.on)
+    }
     return {
-      rows: (join ? db.select(listed).from(table).innerJoin(join.table, join.on) : db.select(listed).from(table))
+      rows: rows
         .where(condition)
         .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(idColumn))
         .limit(sql.placeholder('limit'))

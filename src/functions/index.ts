@@ -1,3 +1,8 @@
+import { accountEdit } from './account/edit'
+import { accountFieldDelete, accountFieldEdit, accountFieldList } from './account/fields'
+import { accountArchive, accountDelete, accountResume, accountSuspend } from './account/group'
+import { accountList } from './account/list'
+import { accountSu } from './account/su'
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
@@ -61,6 +66,16 @@ export function createRegistry(): Registry {
     invoiceCancel,
     invoiceDelete,
     invoiceDownload,
+    accountList,
+    accountEdit,
+    accountSuspend,
+    accountResume,
+    accountArchive,
+    accountDelete,
+    accountSu,
+    accountFieldList,
+    accountFieldEdit,
+    accountFieldDelete,
     help,
     helpParams,
   ]

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { invalid, missed, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { deleteById, pageOf, rowById, sortedList } from '../../db/query'
-import { currencies } from '../../db/schema/index'
+import { pageOf, rowById, sortedList } from '../../db/query'
+import { accounts, currencies, expenses, invoices, payments, paymethods, pricelists } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
 import { defineFunction } from '../registry'
 
@@ -74,12 +74,31 @@ export const currencyEdit = defineFunction({
   },
 })
 
-/** Deletes currencies that nothing uses (clients, tariffs and payments will refuse it once they exist). */
+/** The tables that keep amounts in a currency, with their currency column. */
+const currencyUsers = [
+  [accounts, accounts.currencyId],
+  [paymethods, paymethods.currencyId],
+  [pricelists, pricelists.currencyId],
+  [payments, payments.currencyId],
+  [invoices, invoices.currencyId],
+  [expenses, expenses.currencyId],
+] as const
+
+function currencyInUse(db: Db, currencyId: number): boolean {
+  return currencyUsers.some(([table, column]) => db.select({ id: column }).from(table).where(eq(column, currencyId)).limit(1).get() !== undefined)
+}
+
+/** Deletes currencies that nothing uses; one used by a client, price or record is refused. */
 export const currencyDelete = defineFunction({
   name: 'currency.delete',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => deleteById(ctx.db, currencies, currencies.id, id),
+  each(ctx, id) {
+    const currency = currencyById(ctx.db, id)
+    if (!currency) return
+    if (currencyInUse(ctx.db, currency.id)) throw invalid('elid', id, 'currencyinuse', { code: currency.code })
+    ctx.db.delete(currencies).where(eq(currencies.id, currency.id)).run()
+  },
 })
 
 export function currencyByCode(db: Db, code: string) {

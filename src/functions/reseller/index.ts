@@ -1,8 +1,8 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
-import { taken } from '../../core/errors'
+import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { containsPattern, deleteById, likePlaceholder, pageOf, rowById, sortedList } from '../../db/query'
-import { resellers } from '../../db/schema/index'
+import { containsPattern, likePlaceholder, pageOf, rowById, sortedList } from '../../db/query'
+import { accounts, resellers } from '../../db/schema/index'
 import { formatDateTime } from '../../core/time'
 import { defineFunction, type FunctionContext } from '../registry'
 
@@ -119,9 +119,16 @@ export const resellerResume = defineFunction({
   each: (ctx, id) => setStatus(ctx, id, 'active'),
 })
 
+/** Deletes resellers (with their staff users); one that still has clients is refused. */
 export const resellerDelete = defineFunction({
   name: 'reseller.delete',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => deleteById(ctx.db, resellers, resellers.id, id),
+  each(ctx, id) {
+    const reseller = rowById(ctx.db, resellers, resellers.id, id)
+    if (!reseller) return
+    const client = ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.resellerId, reseller.id)).limit(1).get()
+    if (client) throw invalid('elid', id, 'resellerhasclients', { name: reseller.name })
+    ctx.db.delete(resellers).where(eq(resellers.id, reseller.id)).run()
+  },
 })

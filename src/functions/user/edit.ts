@@ -141,7 +141,7 @@ function bindingOf(ctx: FunctionContext, values: Values, existing: UserRecord | 
   return { resellerId, accountId: null }
 }
 
-function resellerChoices(db: Db): [string, string][] {
+export function resellerChoices(db: Db): [string, string][] {
   return db
     .select({ id: resellers.id, name: resellers.name })
     .from(resellers)

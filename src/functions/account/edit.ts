@@ -1,0 +1,143 @@
+import { eq } from 'drizzle-orm'
+import { amountOf } from '../../billing/amounts'
+import { formatAmount } from '../../billing/money'
+import { visibleAccount, type Account } from '../../billing/scope'
+import { denied, invalid, missed } from '../../core/errors'
+import type { Values } from '../../core/params'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import type { Db } from '../../db/connection'
+import { rowById } from '../../db/query'
+import { accounts, currencies, expenses, items, payments, resellers, users } from '../../db/schema/index'
+import { currencyById, currencyChoices, requireCurrency } from '../currency/index'
+import { defineFunction, type FunctionContext } from '../registry'
+import { resellerChoices } from '../user/edit'
+import { accountStatuses } from './list'
+
+type Currency = typeof currencies.$inferSelect
+
+/**
+ * Views, creates or updates a client. A reseller's staff creates clients of its own reseller
+ * and cannot move them; admins may move a client to another reseller (or to the operator), and
+ * its users follow. The currency is fixed once money has moved in it.
+ */
+export const accountEdit = defineFunction({
+  name: 'account.edit',
+  kind: 'form',
+  level: Level.user,
+  fields: {
+    name: { type: 'string', required: true, max: 128 },
+    email: { type: 'email' },
+    reseller: { type: 'int', min: 1 },
+    currency: { type: 'currency', required: true },
+    credit_limit: { type: 'money', default: '0' },
+    language: { type: 'lang', default: '' },
+    allowed_addresses: { type: 'addresses' },
+    note: { type: 'text', max: 2000 },
+    status: { type: 'enum', values: accountStatuses, readonly: true },
+    balance: { type: 'money', readonly: true },
+    created: { type: 'string', readonly: true },
+  },
+  choices(ctx) {
+    return {
+      currency: currencyChoices(ctx.db),
+      ...(ctx.user.level >= Level.admin ? { reseller: resellerChoices(ctx.db) } : {}),
+    }
+  },
+  load(ctx, id) {
+    const a = visibleAccount(ctx.db, ctx.user, id)
+    if (!a) return undefined
+    const currency = currencyById(ctx.db, String(a.currencyId))!
+    return {
+      name: a.name,
+      email: a.email,
+      reseller: a.resellerId ?? '',
+      currency: currency.code,
+      credit_limit: formatAmount(a.creditLimit, currency.places),
+      language: a.lang,
+      allowed_addresses: a.allowedAddresses,
+      note: a.note,
+      status: a.status,
+      balance: formatAmount(a.balance, currency.places),
+      created: formatDateTime(a.createdAt),
+    }
+  },
+  save(ctx, values, id) {
+    if (ctx.user.level < Level.reseller) throw denied('func', ctx.call.func)
+    const existing = id === undefined ? undefined : visibleAccount(ctx.db, ctx.user, id)!
+    const previous = existing && currencyById(ctx.db, String(existing.currencyId))!
+    const resellerId = resellerOf(ctx, values, existing)
+    const currency = currencyOf(ctx.db, values, existing, previous)
+    const changes: Partial<typeof accounts.$inferInsert> & { currencyId: number } = { resellerId, currencyId: currency.id }
+    if (values.name !== undefined) changes.name = String(values.name)
+    if (values.email !== undefined) changes.email = String(values.email)
+    if (values.language !== undefined) changes.lang = String(values.language)
+    if (values.allowed_addresses !== undefined) changes.allowedAddresses = String(values.allowed_addresses)
+    if (values.note !== undefined) changes.note = String(values.note)
+    const limit = creditLimitOf(values, existing, previous, currency)
+    if (limit !== undefined) changes.creditLimit = limit
+    if (!existing) {
+      return ctx.db
+        .insert(accounts)
+        .values({ name: String(values.name), ...changes, createdAt: ctx.now })
+        .returning({ id: accounts.id })
+        .get().id
+    }
+    ctx.db.update(accounts).set(changes).where(eq(accounts.id, existing.id)).run()
+    if (resellerId !== existing.resellerId) {
+      // The client's users belong to the client's reseller: they move with it.
+      ctx.db.update(users).set({ resellerId, updatedAt: ctx.now }).where(eq(users.accountId, existing.id)).run()
+    }
+    return existing.id
+  },
+})
+
+/**
+ * The reseller a client is to belong to. A reseller's staff may only name its own (the form
+ * sends the current value back); an admin may name any existing one, or none (empty).
+ */
+function resellerOf(ctx: FunctionContext, values: Values, existing: Account | undefined): number | null {
+  const given = values.reseller
+  if (ctx.user.level < Level.admin) {
+    const own = ctx.user.resellerId
+    if (own === null) throw denied('func', ctx.call.func)
+    if (given !== undefined && given !== '' && Number(given) !== own) throw denied('reseller', String(given))
+    return own
+  }
+  if (given === undefined) return existing ? existing.resellerId : null
+  if (given === '') return null
+  if (!rowById(ctx.db, resellers, resellers.id, String(given))) throw missed('reseller', String(given))
+  return Number(given)
+}
+
+/** The client's currency: required when creating, changeable only while no money has moved. */
+function currencyOf(db: Db, values: Values, existing: Account | undefined, current: Currency | undefined): Currency {
+  const code = values.currency === undefined ? undefined : String(values.currency)
+  if (current && (code === undefined || code === current.code)) return current
+  if (existing && hasMoneyRecords(db, existing.id)) throw invalid('currency', String(code), 'fixed')
+  return requireCurrency(db, String(code))
+}
+
+/** Whether any payment, expense or service of the client is kept in its currency. */
+function hasMoneyRecords(db: Db, accountId: number): boolean {
+  return [payments, expenses, items].some(
+    (table) => db.select({ id: table.id }).from(table).where(eq(table.accountId, accountId)).limit(1).get() !== undefined,
+  )
+}
+
+/**
+ * The credit limit in minor units of the client's currency: as given, or, when only the
+ * currency changes, the same amount in the new currency's places.
+ */
+function creditLimitOf(values: Values, existing: Account | undefined, previous: Currency | undefined, currency: Currency): number | undefined {
+  if (values.credit_limit !== undefined) {
+    return values.credit_limit === '' ? 0 : amountOf('credit_limit', String(values.credit_limit), currency.places)
+  }
+  if (!existing || !previous || previous.id === currency.id) return undefined
+  return amountOf('credit_limit', withoutTrailingZeros(formatAmount(existing.creditLimit, previous.places)), currency.places)
+}
+
+/** "100.50" → "100.5", "100.00" → "100": the same amount, with no more decimals than it needs. */
+function withoutTrailingZeros(amount: string): string {
+  return amount.includes('.') ? amount.replace(/0+$/, '').replace(/\.$/, '') : amount
+}

@@ -1,0 +1,111 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { formatAmount } from '../../billing/money'
+import { scopeCondition } from '../../billing/scope'
+import { scopeOf } from '../../core/access'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
+import { accounts, currencies, resellers } from '../../db/schema/index'
+import { currencyByCode } from '../currency/index'
+import { defineFunction } from '../registry'
+
+/** A client's statuses; archived clients are kept for their history only. */
+export const accountStatuses = ['active', 'suspended', 'archived'] as const
+export type AccountStatus = (typeof accountStatuses)[number]
+
+const listed = {
+  id: accounts.id,
+  name: accounts.name,
+  email: accounts.email,
+  reseller: resellers.name,
+  currency: currencies.code,
+  places: currencies.places,
+  balance: accounts.balance,
+  credit_limit: accounts.creditLimit,
+  status: accounts.status,
+  created: accounts.createdAt,
+}
+
+const filterNames = ['name', 'email', 'reseller', 'currency', 'status'] as const
+
+/** No row has this id: a filter on an unknown currency finds nothing. */
+const noSuchId = -1
+
+/**
+ * Clients: admins see every one, a reseller's staff its reseller's, a client user only its own.
+ * Amounts are shown with the places of the client's currency.
+ */
+export const accountList = defineFunction({
+  name: 'account',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'name', type: 'string' },
+    { name: 'email', type: 'string' },
+    { name: 'reseller', type: 'string' },
+    { name: 'currency', type: 'string' },
+    { name: 'balance', type: 'money' },
+    { name: 'credit_limit', type: 'money' },
+    { name: 'status', type: 'string' },
+    { name: 'created', type: 'datetime' },
+  ],
+  defaultSort: 'id',
+  filters: {
+    name: { type: 'string', max: 128 },
+    email: { type: 'string', max: 254 },
+    reseller: { type: 'int', min: 1 },
+    currency: { type: 'currency' },
+    status: { type: 'enum', values: accountStatuses },
+  },
+  toolbar: ['account.edit', 'account.customfields', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
+    const scope = scopeCondition(scopeOf(ctx.user), accounts.id)
+    const statements = sortedList(
+      ctx.db,
+      accounts,
+      listed,
+      accounts.id,
+      q,
+      {
+        shape: `clients:${scope.shape}:${used.join(',')}`,
+        condition: () => {
+          const where: SQL[] = scope.condition ? [scope.condition] : []
+          if (used.includes('name')) where.push(likePlaceholder(accounts.name, 'name'))
+          if (used.includes('email')) where.push(likePlaceholder(accounts.email, 'email'))
+          if (used.includes('reseller')) where.push(eq(accounts.resellerId, sql.placeholder('reseller')))
+          if (used.includes('currency')) where.push(eq(accounts.currencyId, sql.placeholder('currency')))
+          if (used.includes('status')) where.push(eq(accounts.status, sql.placeholder('status')))
+          return where.length ? and(...where) : undefined
+        },
+      },
+      [
+        { table: currencies, on: eq(currencies.id, accounts.currencyId) },
+        { table: resellers, on: eq(resellers.id, accounts.resellerId), left: true },
+      ],
+    )
+    const { rows, total } = pageOf(statements, {
+      limit: q.limit,
+      offset: q.offset,
+      scope: scope.value,
+      name: used.includes('name') ? containsPattern(String(f.name)) : undefined,
+      email: used.includes('email') ? containsPattern(String(f.email)) : undefined,
+      reseller: used.includes('reseller') ? Number(f.reseller) : undefined,
+      currency: used.includes('currency') ? (currencyByCode(ctx.db, String(f.currency))?.id ?? noSuchId) : undefined,
+      status: used.includes('status') ? f.status : undefined,
+    })
+    return {
+      rows: rows.map(({ places, ...r }) => ({
+        ...r,
+        reseller: r.reseller ?? '',
+        balance: formatAmount(Number(r.balance), Number(places)),
+        credit_limit: formatAmount(Number(r.credit_limit), Number(places)),
+        created: formatDateTime(Number(r.created)),
+      })),
+      total,
+    }
+  },
+})
