@@ -30,10 +30,25 @@ export function errorMessage(err: BillError, t: Translate, func: string): string
     object: err.object,
     field: labelOf(t, func, err.object),
   }
-  const specific = `errors:${err.type}.${err.object}`
-  const key = err.messageKey ?? (hasTranslation(specific) ? specific : `errors:${err.type}._`)
-  return t(key, vars)
+  return t(messageKeyOf(err), vars)
 }
+
+/**
+ * The message of an error: its own key, else one for its type and object, else its type's.
+ * `missed` means two things: a parameter not given (no value), or a value that names nothing.
+ */
+function messageKeyOf(err: BillError): string {
+  if (err.messageKey) return err.messageKey
+  const specific = `errors:${err.type}.${err.object}`
+  if (err.type === 'missed') {
+    if (err.value !== '') return hasTranslation(specific) ? specific : 'errors:missed.notfound'
+    if (!namedAbsences.has(err.object)) return 'errors:missed._'
+  }
+  return hasTranslation(specific) ? specific : `errors:${err.type}._`
+}
+
+/** Objects whose absence has a message of its own (there is no session to end). */
+const namedAbsences = new Set(['session'])
 
 export function errorNode(err: BillError, lang: Lang, t: Translate, func: string): DocNode {
   const msg = errorMessage(err, t, func)

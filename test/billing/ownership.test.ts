@@ -37,11 +37,11 @@ describe('who belongs to whom', () => {
     const { t, north, northClient } = await world()
     const create = (extra: Record<string, string>) =>
       t.data({ func: 'user.edit', sok: 'ok', name: 'x1', passwd: 'secret-pw-1', confirm: 'secret-pw-1', ...asAdmin, ...extra })
-    expect((await create({ level: '24' })).error).toMatchObject({ type: 'missed', object: 'reseller' })
+    expect((await create({ level: '24' })).error).toMatchObject({ type: 'missed', object: 'reseller', msg: 'Required parameter missing: Reseller' })
     expect((await create({ level: '24', reseller: '99' })).error).toMatchObject({ type: 'missed', object: 'reseller', value: '99' })
     expect((await create({ level: '24', reseller: String(north), account: String(northClient) })).error).toMatchObject({ type: 'value', object: 'account' })
     expect((await create({ level: '28', reseller: String(north) })).error).toMatchObject({ type: 'value', object: 'reseller' })
-    expect((await create({ level: '16', account: '999' })).error).toMatchObject({ type: 'missed', object: 'account', value: '999' })
+    expect((await create({ level: '16', account: '999' })).error).toMatchObject({ type: 'missed', object: 'account', value: '999', msg: 'Client "999" does not exist' })
     expect((await create({ level: '16', account: String(northClient), reseller: '2' })).error).toMatchObject({ type: 'value', object: 'reseller' })
     expect((await create({ level: '16', account: 'abc' })).error).toMatchObject({ type: 'value', object: 'account' })
     expect(t.db.select().from(users).all().map((u) => u.name)).not.toContain('x1')
