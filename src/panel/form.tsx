@@ -29,6 +29,8 @@ export interface FormProps {
   submitLabel: string
   /** Where Cancel leads. */
   cancel?: string
+  /** The parent of the element (a client's custom field), carried back with the form. */
+  plid?: string
 }
 
 /** Current values of a form's fields, from the form's reply. */
@@ -59,6 +61,8 @@ export function FormPage(props: FormProps) {
   const { t, binary } = chrome
   const editing = Boolean(elid)
   const shown = Object.entries(fields).filter(([, spec]) => !spec.readonly || editing)
+  // A form whose every field is read-only (an issued invoice) is only looked at.
+  const viewOnly = props.sok && shown.every(([, spec]) => spec.readonly)
   return (
     <Layout chrome={chrome} title={props.title}>
       <h1>
@@ -69,6 +73,7 @@ export function FormPage(props: FormProps) {
         <Alert message={props.error} />
         <input type="hidden" name="func" value={func} />
         {editing ? <input type="hidden" name="elid" value={elid} /> : null}
+        {props.plid ? <input type="hidden" name="plid" value={props.plid} /> : null}
         {props.sok ? <input type="hidden" name="sok" value="ok" /> : null}
         <input type="hidden" name="csrf" value={chrome.csrf} />
         {shown.map(([name, spec]) => (
@@ -84,9 +89,11 @@ export function FormPage(props: FormProps) {
           />
         ))}
         <div class="actions">
-          <button class="primary" type="submit">
-            {props.submitLabel}
-          </button>
+          {viewOnly ? null : (
+            <button class="primary" type="submit">
+              {props.submitLabel}
+            </button>
+          )}
           {props.cancel ? (
             <a class="button" href={props.cancel}>
               {t('panel:form.cancel')}

@@ -152,6 +152,10 @@ export function createPanel(deps: PanelDeps) {
     const toolbar = (def.toolbar ?? [])
       .map((name) => usable(name, user.level))
       .filter((d) => d !== undefined)
+    const editForm = toolbar.find((d) => d.kind === 'form')?.name
+    const subList = toolbar.find((d) => d.kind === 'list')?.name
+    const item = (d: FunctionDef) => ({ name: d.name, title: titleOf(t, d.name) })
+    const onRow = (d: FunctionDef) => (d.kind === 'action' || d.kind === 'report') && 'elid' in d.params
     return sendPage(
       c,
       <ListPage
@@ -159,11 +163,11 @@ export function createPanel(deps: PanelDeps) {
         def={def}
         doc={outcome.document}
         params={params}
-        editForm={toolbar.find((d) => d.kind === 'form')?.name}
-        subList={toolbar.find((d) => d.kind === 'list')?.name}
-        groups={toolbar
-          .filter((d) => d.kind === 'group')
-          .map((d) => ({ name: d.name, title: titleOf(t, d.name) }))}
+        editForm={editForm}
+        subList={subList}
+        groups={toolbar.filter((d) => d.kind === 'group').map(item)}
+        rowLinks={toolbar.filter((d) => (d.kind === 'list' && (editForm || d.name !== subList)) || onRow(d)).map(item)}
+        tools={toolbar.filter((d) => (d.kind === 'action' || d.kind === 'report') && !onRow(d)).map(item)}
         error={error}
       />,
       shown.status,
@@ -237,6 +241,7 @@ export function createPanel(deps: PanelDeps) {
         sok
         submitLabel={t('panel:form.save')}
         cancel={href(call.binary, { func: list?.name, plid: call.params.plid })}
+        plid={call.params.plid}
       />,
       failed?.status,
     )
@@ -342,7 +347,7 @@ export function createPanel(deps: PanelDeps) {
         func={def.name}
         fields={def.params}
         title={title}
-        values={failed?.values ?? {}}
+        values={failed?.values ?? submittedValues(call.params, def.params)}
         choices={choices}
         error={failed?.message}
         errorField={failed?.field}

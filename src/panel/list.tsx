@@ -24,6 +24,10 @@ export interface ListProps {
   subList?: string
   /** Group operations offered for the checked rows. */
   groups: MenuItem[]
+  /** Nested lists and actions offered on each row, for that row (`elid`). */
+  rowLinks: MenuItem[]
+  /** Actions offered above the list, on no row in particular. */
+  tools: MenuItem[]
   /** An error to show above the table (a failed group operation). */
   error?: string
 }
@@ -56,6 +60,9 @@ export function ListPage(props: ListProps) {
   const base = listBase(def, params)
   const sorted: Params = { ...base, p_sort: params.p_sort, p_order: params.p_order }
   const opener = props.editForm ?? props.subList
+  // A nested list is opened with its parent as `elid`; its forms and groups name the parent `plid`.
+  const parent = params.elid || params.plid || undefined
+  const rowLinks = props.rowLinks
   const dotted = def.name.includes('.')
   const label = (name: string) =>
     (dotted ? undefined : doc.labels?.[name]) ?? labelOf(t, def.name, name)
@@ -99,12 +106,17 @@ export function ListPage(props: ListProps) {
             </th>
           ) : null}
           {columns.map(header)}
+          {rowLinks.length ? (
+            <th scope="col">
+              <span class="sr">{t('panel:list.rowActions')}</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
         {rows.length === 0 ? (
           <tr>
-            <td class="empty" colspan={columns.length + (groups.length ? 1 : 0)}>
+            <td class="empty" colspan={columns.length + (groups.length ? 1 : 0) + (rowLinks.length ? 1 : 0)}>
               {t('panel:list.empty')}
             </td>
           </tr>
@@ -126,12 +138,19 @@ export function ListPage(props: ListProps) {
                 {columns.map((name) =>
                   name === key && opener && id ? (
                     <td>
-                      <a href={href(binary, { func: opener, elid: id })}>{id}</a>
+                      <a href={href(binary, { func: opener, elid: id, plid: parent })}>{id}</a>
                     </td>
                   ) : (
                     <td class={flags.has(name) ? 'flag' : undefined}>{cell(row, name)}</td>
                   ),
                 )}
+                {rowLinks.length ? (
+                  <td class="links">
+                    {rowLinks.map((l) => (
+                      <a href={href(binary, { func: l.name, elid: id })}>{l.title}</a>
+                    ))}
+                  </td>
+                ) : null}
               </tr>
             )
           })
@@ -151,16 +170,21 @@ export function ListPage(props: ListProps) {
         {props.editForm ? (
           <a
             class="button primary"
-            href={href(binary, { func: props.editForm, plid: params.plid })}
+            href={href(binary, { func: props.editForm, plid: parent })}
           >
             {t('panel:list.new')}
           </a>
         ) : null}
+        {props.tools.map((tool) => (
+          <a class="button" href={href(binary, { func: tool.name, plid: parent })}>
+            {tool.title}
+          </a>
+        ))}
       </div>
       {groups.length ? (
         <form method="post" action={binary} class="group">
           <input type="hidden" name="csrf" value={chrome.csrf} />
-          {params.plid ? <input type="hidden" name="plid" value={params.plid} /> : null}
+          {parent ? <input type="hidden" name="plid" value={parent} /> : null}
           {pagingParams.map((p) =>
             params[p] ? <input type="hidden" name={p} value={params[p]} /> : null,
           )}
