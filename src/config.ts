@@ -26,6 +26,8 @@ export interface Config {
   secureCookies: boolean
   /** Keep finished replies of read-only lists until data changes. */
   replyCache: boolean
+  /** Seconds between renewal passes over services whose paid time ended; 0: none. */
+  renewalInterval: number
 }
 
 export interface LockoutConfig {
@@ -55,6 +57,7 @@ export const defaultConfig: Config = {
   authinfoCacheTtl: 60,
   secureCookies: false,
   replyCache: true,
+  renewalInterval: 60,
 }
 
 export class ConfigError extends Error {
@@ -80,6 +83,7 @@ const fileKeys: Record<string, string> = {
   authinfoCacheTtl: 'BILLGATE_AUTHINFO_CACHE_TTL',
   secureCookies: 'BILLGATE_SECURE_COOKIES',
   replyCache: 'BILLGATE_REPLY_CACHE',
+  renewalInterval: 'BILLGATE_RENEWAL_INTERVAL',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -176,6 +180,7 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     authinfoCacheTtl: int('BILLGATE_AUTHINFO_CACHE_TTL', d.authinfoCacheTtl, 0, 3600),
     secureCookies: flag('BILLGATE_SECURE_COOKIES', d.secureCookies),
     replyCache: flag('BILLGATE_REPLY_CACHE', d.replyCache),
+    renewalInterval: int('BILLGATE_RENEWAL_INTERVAL', d.renewalInterval, 0, 86400),
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),

@@ -1,7 +1,13 @@
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
+import { expenseDelete, expenseEdit, expenseList } from './expense/index'
 import { help, helpParams } from './help/index'
+import { itemEdit, itemOrder } from './item/edit'
+import { itemDelete, itemResume, itemSuspend } from './item/group'
+import { itemList } from './item/list'
+import { serviceProlong } from './item/prolong'
+import { itemRenewal } from './item/renewal'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -42,6 +48,17 @@ export function createRegistry(): Registry {
     resellerSuspend,
     resellerResume,
     resellerDelete,
+    itemList,
+    itemOrder,
+    itemEdit,
+    itemSuspend,
+    itemResume,
+    itemDelete,
+    serviceProlong,
+    itemRenewal,
+    expenseList,
+    expenseEdit,
+    expenseDelete,
     help,
     helpParams,
   ])
