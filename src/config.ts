@@ -28,6 +28,8 @@ export interface Config {
   replyCache: boolean
   /** The operator's name, as invoices show who issues them. */
   operatorName: string
+  /** Seconds between renewal passes over services whose paid time ended; 0: none. */
+  renewalInterval: number
 }
 
 export interface LockoutConfig {
@@ -58,6 +60,7 @@ export const defaultConfig: Config = {
   secureCookies: false,
   replyCache: true,
   operatorName: 'billgate',
+  renewalInterval: 60,
 }
 
 export class ConfigError extends Error {
@@ -84,6 +87,7 @@ const fileKeys: Record<string, string> = {
   secureCookies: 'BILLGATE_SECURE_COOKIES',
   replyCache: 'BILLGATE_REPLY_CACHE',
   operatorName: 'BILLGATE_OPERATOR_NAME',
+  renewalInterval: 'BILLGATE_RENEWAL_INTERVAL',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -183,6 +187,7 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     secureCookies: flag('BILLGATE_SECURE_COOKIES', d.secureCookies),
     replyCache: flag('BILLGATE_REPLY_CACHE', d.replyCache),
     operatorName,
+    renewalInterval: int('BILLGATE_RENEWAL_INTERVAL', d.renewalInterval, 0, 86400),
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),

@@ -3,6 +3,7 @@ import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/connection'
 import { ensureAdmin } from './db/seed'
+import { scheduleRenewal } from './functions/item/renewal'
 
 async function main(): Promise<void> {
   let config
@@ -21,7 +22,14 @@ async function main(): Promise<void> {
     console.log(`billgate: created the admin user "admin" with the password: ${generated}`)
     console.log('billgate: this password is shown only once; change it with func=user.edit.')
   }
-  const { app } = createApp({ config, db })
+  const { app, dispatcher, services } = createApp({ config, db })
+  const renewal = scheduleRenewal({
+    dispatcher,
+    db,
+    clock: services.clock,
+    intervalMs: config.renewalInterval * 1000,
+    log: (message, err) => console.error(`billgate: ${message}`, err),
+  })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)
@@ -34,6 +42,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
+    renewal.stop()
     console.log(`billgate: ${signal} received, shutting down`)
     server.close(() => {
       db.$client.close()

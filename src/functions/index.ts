@@ -6,6 +6,7 @@ import { accountSu } from './account/su'
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
+import { expenseDelete, expenseEdit, expenseList } from './expense/index'
 import { help, helpParams } from './help/index'
 import {
   invoiceCancel,
@@ -17,6 +18,11 @@ import {
   invoiceList,
   invoiceSetPaid,
 } from './invoice/index'
+import { itemEdit, itemOrder } from './item/edit'
+import { itemDelete, itemResume, itemSuspend } from './item/group'
+import { itemList } from './item/list'
+import { serviceProlong } from './item/prolong'
+import { itemRenewal } from './item/renewal'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -76,6 +82,17 @@ export function createRegistry(): Registry {
     accountFieldList,
     accountFieldEdit,
     accountFieldDelete,
+    itemList,
+    itemOrder,
+    itemEdit,
+    itemSuspend,
+    itemResume,
+    itemDelete,
+    serviceProlong,
+    itemRenewal,
+    expenseList,
+    expenseEdit,
+    expenseDelete,
     help,
     helpParams,
   ]

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { amountOf, optionalAmountOf } from '../../billing/amounts'
 import { formatAmount } from '../../billing/money'
+import { tariffInUse } from '../../billing/services'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
@@ -175,5 +176,9 @@ export const pricelistDelete = defineFunction({
   name: 'pricelist.delete',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => deleteById(ctx.db, pricelists, pricelists.id, id),
+  each(ctx, id) {
+    const tariff = elementId(id)
+    if (tariff !== undefined && tariffInUse(ctx.db, tariff)) throw invalid('elid', id, 'item.tariffused')
+    deleteById(ctx.db, pricelists, pricelists.id, id)
+  },
 })

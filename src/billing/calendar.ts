@@ -1,0 +1,25 @@
+/** Calendar arithmetic on UTC milliseconds, for paid periods and date filters. */
+
+/**
+ * `ms` moved by whole calendar months in UTC, keeping the time of day. A day that the target
+ * month lacks becomes its last day: 31 January + 1 month = 28 (or 29) February.
+ */
+export function addMonths(ms: number, months: number): number {
+  const d = new Date(ms)
+  const year = d.getUTCFullYear()
+  const month = d.getUTCMonth() + months
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds())
+}
+
+/** The start of a day written `YYYY-MM-DD` (already validated), in UTC milliseconds. */
+export function dayStart(date: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  return Date.UTC(y, m - 1, d)
+}
+
+/** The start of the day after `YYYY-MM-DD`: the exclusive end of a range that includes that day. */
+export function dayAfter(date: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  return Date.UTC(y, m - 1, d + 1)
+}

@@ -1,0 +1,348 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm'
+import { BillError, invalid } from '../core/errors'
+import { formatDate } from '../core/time'
+import type { Db } from '../db/connection'
+import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
+import { isLang, translator, type Lang } from '../i18n/index'
+import { addMonths } from './calendar'
+import { canAfford, charge } from './ledger'
+import { formatIso } from './money'
+import { accountById, type Account } from './scope'
+
+/**
+ * Services: ordering, activation, renewal, suspension and closing. Every function runs inside
+ * the caller's transaction and changes balances only through the ledger.
+ */
+
+export type Item = typeof items.$inferSelect
+export type Tariff = typeof pricelists.$inferSelect
+
+/** What billing work needs besides the database: the time, and the language of charge descriptions. */
+export interface BillingEnv {
+  db: Db
+  now: number
+  /** For clients without a language of their own. */
+  lang: Lang
+}
+
+/** Why a suspended service is suspended. */
+export const SuspendReason = {
+  /** An operator suspended it. */
+  operator: '',
+  /** It could not be renewed: the client could not pay. */
+  nopay: 'nopay',
+  /** Its paid time ended and it does not renew itself. */
+  expired: 'expired',
+} as const
+
+/** The price of one period of a tariff, or null when the tariff does not offer that period. */
+export function priceFor(tariff: Tariff, months: number): number | null {
+  switch (months) {
+    case 1:
+      return tariff.price1
+    case 3:
+      return tariff.price3
+    case 6:
+      return tariff.price6
+    case 12:
+      return tariff.price12
+    default:
+      return null
+  }
+}
+
+export function tariffById(db: Db, id: number): Tariff | undefined {
+  return db.select().from(pricelists).where(eq(pricelists.id, id)).get()
+}
+
+export function itemById(db: Db, id: number): Item | undefined {
+  return db.select().from(items).where(eq(items.id, id)).get()
+}
+
+/** A service's state does not allow what was asked (closed, not yet paid, being set up). */
+const wrongState = (item: Item) => invalid('elid', String(item.id), 'item.state')
+
+/** Descriptions of the charges a service makes, in its client's language. */
+function chargeTexts(account: Account, fallback: Lang) {
+  const t = translator(isLang(account.lang) ? account.lang : fallback)
+  const flat = { keySeparator: '|' }
+  return {
+    setup: (tariff: string) => t('functions:item|charges|setup', { ...flat, tariff }),
+    period: (tariff: string, months: number, until: number) =>
+      t('functions:item|charges|period', { ...flat, tariff, period: t(`values:period|${months}`, flat), until: formatDate(until) }),
+  }
+}
+
+function amountText(db: Db, account: Account, amount: number): string {
+  const currency = db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, account.currencyId)).get()
+  return currency ? formatIso(amount, currency.places, currency.code) : String(amount)
+}
+
+/** The client cannot pay `amount` with its balance and credit limit. */
+function noFunds(db: Db, account: Account, amount: number): BillError {
+  const text = amountText(db, account, amount)
+  return invalid('balance', text, 'item.funds', { amount: text, available: amountText(db, account, account.balance + account.creditLimit) })
+}
+
+export interface OrderInput {
+  account: Account
+  tariff: Tariff
+  period: number
+  name: string
+  autoRenew: boolean
+}
+
+/**
+ * Orders a service for a client: it is activated at once (setup fee and first period charged)
+ * when the balance and credit limit allow, and otherwise waits, ordered, for a payment.
+ */
+export function orderService(env: BillingEnv, input: OrderInput): Item {
+  const { account, tariff, period } = input
+  if (account.status !== 'active') throw invalid('account', String(account.id), 'item.account')
+  if (!tariff.orderable || !tariff.active) throw invalid('pricelist', String(tariff.id), 'item.tariff')
+  if (tariff.currencyId !== account.currencyId) throw invalid('pricelist', String(tariff.id), 'item.currency')
+  const cost = priceFor(tariff, period)
+  if (cost === null) throw invalid('period', String(period), 'item.period')
+  const item = env.db
+    .insert(items)
+    .values({
+      accountId: account.id,
+      pricelistId: tariff.id,
+      name: input.name,
+      period,
+      status: ItemStatus.ordered,
+      createdAt: env.now,
+      autoRenew: input.autoRenew,
+      cost,
+    })
+    .returning()
+    .get()
+  activate(env, item, account, tariff)
+  return itemById(env.db, item.id)!
+}
+
+/** Charges an ordered service's setup fee and first period and activates it, if the client can pay both. */
+function activate(env: BillingEnv, item: Item, account: Account, tariff: Tariff): boolean {
+  const setup = tariff.setupFee
+  if (!canAfford(account, setup + item.cost)) return false
+  const texts = chargeTexts(account, env.lang)
+  const until = addMonths(env.now, item.period)
+  const base = { accountId: account.id, currencyId: account.currencyId, itemId: item.id, at: env.now }
+  if (setup !== 0) charge(env.db, { ...base, amount: setup, description: texts.setup(tariff.name) })
+  charge(env.db, { ...base, amount: item.cost, description: texts.period(tariff.name, item.period, until) })
+  env.db.update(items).set({ status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: until }).where(eq(items.id, item.id)).run()
+  return true
+}
+
+/**
+ * Renews a service whose paid time has ended for as many of its periods as it takes to reach
+ * past now (one, unless renewals were missed), each charged from the previous expiry, and
+ * makes it active; only if the client can pay them all.
+ */
+function renewThroughNow(
+  env: BillingEnv,
+  item: Item,
+  account: Account,
+  tariffName: string,
+  setState: StateWriter = stateWriter(env.db),
+): boolean {
+  const ends = renewalEnds(item, env.now)
+  if (!canAfford(account, item.cost * ends.length)) return false
+  const texts = chargeTexts(account, env.lang)
+  for (const end of ends) {
+    charge(env.db, {
+      accountId: account.id,
+      currencyId: account.currencyId,
+      itemId: item.id,
+      amount: item.cost,
+      description: texts.period(tariffName, item.period, end),
+      at: env.now,
+    })
+  }
+  setState(item.id, ItemStatus.active, SuspendReason.operator, ends[ends.length - 1])
+  return true
+}
+
+/** The ends of the periods that renew a lapsed service to past now, from its expiry: at least one. */
+function renewalEnds(item: Item, now: number): number[] {
+  const ends: number[] = []
+  let until = item.expiresAt ?? now
+  do {
+    until = addMonths(until, item.period)
+    ends.push(until)
+  } while (until <= now)
+  return ends
+}
+
+/** Writes a service's status, suspension reason and expiry. */
+type StateWriter = (id: number, status: number, reason: string, expiresAt: number | null) => void
+
+/** A state writer for a few changes; the renewal pass prepares its own once for thousands. */
+function stateWriter(db: Db): StateWriter {
+  return (id, status, suspendReason, expiresAt) => db.update(items).set({ status, suspendReason, expiresAt }).where(eq(items.id, id)).run()
+}
+
+/**
+ * Renews a service for a period (its own, or another its tariff offers) from its current
+ * expiry; returns the new expiry. A service suspended because it lapsed is active again once
+ * its paid time reaches past now; one an operator suspended stays suspended.
+ */
+export function prolongService(env: BillingEnv, item: Item, months: number = item.period): number {
+  if (item.status !== ItemStatus.active && item.status !== ItemStatus.suspended) throw wrongState(item)
+  const tariff = tariffById(env.db, item.pricelistId)!
+  const price = months === item.period ? item.cost : priceFor(tariff, months)
+  if (price === null) throw invalid('period', String(months), 'item.period')
+  const account = accountById(env.db, item.accountId)!
+  if (!canAfford(account, price)) throw noFunds(env.db, account, price)
+  const until = addMonths(item.expiresAt ?? env.now, months)
+  charge(env.db, {
+    accountId: account.id,
+    currencyId: account.currencyId,
+    itemId: item.id,
+    amount: price,
+    description: chargeTexts(account, env.lang).period(tariff.name, months, until),
+    at: env.now,
+  })
+  const lapsed = item.status === ItemStatus.suspended && item.suspendReason !== SuspendReason.operator
+  const resumes = lapsed && until > env.now
+  env.db
+    .update(items)
+    .set({ expiresAt: until, ...(resumes ? { status: ItemStatus.active, suspendReason: SuspendReason.operator } : {}) })
+    .where(eq(items.id, item.id))
+    .run()
+  return until
+}
+
+/** An operator suspends an active service; a suspended one stays as it is. */
+export function suspendService(db: Db, item: Item): void {
+  if (item.status === ItemStatus.suspended) return
+  if (item.status !== ItemStatus.active) throw wrongState(item)
+  db.update(items).set({ status: ItemStatus.suspended, suspendReason: SuspendReason.operator }).where(eq(items.id, item.id)).run()
+}
+
+/**
+ * Makes a suspended service active again. One suspended because it lapsed (unpaid or not
+ * renewing) whose paid time has ended is renewed first, from its expiry, so resuming never
+ * gives time for free: refused when the client cannot pay. One an operator suspended resumes
+ * as it is; if its time ended meanwhile, the next renewal pass renews or suspends it.
+ */
+export function resumeService(env: BillingEnv, item: Item): void {
+  if (item.status === ItemStatus.active) return
+  if (item.status !== ItemStatus.suspended) throw wrongState(item)
+  const lapsed = item.suspendReason !== SuspendReason.operator && (item.expiresAt ?? env.now) <= env.now
+  if (!lapsed) {
+    env.db.update(items).set({ status: ItemStatus.active, suspendReason: SuspendReason.operator }).where(eq(items.id, item.id)).run()
+    return
+  }
+  const account = accountById(env.db, item.accountId)!
+  const tariff = tariffById(env.db, item.pricelistId)!
+  if (!renewThroughNow(env, item, account, tariff.name)) throw noFunds(env.db, account, item.cost * renewalEnds(item, env.now).length)
+}
+
+/** Closes a service. What was paid is not given back. */
+export function closeService(db: Db, item: Item): void {
+  if (item.status === ItemStatus.deleted) return
+  db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item.id)).run()
+}
+
+/**
+ * After a client's balance rose (a payment credited, money given back): activates its ordered
+ * services, then renews and resumes those suspended for non-payment whose time has ended, each
+ * group in order of id and only while the client can pay the next one.
+ */
+export function settleAccount(db: Db, accountId: number, now: number, lang: Lang = 'en'): { activated: number; resumed: number } {
+  const env = { db, now, lang }
+  const result = { activated: 0, resumed: 0 }
+  const waiting = (status: number, reason?: string) =>
+    db
+      .select({ item: items, tariff: pricelists })
+      .from(items)
+      .innerJoin(pricelists, eq(pricelists.id, items.pricelistId))
+      .where(
+        and(
+          eq(items.accountId, accountId),
+          eq(items.status, status),
+          reason === undefined ? undefined : and(eq(items.suspendReason, reason), lte(items.expiresAt, now)),
+        ),
+      )
+      .orderBy(asc(items.id))
+      .all()
+  for (const { item, tariff } of waiting(ItemStatus.ordered)) {
+    if (!activate(env, item, accountById(db, accountId)!, tariff)) break
+    result.activated++
+  }
+  for (const { item, tariff } of waiting(ItemStatus.suspended, SuspendReason.nopay)) {
+    if (!renewThroughNow(env, item, accountById(db, accountId)!, tariff.name)) break
+    result.resumed++
+  }
+  return result
+}
+
+export interface RenewalCounts {
+  /** Auto-renewing services renewed. */
+  renewed: number
+  /** Auto-renewing services suspended because the client could not pay. */
+  suspended: number
+  /** Services without auto-renewal suspended because their time ended. */
+  expired: number
+}
+
+const dueCondition = (now: number) => and(eq(items.status, ItemStatus.active), lte(items.expiresAt, now))
+
+/** Whether any active service's paid time has ended (cheap: one step on an index). */
+export function hasDue(db: Db, now: number): boolean {
+  return db.select({ id: items.id }).from(items).where(dueCondition(now)).limit(1).get() !== undefined
+}
+
+/** Services handled per transaction by the renewal pass. */
+const renewalBatch = 500
+
+/**
+ * The renewal pass: every active service whose paid time has ended is renewed when it renews
+ * itself and its client can pay, suspended for non-payment when it cannot, and suspended as
+ * expired when it does not renew itself. One transaction per batch of services (a savepoint
+ * when the caller already holds one), so a failure leaves no half-renewed service.
+ */
+export function renewDue(db: Db, now: number, lang: Lang = 'en'): RenewalCounts {
+  const env = { db, now, lang }
+  const counts: RenewalCounts = { renewed: 0, suspended: 0, expired: 0 }
+  const due = db.select({ id: items.id }).from(items).where(dueCondition(now)).orderBy(asc(items.expiresAt), asc(items.id)).all()
+  // Prepared once for the pass: building and preparing a statement per service would dominate.
+  const loadItem = db.select().from(items).where(eq(items.id, sql.placeholder('id'))).prepare()
+  const loadAccount = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare()
+  const writeState = db
+    .update(items)
+    .set({ status: sql`${sql.placeholder('status')}`, suspendReason: sql`${sql.placeholder('reason')}`, expiresAt: sql`${sql.placeholder('expires')}` })
+    .where(eq(items.id, sql.placeholder('id')))
+    .prepare()
+  const setState: StateWriter = (id, status, reason, expires) => writeState.run({ id, status, reason, expires })
+  const tariffNames = new Map<number, string>()
+  const nameOf = (id: number) => {
+    let name = tariffNames.get(id)
+    if (name === undefined) tariffNames.set(id, (name = tariffById(db, id)?.name ?? ''))
+    return name
+  }
+  const renewOne = (id: number) => {
+    const item = loadItem.get({ id })
+    if (!item || item.status !== ItemStatus.active || (item.expiresAt ?? now) > now) return
+    if (!item.autoRenew) {
+      setState(item.id, ItemStatus.suspended, SuspendReason.expired, item.expiresAt)
+      counts.expired++
+    } else if (renewThroughNow(env, item, loadAccount.get({ id: item.accountId })!, nameOf(item.pricelistId), setState)) {
+      counts.renewed++
+    } else {
+      setState(item.id, ItemStatus.suspended, SuspendReason.nopay, item.expiresAt)
+      counts.suspended++
+    }
+  }
+  for (let start = 0; start < due.length; start += renewalBatch) {
+    const batch = due.slice(start, start + renewalBatch)
+    db.$client.transaction(() => batch.forEach(({ id }) => renewOne(id))).immediate()
+  }
+  return counts
+}
+
+/** Services that use a tariff, in any status: such a tariff cannot be deleted. */
+export function tariffInUse(db: Db, pricelistId: number): boolean {
+  return db.select({ id: items.id }).from(items).where(eq(items.pricelistId, pricelistId)).limit(1).get() !== undefined
+}

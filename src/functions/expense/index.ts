@@ -1,0 +1,173 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { amountOf } from '../../billing/amounts'
+import { dayAfter, dayStart } from '../../billing/calendar'
+import { deleteExpense, expenseById, manualCharge } from '../../billing/expenses'
+import { ownsAccountOf, requireAccount, scopeCondition } from '../../billing/scope'
+import { scopeOf } from '../../core/access'
+import { denied, invalid } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import { elementId, pageOf, sortedList } from '../../db/query'
+import { accounts, expenses } from '../../db/schema/index'
+import { currencyById } from '../currency/index'
+import { amountFormatter, billingEnv, requireItem } from '../item/common'
+import { defineFunction, type FunctionContext } from '../registry'
+
+const listed = {
+  id: expenses.id,
+  account: expenses.accountId,
+  account_name: accounts.name,
+  item: expenses.itemId,
+  amount: expenses.amount,
+  currency: expenses.currencyId,
+  created: expenses.createdAt,
+  description: expenses.description,
+  invoice: expenses.invoiceId,
+}
+
+const filterNames = ['account', 'item', 'created_from', 'created_to'] as const
+
+/** Every charge to the clients the caller may see (negative amounts: money given back). */
+export const expenseList = defineFunction({
+  name: 'expense',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'account', type: 'int' },
+    { name: 'account_name', type: 'string' },
+    { name: 'item', type: 'int' },
+    { name: 'amount', type: 'money' },
+    { name: 'currency', type: 'string', sort: false },
+    { name: 'created', type: 'datetime' },
+    { name: 'description', type: 'string' },
+    { name: 'invoice', type: 'int' },
+  ],
+  defaultSort: 'id',
+  filters: {
+    account: { type: 'int', min: 1 },
+    item: { type: 'int', min: 1 },
+    created_from: { type: 'date' },
+    created_to: { type: 'date' },
+  },
+  toolbar: ['expense.edit', 'expense.delete'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
+    const scope = scopeCondition(scopeOf(ctx.user), expenses.accountId)
+    const statements = sortedList(
+      ctx.db,
+      expenses,
+      listed,
+      expenses.id,
+      q,
+      {
+        shape: `${scope.shape}:${used.join(',')}`,
+        condition: () => {
+          const where: SQL[] = scope.condition ? [scope.condition] : []
+          if (used.includes('account')) where.push(eq(expenses.accountId, sql.placeholder('account')))
+          if (used.includes('item')) where.push(eq(expenses.itemId, sql.placeholder('item')))
+          if (used.includes('created_from')) where.push(gte(expenses.createdAt, sql.placeholder('created_from')))
+          if (used.includes('created_to')) where.push(lt(expenses.createdAt, sql.placeholder('created_to')))
+          return where.length ? and(...where) : undefined
+        },
+      },
+      { table: accounts, on: eq(accounts.id, expenses.accountId) },
+    )
+    const { rows, total } = pageOf(statements, {
+      limit: q.limit,
+      offset: q.offset,
+      scope: scope.value,
+      account: f.account,
+      item: f.item,
+      created_from: used.includes('created_from') ? dayStart(String(f.created_from)) : undefined,
+      created_to: used.includes('created_to') ? dayAfter(String(f.created_to)) : undefined,
+    })
+    const money = amountFormatter(ctx.db)
+    const codes = new Map<number, string>()
+    const codeOf = (id: number) => {
+      let code = codes.get(id)
+      if (code === undefined) codes.set(id, (code = currencyById(ctx.db, String(id))?.code ?? ''))
+      return code
+    }
+    return {
+      rows: rows.map((r) => ({
+        ...r,
+        item: r.item ?? '',
+        amount: money(Number(r.amount), Number(r.currency)),
+        currency: codeOf(Number(r.currency)),
+        created: formatDateTime(Number(r.created)),
+        invoice: r.invoice ?? '',
+      })),
+      total,
+    }
+  },
+})
+
+/** An expense the caller may see, by `elid`; an access error for another owner's. */
+function visibleExpense(ctx: FunctionContext, elid: string) {
+  const id = elementId(elid)
+  const expense = id === undefined ? undefined : expenseById(ctx.db, id)
+  if (expense && !ownsAccountOf(ctx.db, ctx.user, expense.accountId)) throw denied('elid', elid)
+  return expense
+}
+
+/**
+ * An expense: viewed, or recorded by an operator for a client (a manual charge, or with a
+ * negative amount money given back), optionally for one of the client's services. Recorded
+ * expenses are not changed: a wrong one is deleted and recorded again.
+ */
+export const expenseEdit = defineFunction({
+  name: 'expense.edit',
+  kind: 'form',
+  level: Level.admin,
+  fields: {
+    account: { type: 'int', min: 1, required: true },
+    // Plain text, not `money`: a negative amount gives money back. Checked against the client's currency.
+    amount: { type: 'string', required: true, max: 20 },
+    description: { type: 'string', required: true, max: 255 },
+    item: { type: 'int', min: 1 },
+    currency: { type: 'currency', readonly: true },
+    created: { type: 'string', readonly: true },
+    invoice: { type: 'int', readonly: true },
+  },
+  load(ctx, id) {
+    const expense = visibleExpense(ctx, id)
+    if (!expense) return undefined
+    const currency = currencyById(ctx.db, String(expense.currencyId))
+    return {
+      account: expense.accountId,
+      amount: amountFormatter(ctx.db)(expense.amount, expense.currencyId),
+      description: expense.description,
+      item: expense.itemId ?? '',
+      currency: currency?.code ?? '',
+      created: formatDateTime(expense.createdAt),
+      invoice: expense.invoiceId ?? '',
+    }
+  },
+  save(ctx, values, id) {
+    if (id !== undefined) throw invalid('elid', id, 'expense.recorded')
+    const account = requireAccount(ctx.db, ctx.user, 'account', String(values.account))
+    const places = currencyById(ctx.db, String(account.currencyId))?.places ?? 2
+    const amount = amountOf('amount', String(values.amount), places)
+    let itemId: number | null = null
+    if (values.item !== undefined && values.item !== '') {
+      const item = requireItem(ctx, String(values.item), 'item')
+      if (item.accountId !== account.id) throw invalid('item', String(values.item), 'expense.item')
+      itemId = item.id
+    }
+    return manualCharge(billingEnv(ctx), { account, amount, description: String(values.description), itemId })
+  },
+})
+
+/** Deletes expenses, giving their amounts back; those already invoiced are refused. */
+export const expenseDelete = defineFunction({
+  name: 'expense.delete',
+  kind: 'group',
+  level: Level.admin,
+  each(ctx, id) {
+    const expense = visibleExpense(ctx, id)
+    if (expense) deleteExpense(billingEnv(ctx), expense)
+  },
+})

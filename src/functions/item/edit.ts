@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm'
+import { accountById } from '../../billing/scope'
+import { orderService, type Item } from '../../billing/services'
+import { invalid } from '../../core/errors'
+import type { Values } from '../../core/params'
+import { Level } from '../../core/principal'
+import { formatDate } from '../../core/time'
+import { node } from '../../output/document'
+import { items } from '../../db/schema/index'
+import { defineFunction, type FunctionContext } from '../registry'
+import { amountFormatter, billingEnv, orderableTariffs, orderingAccount, periodValues, requireTariff, statusValues, visibleItem } from './common'
+
+/** What an order names: the client (a client user's own by default), tariff, period, name, auto-renewal. */
+const orderParams = {
+  account: { type: 'int', min: 1 },
+  pricelist: { type: 'int', min: 1, required: true },
+  period: { type: 'enum', values: periodValues, required: true },
+  name: { type: 'string', max: 128 },
+  auto_renew: { type: 'flag', default: 'on' },
+} as const
+
+function placeOrder(ctx: FunctionContext, values: Values): Item {
+  const account = orderingAccount(ctx, values.account)
+  const tariff = requireTariff(ctx.db, String(values.pricelist))
+  return orderService(billingEnv(ctx), {
+    account,
+    tariff,
+    period: Number(values.period),
+    name: values.name === undefined ? '' : String(values.name),
+    autoRenew: values.auto_renew !== false,
+  })
+}
+
+/**
+ * Orders a service: active at once when the client can pay the setup fee and first period,
+ * otherwise ordered until a payment arrives. Answers with the service's id and status.
+ */
+export const itemOrder = defineFunction({
+  name: 'item.order',
+  kind: 'action',
+  level: Level.user,
+  writes: true,
+  params: orderParams,
+  run(ctx, values) {
+    const item = placeOrder(ctx, values)
+    return [node('id', item.id), node('status', item.status), node('expires', item.expiresAt === null ? '' : formatDate(item.expiresAt))]
+  },
+})
+
+/**
+ * A service: viewed; created by ordering; updated in its name and auto-renewal only (its client,
+ * tariff and period are fixed once ordered).
+ */
+export const itemEdit = defineFunction({
+  name: 'item.edit',
+  kind: 'form',
+  level: Level.user,
+  fields: {
+    ...orderParams,
+    status: { type: 'enum', values: statusValues, readonly: true },
+    expires: { type: 'date', readonly: true },
+    cost: { type: 'money', readonly: true },
+  },
+  choices: (ctx) => ({ pricelist: orderableTariffs(ctx.db) }),
+  load(ctx, id) {
+    const item = visibleItem(ctx, id)
+    if (!item) return undefined
+    const account = accountById(ctx.db, item.accountId)!
+    return {
+      account: item.accountId,
+      pricelist: item.pricelistId,
+      period: String(item.period),
+      name: item.name,
+      auto_renew: item.autoRenew,
+      status: String(item.status),
+      expires: item.expiresAt === null ? '' : formatDate(item.expiresAt),
+      cost: amountFormatter(ctx.db)(item.cost, account.currencyId),
+    }
+  },
+  save(ctx, values, id) {
+    if (id === undefined) return placeOrder(ctx, values).id
+    const item = visibleItem(ctx, id)!
+    const fixed: [string, number][] = [
+      ['account', item.accountId],
+      ['pricelist', item.pricelistId],
+      ['period', item.period],
+    ]
+    for (const [field, current] of fixed) {
+      const given = values[field]
+      if (given !== undefined && given !== '' && Number(given) !== current) throw invalid(field, String(given), 'fixed')
+    }
+    const changes: Partial<Pick<Item, 'name' | 'autoRenew'>> = {}
+    if (values.name !== undefined) changes.name = String(values.name)
+    if (values.auto_renew !== undefined) changes.autoRenew = values.auto_renew === true
+    if (Object.keys(changes).length) ctx.db.update(items).set(changes).where(eq(items.id, item.id)).run()
+    return item.id
+  },
+})

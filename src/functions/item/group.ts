@@ -1,0 +1,37 @@
+import { closeService, resumeService, suspendService } from '../../billing/services'
+import { Level } from '../../core/principal'
+import { defineFunction } from '../registry'
+import { billingEnv, visibleItem } from './common'
+
+/** An operator suspends active services. */
+export const itemSuspend = defineFunction({
+  name: 'item.suspend',
+  kind: 'group',
+  level: Level.reseller,
+  each(ctx, id) {
+    const item = visibleItem(ctx, id)
+    if (item) suspendService(ctx.db, item)
+  },
+})
+
+/** Resumes suspended services; one whose paid time ended is renewed (and charged) first. */
+export const itemResume = defineFunction({
+  name: 'item.resume',
+  kind: 'group',
+  level: Level.reseller,
+  each(ctx, id) {
+    const item = visibleItem(ctx, id)
+    if (item) resumeService(billingEnv(ctx), item)
+  },
+})
+
+/** Closes services; what was paid is not given back. */
+export const itemDelete = defineFunction({
+  name: 'item.delete',
+  kind: 'group',
+  level: Level.reseller,
+  each(ctx, id) {
+    const item = visibleItem(ctx, id)
+    if (item) closeService(ctx.db, item)
+  },
+})

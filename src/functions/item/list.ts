@@ -1,0 +1,124 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { dayAfter, dayStart } from '../../billing/calendar'
+import { scopeCondition } from '../../billing/scope'
+import { tariffById } from '../../billing/services'
+import { scopeOf } from '../../core/access'
+import { Level } from '../../core/principal'
+import { formatDate, formatDateTime } from '../../core/time'
+import { pageOf, sortedList } from '../../db/query'
+import { accounts, items, pricelists } from '../../db/schema/index'
+import { defineFunction } from '../registry'
+import { amountFormatter, statusValues } from './common'
+
+/** Columns read from the tables, by the names they are listed (and sorted) under. */
+const listed = {
+  id: items.id,
+  name: items.name,
+  account: items.accountId,
+  account_name: accounts.name,
+  pricelist: items.pricelistId,
+  period: items.period,
+  status: items.status,
+  created: items.createdAt,
+  expires: items.expiresAt,
+  auto_renew: items.autoRenew,
+  cost: items.cost,
+  currency_id: accounts.currencyId,
+}
+
+const filterNames = ['account', 'pricelist', 'status', 'product_type', 'expires_from', 'expires_to'] as const
+
+/** Services of the clients the caller may see, with their tariff, status, expiry and cost. */
+export const itemList = defineFunction({
+  name: 'item',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'name', type: 'string' },
+    { name: 'account', type: 'int' },
+    { name: 'account_name', type: 'string' },
+    { name: 'pricelist', type: 'string', sort: false },
+    { name: 'product_type', type: 'string', sort: false },
+    { name: 'period', type: 'int' },
+    { name: 'status', type: 'int' },
+    { name: 'created', type: 'datetime' },
+    { name: 'expires', type: 'date' },
+    { name: 'auto_renew', type: 'flag' },
+    { name: 'cost', type: 'money' },
+  ],
+  defaultSort: 'id',
+  filters: {
+    account: { type: 'int', min: 1 },
+    pricelist: { type: 'int', min: 1 },
+    status: { type: 'enum', values: statusValues },
+    product_type: { type: 'string', max: 32 },
+    expires_from: { type: 'date' },
+    expires_to: { type: 'date' },
+  },
+  toolbar: ['item.edit', 'item.suspend', 'item.resume', 'item.delete'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
+    const scope = scopeCondition(scopeOf(ctx.user), items.accountId)
+    const statements = sortedList(
+      ctx.db,
+      items,
+      listed,
+      items.id,
+      q,
+      {
+        shape: `${scope.shape}:${used.join(',')}`,
+        condition: () => {
+          const where: SQL[] = scope.condition ? [scope.condition] : []
+          if (used.includes('account')) where.push(eq(items.accountId, sql.placeholder('account')))
+          if (used.includes('pricelist')) where.push(eq(items.pricelistId, sql.placeholder('pricelist')))
+          if (used.includes('status')) where.push(eq(items.status, sql.placeholder('status')))
+          if (used.includes('product_type')) {
+            where.push(sql`${items.pricelistId} in (select ${pricelists.id} from ${pricelists} where ${pricelists.productType} = ${sql.placeholder('type')})`)
+          }
+          if (used.includes('expires_from')) where.push(gte(items.expiresAt, sql.placeholder('expires_from')))
+          if (used.includes('expires_to')) where.push(lt(items.expiresAt, sql.placeholder('expires_to')))
+          return where.length ? and(...where) : undefined
+        },
+      },
+      { table: accounts, on: eq(accounts.id, items.accountId) },
+    )
+    const { rows, total } = pageOf(statements, {
+      limit: q.limit,
+      offset: q.offset,
+      scope: scope.value,
+      account: f.account,
+      pricelist: f.pricelist,
+      status: f.status === undefined ? undefined : Number(f.status),
+      type: f.product_type,
+      expires_from: used.includes('expires_from') ? dayStart(String(f.expires_from)) : undefined,
+      expires_to: used.includes('expires_to') ? dayAfter(String(f.expires_to)) : undefined,
+    })
+    const tariffs = new Map<number, { name: string; type: string }>()
+    const tariffOf = (id: number) => {
+      let found = tariffs.get(id)
+      if (!found) {
+        const t = tariffById(ctx.db, id)
+        tariffs.set(id, (found = { name: t?.name ?? '', type: t?.productType ?? '' }))
+      }
+      return found
+    }
+    const money = amountFormatter(ctx.db)
+    return {
+      rows: rows.map(({ currency_id, ...r }) => {
+        const tariff = tariffOf(Number(r.pricelist))
+        return {
+          ...r,
+          pricelist: tariff.name,
+          product_type: tariff.type,
+          created: formatDateTime(Number(r.created)),
+          expires: r.expires === null ? '' : formatDate(Number(r.expires)),
+          cost: money(Number(r.cost), Number(currency_id)),
+        }
+      }),
+      total,
+    }
+  },
+})

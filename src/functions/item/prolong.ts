@@ -1,0 +1,26 @@
+import { prolongService } from '../../billing/services'
+import { Level } from '../../core/principal'
+import { formatDate } from '../../core/time'
+import { node } from '../../output/document'
+import { defineFunction } from '../registry'
+import { billingEnv, periodValues, requireItem } from './common'
+
+/**
+ * Renews a service for its own period or another its tariff offers, charging the client, from
+ * the current expiry. Answers with the new expiry date, as `newexpiredate`.
+ */
+export const serviceProlong = defineFunction({
+  name: 'service.prolong',
+  kind: 'action',
+  level: Level.user,
+  writes: true,
+  params: {
+    elid: { type: 'int', min: 1, required: true },
+    period: { type: 'enum', values: periodValues },
+  },
+  run(ctx, values) {
+    const item = requireItem(ctx, String(values.elid))
+    const months = values.period === undefined || values.period === '' ? item.period : Number(values.period)
+    return [node('newexpiredate', formatDate(prolongService(billingEnv(ctx), item, months)))]
+  },
+})
