@@ -2,6 +2,7 @@ import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
 import { help, helpParams } from './help/index'
+import { paymentDelete, paymentEdit, paymentFraud, paymentList, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './payment/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -37,6 +38,14 @@ export function createRegistry(): Registry {
     pricelistList,
     pricelistEdit,
     pricelistDelete,
+    paymentList,
+    paymentEdit,
+    paymentSetPaid,
+    paymentSetNoPay,
+    paymentReturn,
+    paymentReturned,
+    paymentFraud,
+    paymentDelete,
     resellerList,
     resellerEdit,
     resellerSuspend,
