@@ -5,6 +5,7 @@ import { onBalanceRise } from '../../src/billing/payments'
 import { formatDateTime } from '../../src/core/time'
 import { accounts, paymethods, payments } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp } from '../helpers'
+import { browser, csrfOf, unescapeHtml } from '../panel/client'
 
 const asAdmin = { authinfo: `admin:${adminPassword}` }
 const asNorth = { authinfo: 'nstaff:north-secret-1' }
@@ -392,5 +393,27 @@ describe('payments: bad input', () => {
     expect((await list({ created_from: '2026-13-01' })).error).toMatchObject({ type: 'value', object: 'created_from' })
     expect((await list({ created_to: '24.11.2026' })).error).toMatchObject({ type: 'value', object: 'created_to' })
     expect((await list({ account: 'x' })).error).toMatchObject({ type: 'value', object: 'account' })
+  })
+})
+
+describe('payments: panel', () => {
+  it('lists payments with their status names, shows the form, and credits from the toolbar', async () => {
+    const { t, northClient, card, pay, balance } = await world()
+    const id = await pay(northClient, '42', { paymethod: String(card), sender: 'Panel payer' })
+    const b = browser(t)
+    expect((await b.post({ func: 'auth', username: 'admin', password: adminPassword })).res.status).toBe(303)
+    const list = await b.get('/billmgr?func=payment')
+    expect(list.res.status).toBe(200)
+    const html = unescapeHtml(list.html)
+    expect(html).toContain('Panel payer')
+    expect(html).toContain('<td>New</td>')
+    const form = unescapeHtml((await b.get(`/billmgr?func=payment.edit&elid=${id}`)).html)
+    expect(form).toContain('Card (USD)')
+    expect(form).toContain('42.00')
+    const done = await b.post({ func: 'payment.setpaid', elid: String(id), csrf: csrfOf(list.html) })
+    expect(done.res.status).toBeLessThan(400)
+    expect(balance(northClient)).toBe(4200)
+    expect(unescapeHtml((await b.get('/billmgr?func=payment')).html)).toContain('<td>Credited</td>')
+    expect(unescapeHtml((await b.get(`/billmgr?func=payment.edit&elid=${id}&lang=ru`)).html)).toContain('Зачислен')
   })
 })
