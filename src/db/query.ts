@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Scalar } from '../output/document'
 import type { Db } from './connection'
@@ -97,6 +97,54 @@ export function sortedList(
         .offset(sql.placeholder('offset'))
         .prepare(),
       count: db.select({ n: count() }).from(table).where(condition).prepare(),
+    } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
+  })
+}
+
+/**
+ * The statements of a list whose rows take columns from other tables (a client's name, a
+ * currency's code) and whose last pages must cost what its first does. The page's ids are
+ * chosen from `table` alone — filtered, sorted and skipped by OFFSET there, on its own indexes —
+ * and only the rows of that page are joined:
+ * `… where id in (select id from table where … order by … limit ? offset ?) order by …`.
+ * The total is a plain count on `table` with the same condition.
+ *
+ * `sortable` gives what each sortable name orders by. It is used in both queries, so a value
+ * from another table is written as a correlated subquery
+ * (`(select name from accounts where accounts.id = payments.account_id)`), not a joined column.
+ * Ties go by id in the same direction as the sort, so an index on (column, id) serves both
+ * directions. `name` tells lists over the same table apart; `where.shape` names the
+ * condition's variant, so each variant is prepared once.
+ */
+export function idPagedList(
+  db: Db,
+  list: {
+    name: string
+    table: SQLiteTable
+    idColumn: SQLiteColumn
+    sortable: Record<string, AnyColumn | SQL>
+    /** The page's rows, joined as needed, narrowed by `where` and ordered by `orderBy`. */
+    page: (where: SQL, orderBy: SQL[]) => { prepare(): unknown }
+  },
+  q: { sort?: string; order: 'asc' | 'desc' },
+  where?: { shape: string; condition: () => SQL | undefined },
+): ListStatements<Record<string, Scalar>> {
+  const sort = q.sort !== undefined && q.sort in list.sortable ? q.sort : undefined
+  const key = `ids:${list.name}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
+  return preparedOnce(db, key, () => {
+    const condition = where?.condition()
+    const direction = q.order === 'desc' ? desc : asc
+    const orderBy = [...(sort && list.sortable[sort] !== list.idColumn ? [direction(list.sortable[sort])] : []), direction(list.idColumn)]
+    const ids = db
+      .select({ id: list.idColumn })
+      .from(list.table)
+      .where(condition)
+      .orderBy(...orderBy)
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+    return {
+      rows: list.page(inArray(list.idColumn, ids), orderBy).prepare(),
+      count: db.select({ n: count() }).from(list.table).where(condition).prepare(),
     } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
   })
 }

@@ -23,6 +23,7 @@ import { itemDelete, itemResume, itemSuspend } from './item/group'
 import { itemList } from './item/list'
 import { serviceProlong } from './item/prolong'
 import { itemRenewal } from './item/renewal'
+import { paymentDelete, paymentEdit, paymentFraud, paymentList, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './payment/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -59,6 +60,14 @@ export function createRegistry(): Registry {
     pricelistList,
     pricelistEdit,
     pricelistDelete,
+    paymentList,
+    paymentEdit,
+    paymentSetPaid,
+    paymentSetNoPay,
+    paymentReturn,
+    paymentReturned,
+    paymentFraud,
+    paymentDelete,
     resellerList,
     resellerEdit,
     resellerSuspend,

@@ -1,4 +1,6 @@
 import { eq } from 'drizzle-orm'
+import { paymethodUsed } from '../../billing/payments'
+import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { deleteById, pageOf, rowById, sortedList } from '../../db/query'
@@ -96,5 +98,9 @@ export const paymethodDelete = defineFunction({
   name: 'paymethod.delete',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => deleteById(ctx.db, paymethods, paymethods.id, id),
+  each: (ctx, id) => {
+    const method = paymethodById(ctx.db, id)
+    if (method && paymethodUsed(ctx.db, method.id)) throw invalid('elid', id, 'paymethodused')
+    deleteById(ctx.db, paymethods, paymethods.id, id)
+  },
 })

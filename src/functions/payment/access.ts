@@ -1,0 +1,16 @@
+import { denied } from '../../core/errors'
+import type { Payment } from '../../billing/payments'
+import { ownsAccountOf } from '../../billing/scope'
+import { rowById } from '../../db/query'
+import { payments } from '../../db/schema/index'
+import type { FunctionContext } from '../registry'
+
+/** Payment statuses as BILLmanager numbers them, as the `status` parameter takes them. */
+export const paymentStatusValues = ['1', '2', '3', '4', '5', '6', '7'] as const
+
+/** The payment an `elid` names, if it exists; an access error when it belongs to a client the caller may not see. */
+export function visiblePayment(ctx: FunctionContext, elid: string): Payment | undefined {
+  const payment = rowById(ctx.db, payments, payments.id, elid)
+  if (payment && !ownsAccountOf(ctx.db, ctx.user, payment.accountId)) throw denied('elid', elid)
+  return payment
+}

@@ -1,0 +1,163 @@
+import { eq } from 'drizzle-orm'
+import { amountOf } from '../../billing/amounts'
+import { isCredited } from '../../billing/ledger'
+import { formatAmount } from '../../billing/money'
+import type { Payment } from '../../billing/payments'
+import { requireAccount } from '../../billing/scope'
+import { invalid, missed, taken } from '../../core/errors'
+import { parseValue, type Values } from '../../core/params'
+import { Level } from '../../core/principal'
+import { formatDateTime } from '../../core/time'
+import type { Db } from '../../db/connection'
+import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
+import { defineFunction, type FunctionContext } from '../registry'
+import { paymentStatusValues, visiblePayment } from './access'
+
+function currencyOf(db: Db, id: number) {
+  return db.select().from(currencies).where(eq(currencies.id, id)).get()!
+}
+
+/** A payment's amount: a decimal in the currency's places, above zero. */
+function paymentAmount(text: string, places: number): number {
+  const amount = amountOf('amount', text, places)
+  if (amount <= 0) throw invalid('amount', text, 'paymentamount')
+  return amount
+}
+
+/** The payment method a payment in `currencyId` may be made with: existing, enabled, in that currency. */
+function usablePaymethod(db: Db, id: number, currencyId: number): number {
+  const method = db.select().from(paymethods).where(eq(paymethods.id, id)).get()
+  if (!method) throw missed('paymethod', String(id))
+  if (!method.enabled) throw invalid('paymethod', String(id), 'paymethoddisabled')
+  if (method.currencyId !== currencyId) throw invalid('paymethod', String(id), 'paymethodcurrency')
+  return method.id
+}
+
+function numberTaken(db: Db, number: string): boolean {
+  return db.select({ id: payments.id }).from(payments).where(eq(payments.number, number)).get() !== undefined
+}
+
+/** A number for a payment created without one: its id, or the id with a suffix if someone used that already. */
+function generatedNumber(db: Db, id: number): string {
+  let number = String(id)
+  for (let n = 2; numberTaken(db, number); n++) number = `${id}-${n}`
+  return number
+}
+
+/** Stands in for a generated number until the id is known; control characters never come from a call. */
+const pendingNumber = '\u0000pending'
+
+/** The client a new payment is for: `account`, or `plid` as BILLmanager scripts pass it. */
+function accountParam(ctx: FunctionContext, values: Values): number {
+  if (values.account !== undefined && values.account !== '') return Number(values.account)
+  const plid = ctx.call.params.plid
+  if (plid) return parseValue('plid', { type: 'int', min: 1 }, plid) as number
+  throw missed('account')
+}
+
+function create(ctx: FunctionContext, values: Values): number {
+  const account = requireAccount(ctx.db, ctx.user, 'account', accountParam(ctx, values))
+  const amount = paymentAmount(String(values.amount), currencyOf(ctx.db, account.currencyId).places)
+  const paymethodId = values.paymethod ? usablePaymethod(ctx.db, Number(values.paymethod), account.currencyId) : null
+  const given = values.number ? String(values.number) : undefined
+  if (given !== undefined && numberTaken(ctx.db, given)) throw taken('number', given)
+  const id = ctx.db
+    .insert(payments)
+    .values({
+      number: given ?? pendingNumber,
+      accountId: account.id,
+      paymethodId,
+      amount,
+      currencyId: account.currencyId,
+      status: PaymentStatus.new,
+      createdAt: ctx.now,
+      sender: String(values.sender ?? ''),
+      note: String(values.note ?? ''),
+    })
+    .returning({ id: payments.id })
+    .get().id
+  if (given === undefined) ctx.db.update(payments).set({ number: generatedNumber(ctx.db, id) }).where(eq(payments.id, id)).run()
+  return id
+}
+
+/** Sender and note change freely; amount and method only while the amount is not on the balance. */
+function update(ctx: FunctionContext, payment: Payment, values: Values): void {
+  if (values.account !== undefined && values.account !== '' && values.account !== payment.accountId) {
+    throw invalid('account', String(values.account), 'fixed')
+  }
+  if (values.number !== undefined && values.number !== '' && values.number !== payment.number) {
+    throw invalid('number', String(values.number), 'fixed')
+  }
+  const changes: Partial<typeof payments.$inferInsert> = {}
+  if (values.amount !== undefined) {
+    const amount = paymentAmount(String(values.amount), currencyOf(ctx.db, payment.currencyId).places)
+    if (amount !== payment.amount) {
+      if (isCredited(payment.status)) throw invalid('amount', String(values.amount), 'paymentlocked')
+      changes.amount = amount
+    }
+  }
+  if (values.paymethod !== undefined) {
+    const paymethodId = values.paymethod === '' ? null : Number(values.paymethod)
+    if (paymethodId !== payment.paymethodId) {
+      if (isCredited(payment.status)) throw invalid('paymethod', String(values.paymethod), 'paymentlocked')
+      changes.paymethodId = paymethodId === null ? null : usablePaymethod(ctx.db, paymethodId, payment.currencyId)
+    }
+  }
+  if (values.sender !== undefined) changes.sender = String(values.sender)
+  if (values.note !== undefined) changes.note = String(values.note)
+  if (Object.keys(changes).length) ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id)).run()
+}
+
+/**
+ * A payment: created new for a client in the client's currency; its status changes only through
+ * the group operations (`payment.setpaid` and the others).
+ */
+export const paymentEdit = defineFunction({
+  name: 'payment.edit',
+  kind: 'form',
+  level: Level.user,
+  fields: {
+    account: { type: 'int', min: 1 },
+    paymethod: { type: 'int', min: 1 },
+    amount: { type: 'money', required: true },
+    number: { type: 'string', max: 64 },
+    sender: { type: 'string', max: 255 },
+    note: { type: 'text', max: 2000 },
+    status: { type: 'enum', values: paymentStatusValues, readonly: true },
+    currency: { type: 'currency', readonly: true },
+    created: { type: 'string', readonly: true },
+    paid: { type: 'string', readonly: true },
+  },
+  choices: (ctx) => ({
+    paymethod: ctx.db
+      .select({ id: paymethods.id, name: paymethods.name, code: currencies.code })
+      .from(paymethods)
+      .innerJoin(currencies, eq(currencies.id, paymethods.currencyId))
+      .where(eq(paymethods.enabled, true))
+      .orderBy(paymethods.name)
+      .all()
+      .map((m) => [String(m.id), `${m.name} (${m.code})`]),
+  }),
+  load(ctx, id) {
+    const p = visiblePayment(ctx, id)
+    if (!p) return undefined
+    const currency = currencyOf(ctx.db, p.currencyId)
+    return {
+      account: p.accountId,
+      paymethod: p.paymethodId ?? '',
+      amount: formatAmount(p.amount, currency.places),
+      number: p.number,
+      sender: p.sender,
+      note: p.note,
+      status: p.status,
+      currency: currency.code,
+      created: formatDateTime(p.createdAt),
+      paid: p.paidAt === null ? '' : formatDateTime(p.paidAt),
+    }
+  },
+  save(ctx, values, id) {
+    if (id === undefined) return create(ctx, values)
+    update(ctx, visiblePayment(ctx, id)!, values)
+    return id
+  },
+})

@@ -1,0 +1,3 @@
+export { paymentList } from './list'
+export { paymentEdit } from './edit'
+export { paymentDelete, paymentFraud, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './group'
