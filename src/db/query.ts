@@ -92,7 +92,8 @@ export function sortedList(
     return {
       rows: rows
         .where(condition)
-        .orderBy(q.order === 'desc' ? desc(column) : asc(column), asc(idColumn))
+        // Ties by id in the same direction, so an index on (column, id) serves both directions.
+        .orderBy(...(q.order === 'desc' ? [desc(column), desc(idColumn)] : [asc(column), asc(idColumn)]))
         .limit(sql.placeholder('limit'))
         .offset(sql.placeholder('offset'))
         .prepare(),

@@ -34,7 +34,7 @@ describe('the expense list', () => {
     expect(await ids({ filter: 'on', created_from: '2026-11-25' })).toEqual([3, 4])
     expect(await ids({ filter: 'on', created_to: '2026-11-24' })).toEqual([1, 2])
     expect(await ids({ filter: 'on', created_from: '2026-11-24', created_to: '2026-11-26', account: String(zeta) })).toEqual([3, 4])
-    expect(await ids({ p_sort: 'amount', p_order: 'desc' })).toEqual([2, 4, 1, 3])
+    expect(await ids({ p_sort: 'amount', p_order: 'desc' })).toEqual([4, 2, 3, 1])
     expect((await list({ filter: 'on', created_from: '24.11.2026' })).error).toMatchObject({ type: 'value', object: 'created_from' })
     expect((await list({ filter: 'on', item: '-1' })).error).toMatchObject({ type: 'value', object: 'item' })
     const { text } = await w.t.call({ func: 'expense', out: 'xml', ...asAdmin })

@@ -303,7 +303,7 @@ describe('the service list', () => {
     expect(await ids({ filter: 'on', expires_from: '2026-12-24', expires_to: '2026-12-24' })).toEqual([1])
     expect(await ids({ filter: 'on', expires_from: '2027-01-01' })).toEqual([2])
     expect(await ids({ filter: 'on', expires_to: '2026-12-23' })).toEqual([])
-    expect(await ids({ p_sort: 'account_name', p_order: 'desc' })).toEqual([3, 1, 2])
+    expect(await ids({ p_sort: 'account_name', p_order: 'desc' })).toEqual([3, 2, 1])
     expect(await ids({ p_sort: 'expires', p_order: 'desc' })).toEqual([2, 1, 3])
     const page = await list({ p_cnt: '2', p_num: '2' })
     expect(page.elem.map((e: { id: number }) => e.id)).toEqual([3])

@@ -85,6 +85,7 @@ export const payments = sqliteTable(
     index('payments_account_idx').on(t.accountId, t.id),
     index('payments_status_idx').on(t.status, t.id),
     index('payments_created_idx').on(t.createdAt, t.id),
+    index('payments_paymethod_idx').on(t.paymethodId, t.id),
     check('payments_amount_check', sql`${t.amount} > 0`),
     check('payments_status_check', sql`${t.status} between 1 and 7`),
   ],
@@ -153,7 +154,11 @@ export const invoices = sqliteTable(
     createdAt: integer('created_at').notNull(),
     paidAt: integer('paid_at'),
   },
-  (t) => [index('invoices_account_idx').on(t.accountId, t.id), index('invoices_status_idx').on(t.status, t.id)],
+  (t) => [
+    index('invoices_account_idx').on(t.accountId, t.id),
+    index('invoices_status_idx').on(t.status, t.id),
+    index('invoices_created_idx').on(t.createdAt, t.id),
+  ],
 )
 
 /** Every charge to a client's balance. A negative amount gives money back. */
