@@ -36,18 +36,39 @@ export interface Charge {
   at: number
 }
 
+const prepared = new WeakMap<Db, ReturnType<typeof prepareCharge>>()
+
+/** A renewal pass charges thousands of services: its two statements are prepared once. */
+function prepareCharge(db: Db) {
+  return {
+    insert: db
+      .insert(expenses)
+      .values({
+        accountId: sql.placeholder('accountId'),
+        currencyId: sql.placeholder('currencyId'),
+        itemId: sql.placeholder('itemId'),
+        amount: sql.placeholder('amount'),
+        description: sql.placeholder('description'),
+        createdAt: sql.placeholder('at'),
+      })
+      .returning({ id: expenses.id })
+      .prepare(),
+    lower: db
+      .update(accounts)
+      .set({ balance: sql`${accounts.balance} - ${sql.placeholder('amount')}` })
+      .where(eq(accounts.id, sql.placeholder('accountId')))
+      .prepare(),
+  }
+}
+
 /** Records an expense and takes it off the balance; returns the expense's id. */
 export function charge(db: Db, c: Charge): number {
-  const row = db
-    .insert(expenses)
-    .values({ accountId: c.accountId, currencyId: c.currencyId, itemId: c.itemId ?? null, amount: c.amount, description: c.description, createdAt: c.at })
-    .returning({ id: expenses.id })
-    .get()
-  db.update(accounts)
-    .set({ balance: sql`${accounts.balance} - ${c.amount}` })
-    .where(eq(accounts.id, c.accountId))
-    .run()
-  return row.id
+  let statements = prepared.get(db)
+  if (!statements) prepared.set(db, (statements = prepareCharge(db)))
+  const values = { ...c, itemId: c.itemId ?? null }
+  const row = statements.insert.get(values)
+  statements.lower.run(values)
+  return row!.id
 }
 
 /** Deletes an expense and gives its amount back to the balance. */
