@@ -51,7 +51,8 @@ export function makeResellers(rng: Random, count: number, currencies: readonly C
       slug,
       email: `billing@${slug}.example`,
       currency: currencies[i % currencies.length],
-      createdAt: now - 3 * year - rng.int(30, 400) * day,
+      // Each a month or two after the one before.
+      createdAt: now - 3 * year - (count - i) * 60 * day + rng.int(0, 30) * day,
     })
   }
   return resellers
