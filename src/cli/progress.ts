@@ -52,7 +52,7 @@ export class Progress {
     const rate = (now: number) => (now > started ? (count * 1000) / (now - started) : 0)
     const draw = (now: number) => {
       lastDraw = now
-      this.stream.write(`\r${this.line(label, count, total, unit, rate(now), (now - started) / 1000)}\x1b[K`)
+      this.stream.write(`\r${this.fit(this.line(label, count, total, unit, rate(now), (now - started) / 1000))}\x1b[K`)
     }
     if (this.interactive) draw(started)
     return {
@@ -72,7 +72,7 @@ export class Progress {
         const speed = count > 0 && seconds > 0 ? `, ${formatCount(rate(now))}/s` : ''
         const summary = `${formatCount(count)} ${unit} in ${formatSeconds(seconds)}${speed}`
         if (this.interactive) {
-          this.stream.write(`\r${this.label(label)} ${this.bar(1)} 100%  ${summary}\x1b[K\n`)
+          this.stream.write(`\r${this.fit(`${this.label(label)} ${this.bar(1)} 100%  ${summary}`)}\x1b[K\n`)
         } else {
           this.stream.write(`${label}: ${summary}\n`)
         }
@@ -80,12 +80,17 @@ export class Progress {
     }
   }
 
+  /** Kept to one screen line: a wrapped line would not be redrawn in place. */
+  private fit(line: string): string {
+    return line.slice(0, (this.stream.columns ?? 80) - 1)
+  }
+
   private label(text: string): string {
     return text.length > this.labelWidth ? text.slice(0, this.labelWidth) : text.padEnd(this.labelWidth)
   }
 
   private bar(fraction: number): string {
-    const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 60))
+    const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 65))
     const full = Math.round(Math.min(1, Math.max(0, fraction)) * width)
     return `[${'█'.repeat(full)}${'░'.repeat(width - full)}]`
   }

@@ -55,7 +55,7 @@ export function sizeProblem(size: DemoSize): string | undefined {
 /** Demo data that cannot be made as asked (as opposed to a fault of the program). */
 export class DemoError extends Error {}
 
-/** Pages of SQLite's cache for this connection while seeding (negative: KiB): indexes stay in memory. */
+/** SQLite's page cache for this connection while seeding, in KiB: the indexes being filled stay in memory. */
 const seedCacheKiB = 256 * 1024
 
 /**
