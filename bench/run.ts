@@ -1,6 +1,5 @@
 // `npm run bench`: the gateway's user list against a plain node:http server sending the same bytes.
 // See bench/README.md for what is measured and how to read it.
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -15,33 +14,13 @@ import {
   startGateway,
   userCount,
   type Gateway,
-  type Reply,
 } from './lib/gateway'
 import { figuresOf, load, type Figures } from './lib/load'
-import {
-  cpuSeconds,
-  freePort,
-  isRunning,
-  killAllNow,
-  repoRoot,
-  spawnNode,
-  stopAll,
-  stopChild,
-  waitForHttp,
-  type Child,
-} from './lib/processes'
+import { startPlain } from './lib/plain'
+import { cpuSeconds, isRunning, killAllNow, stopAll, stopChild, type Child } from './lib/processes'
+import { envSeconds, gitCommit, mask, table } from './lib/report'
 
 const connections = 50
-
-function seconds(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1 || n > 3600) {
-    throw new Error(`${name}: expected whole seconds from 1 to 3600, got "${raw}"`)
-  }
-  return n
-}
 
 type ScenarioName =
   | 'plain json'
@@ -101,44 +80,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-/** The commit measured, marked when the sources differ from it. */
-function gitCommit(): string {
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' })
-    const head = git('rev-parse', 'HEAD').trim()
-    const changed = git('status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json')
-    return changed.trim() ? `${head} (with uncommitted changes)` : head
-  } catch {
-    return ''
-  }
-}
-
-function mask(url: string): string {
-  return url
-    .replace(/([?&]auth=)[^&]*/, '$1<session>')
-    .replace(/([?&]authinfo=[^:&]*:)[^&]*/, '$1<password>')
-}
-
-async function startPlain(reply: Reply, name: string): Promise<{ child: Child; url: string }> {
-  if (!workDir) throw new Error('no work directory')
-  const file = join(workDir, `${name.replace(/\W+/g, '-')}.body`)
-  writeFileSync(file, reply.body)
-  writeFileSync(`${file}.headers.json`, JSON.stringify(reply.headers))
-  const port = await freePort()
-  const child = spawnNode(`plain server (${name})`, 'bench/plain-server.ts', {
-    args: [String(port), file, `${file}.headers.json`],
-  })
-  const url = `http://127.0.0.1:${port}/`
-  await waitForHttp(url, child)
-  // The baseline must send what the gateway sends, byte for byte: the same body and headers.
-  const echo = await fetchReply(url)
-  if (!echo.body.equals(reply.body) || JSON.stringify(echo.headers) !== JSON.stringify(reply.headers)) {
-    throw new Error(`${child.name} does not replay the gateway's reply`)
-  }
-  return { child, url }
-}
-
 async function runScenario(s: Scenario, duration: number, warmup: number): Promise<Measured> {
   if (!gateway || !isRunning(gateway.child)) {
     throw new Error(`the gateway is not running:\n${gateway?.child.output() ?? ''}`)
@@ -148,7 +89,10 @@ async function runScenario(s: Scenario, duration: number, warmup: number): Promi
   checkUserList(reply, s.out, `${s.name}: gateway reply`)
   let plain: { child: Child; url: string } | undefined
   try {
-    if (s.server === 'node:http') plain = await startPlain(reply, s.name)
+    if (s.server === 'node:http') {
+      if (!workDir) throw new Error('no work directory')
+      plain = await startPlain(reply, s.name, workDir)
+    }
     const url = plain?.url ?? s.source
     const expectBody = reply.body.toString('utf8')
     process.stdout.write(`${s.name.padEnd(14)} ${s.server.padEnd(9)} warm-up ${warmup} s`)
@@ -186,16 +130,6 @@ function ratio(name: string, numerator: Measured, denominator: Measured, target:
   return { name, value, target, met: value >= target }
 }
 
-function table(rows: string[][], rightAligned: Set<number>): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  return rows
-    .map((r) =>
-      r.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))),
-    )
-    .map((r) => r.join('  ').trimEnd())
-    .join('\n')
-}
-
 function report(measured: Measured[], ratios: Ratio[]): void {
   const fixed = (n: number, digits = 0) => n.toFixed(digits)
   const rows = [
@@ -229,8 +163,8 @@ function report(measured: Measured[], ratios: Ratio[]): void {
 }
 
 async function main(): Promise<void> {
-  const duration = seconds('BENCH_DURATION', 10)
-  const warmup = seconds('BENCH_WARMUP', 2)
+  const duration = envSeconds('BENCH_DURATION', 10)
+  const warmup = envSeconds('BENCH_WARMUP', 2)
   const cpuList = cpus()
   console.log(
     `billgate bench: node ${process.version}, ${cpuList.length} CPU` +
