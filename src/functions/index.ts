@@ -9,6 +9,7 @@ import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
 import { userDelete, userResume, userSuspend } from './user/group'
 import user from './user/list'
+import { xdrImport, xdrList, xdrRate } from './xdr/index'
 import { Registry } from './registry'
 
 /** Every function billgate offers, through every door. */
@@ -42,6 +43,9 @@ export function createRegistry(): Registry {
     resellerSuspend,
     resellerResume,
     resellerDelete,
+    xdrList,
+    xdrImport,
+    xdrRate,
     help,
     helpParams,
   ])
