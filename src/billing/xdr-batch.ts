@@ -192,8 +192,11 @@ export function parseUtcTime(text: string, dateAlone: boolean): number | undefin
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset
 }
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return leap ? 29 : monthDays[month - 1]
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')

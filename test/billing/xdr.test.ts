@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
+import { formatUtcTime, parseUtcTime } from '../../src/billing/xdr-batch'
+import { formatUnitPrice } from '../../src/billing/xdrs'
 import { accounts, auditLog, currencies, expenses, ItemStatus, items, pricelists, xdrs } from '../../src/db/schema/index'
 import english from '../../locales/en/errors/xdr.json'
 import { adminPassword, makeTestApp, type TestApp } from '../helpers'
@@ -89,6 +91,18 @@ describe('xdr.import', () => {
     upload.set('data', new File([csv(4)], 'usage.csv', { type: 'text/csv' }))
     expect(await post(t, upload)).toEqual({ imported: 1 })
     expect(stored(t).map((r) => r.quantity)).toEqual([1, 2, 3, 4])
+  })
+
+  it('takes a JSON body as records only for xdr.import', async () => {
+    const { t } = await world()
+    for (const query of ['func=user', 'x=1']) {
+      const reply = await post(t, '[{"item": 1}]', 'application/json', query)
+      expect(reply.error).toMatchObject({ type: 'xml', object: 'body' })
+    }
+    const nested = await post(t, JSON.stringify({ func: 'user', records: [] }), 'application/json', 'x=1')
+    expect(nested.error).toMatchObject({ type: 'value', object: 'records' })
+    const csv = await post(t, 'item,start,quantity,unit_price\n', 'text/csv', 'func=user')
+    expect(csv.elem).toBeDefined()
   })
 
   it('stores all records or none: a bad record names its number and field', async () => {
@@ -300,6 +314,8 @@ describe('xdr.rate', () => {
     await usage(t, [northItem, southItem, yenItem], 3, 4)
     // 3 × 0.5 yen: 1.5, rounded half-up to 2 (the hourly yen records cost under half a yen: 0).
     expect(await t.data({ func: 'xdr.import', data: `item,start,quantity,unit_price\n${yenItem},2026-11-03 23:59:59,3,0.5`, ...asAdmin })).toEqual({ imported: 1 })
+    // The same list call before and after rating: a kept reply must not outlive the change.
+    expect((await t.data({ func: 'xdr', filter: 'on', rated: 'off', ...asAdmin })).p_elems).toBe(37)
     const first = await t.data({ func: 'xdr.rate', account: String(northClient), todate: '2026-11-02', ...asAdmin })
     // North: hours 0..3 on two days, quantities 1+2+3+4 at 0.01 each day.
     expect(first).toEqual({ expenses: 1, records: 8, total: '0.20 USD' })
@@ -339,5 +355,30 @@ describe('xdr.rate', () => {
     expect((await t.data({ func: 'xdr.rate', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'todate' })
     expect(t.db.select().from(expenses).all()).toEqual([])
     expect(stored(t).every((r) => r.expenseId === null)).toBe(true)
+  })
+})
+
+describe('usage record times and prices', () => {
+  it('reads UTC times, ISO 8601 with a zone, and dates only where allowed', () => {
+    expect(parseUtcTime('2026-11-01 10:20:30', false)).toBe(Date.UTC(2026, 10, 1, 10, 20, 30))
+    expect(parseUtcTime('2026-11-01T10:20:30Z', false)).toBe(Date.UTC(2026, 10, 1, 10, 20, 30))
+    expect(parseUtcTime('2026-11-01T10:20:30.25-0130', false)).toBe(Date.UTC(2026, 10, 1, 11, 50, 30, 250))
+    expect(parseUtcTime('2028-02-29 00:00:00', false)).toBe(Date.UTC(2028, 1, 29))
+    expect(parseUtcTime('2000-02-29 00:00:00', false)).toBe(Date.UTC(2000, 1, 29))
+    for (const bad of ['2026-02-29 00:00:00', '2100-02-29 00:00:00', '2026-11-31 00:00:00', '2026-11-01 24:00:00', '1969-12-31 23:59:59', '2026-11-01 10:00:00 ', '01.11.2026 10:00:00']) {
+      expect(parseUtcTime(bad, false), bad).toBeUndefined()
+    }
+    expect(parseUtcTime('2026-11-01', false)).toBeUndefined()
+    expect(parseUtcTime('2026-11-01', true)).toBe(Date.UTC(2026, 10, 1))
+    expect(formatUtcTime(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('2026-01-02 03:04:05')
+  })
+
+  it('shows unit prices with their significant decimals, at least the currency places', () => {
+    expect(formatUnitPrice(2500, 2)).toBe('0.0025')
+    expect(formatUnitPrice(500_000, 2)).toBe('0.50')
+    expect(formatUnitPrice(12_000_000, 2)).toBe('12.00')
+    expect(formatUnitPrice(12_000_000, 0)).toBe('12')
+    expect(formatUnitPrice(12_500_000, 0)).toBe('12.5')
+    expect(formatUnitPrice(1, 4)).toBe('0.000001')
   })
 })

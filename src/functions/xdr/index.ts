@@ -1,11 +1,11 @@
-import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { scopeOf } from '../../core/access'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatAmount, formatIso } from '../../billing/money'
 import { requireAccount, scopeCondition } from '../../billing/scope'
 import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime, type UsageRecord } from '../../billing/xdr-batch'
-import { formatUnitPrice, importUsage, rateUsage, usageRowsByIds } from '../../billing/xdrs'
+import { formatUnitPrice, importUsage, rateUsage, unrated, usageRowsByIds } from '../../billing/xdrs'
 import { pageOf, sortedList } from '../../db/query'
 import { xdrs } from '../../db/schema/index'
 import { node } from '../../output/document'
@@ -33,6 +33,7 @@ export const xdrList = defineFunction({
   name: 'xdr',
   kind: 'list',
   level: Level.user,
+  cacheable: true,
   columns: [
     { name: 'id', type: 'int' },
     { name: 'item', type: 'int', sort: false },
@@ -78,7 +79,7 @@ export const xdrList = defineFunction({
         if (account !== undefined) parts.push(eq(xdrs.accountId, sql.placeholder('account')))
         if (from !== undefined) parts.push(gte(xdrs.startedAt, sql.placeholder('from')))
         if (to !== undefined) parts.push(lt(xdrs.startedAt, sql.placeholder('to')))
-        if (rated !== undefined) parts.push(rated ? isNotNull(xdrs.expenseId) : isNull(xdrs.expenseId))
+        if (rated !== undefined) parts.push(rated ? sql`+${xdrs.expenseId} is not null` : unrated)
         return and(...parts)
       },
     })
