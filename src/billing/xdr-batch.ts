@@ -8,7 +8,7 @@ import { MoneyFormatError, parseAmount } from './money'
  * everything that needs no database; the service and its currency are checked on import.
  */
 
-/** One record as read: numbers checked, amounts still text until the currency is known. */
+/** One record as read and checked; a given cost stays text until its currency's places are known. */
 export interface UsageRecord {
   /** 1-based position in the batch (in CSV, the line after the header: record n is line n + 1). */
   n: number
@@ -21,7 +21,7 @@ export interface UsageRecord {
   cost?: string
 }
 
-export const recordFields = ['item', 'start', 'quantity', 'unit_price', 'cost'] as const
+const recordFields = ['item', 'start', 'quantity', 'unit_price', 'cost'] as const
 type RecordField = (typeof recordFields)[number]
 const requiredFields: readonly RecordField[] = ['item', 'start', 'quantity', 'unit_price']
 

@@ -78,12 +78,6 @@ export function importUsage(db: Db, records: UsageRecord[]): number {
   return records.length
 }
 
-/**
- * "No expense yet", written so that SQLite does not pick the expense index for it: without
- * statistics it takes `is null` for a rare value, while usually most records are unrated.
- */
-export const unrated = sql`+${xdrs.expenseId} is null`
-
 function costOf(r: UsageRecord, places: number): number {
   if (r.cost !== undefined) {
     try {
@@ -102,6 +96,13 @@ function costOf(r: UsageRecord, places: number): number {
   if (cost === undefined || cost > maxMinorUnits) throw recordError(r.n, 'quantity', String(r.quantity), 'xdrcostrange')
   return cost
 }
+
+/**
+ * "Not rated yet", written so that SQLite keeps to the index of the other conditions (start
+ * time, client, service): without statistics it takes `is null` for a rare value, and would
+ * read every unrated record through the expense index and sort them all.
+ */
+export const unrated = sql`+${xdrs.expenseId} is null`
 
 /** One page's rows, read by id after the ids were chosen from an index alone. */
 export interface UsageRow {
@@ -220,8 +221,9 @@ export function rateUsage(db: Db, run: RatingRun): RatingResult {
     result.totals.set(service.code, total)
   }
   if (firstExpense === undefined) return result
-  // Every record to its service's new expense in one pass over the table: a pass per service
-  // would visit the same pages again and again (four times slower on a million records).
+  // Every record to its service's new expense (the one expense of this run with its item) in
+  // one pass over the table: a pass per service would visit the same pages again and again
+  // (four times slower on a million records).
   const newExpense = sql`(select max(${expenses.id}) from ${expenses} where ${expenses.itemId} = ${xdrs.itemId} and ${expenses.id} >= ${firstExpense})`
   db.update(xdrs).set({ expenseId: newExpense }).where(pending).run()
   return result

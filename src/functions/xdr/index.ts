@@ -25,7 +25,7 @@ function timeFilter(field: string, value: unknown): number | undefined {
 const numberFilter = (value: unknown) => (value === undefined || value === '' ? undefined : Number(value))
 
 /**
- * Usage records, newest pages as cheap as the first: the page's ids are chosen from an index
+ * Usage records, deep pages as cheap as the first: the page's ids are chosen from an index
  * alone (start time and id, or the client's or service's index), then only those rows are read.
  * `started_from` is inclusive, `started_to` exclusive; both in UTC.
  */
