@@ -262,9 +262,13 @@ describe('xdr list', () => {
     const all: number[] = []
     for (let page = 1; page <= 4; page++) all.push(...ids(await t.data({ ...range, p_cnt: '6', p_num: String(page) })))
     expect(all).toEqual(Array.from({ length: 20 }, (_, i) => 21 + i))
-    // Descending by start; records that started together stay in id order.
-    const desc = await t.data({ ...range, p_cnt: '3', p_order: 'desc' })
-    expect(ids(desc)).toEqual([39, 40, 37])
+    // One service's records, one an hour: descending by start (north's 09:00, 08:00, 07:00).
+    const desc = await t.data({ ...range, item: String(northItem), p_cnt: '3', p_order: 'desc' })
+    expect(desc.elem.map((r: Reply) => [r.id, r.started])).toEqual([
+      [39, '2026-11-02 09:00:00'],
+      [37, '2026-11-02 08:00:00'],
+      [35, '2026-11-02 07:00:00'],
+    ])
     const sameStart = await t.data({ ...range, started_from: '2026-11-02 05:00:00', started_to: '2026-11-02T06:00:00Z' })
     expect(sameStart.elem.map((r: Reply) => [r.id, r.started])).toEqual([
       [31, '2026-11-02 05:00:00'],

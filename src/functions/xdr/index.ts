@@ -54,6 +54,7 @@ export const xdrList = defineFunction({
     started_to: { type: 'string', max: 40 },
     rated: { type: 'flag' },
   },
+  toolbar: ['xdr.import', 'xdr.rate'],
   fetch(ctx, q) {
     const f = q.filter
     const item = numberFilter(f.item)
