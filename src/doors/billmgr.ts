@@ -10,7 +10,7 @@ import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
 import { isCallbackName, isFormat, serialize, serializers, type Serialized } from '../output/index'
-import { collectPairs, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
+import { collectPairs, dataParam, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
 export const sessionCookie = 'billmgrses5'
 export const langCookie = 'billmgrlang5'
@@ -23,7 +23,10 @@ export interface BillmgrDoorDeps {
   panel: (c: Context, call: Call) => Promise<Response>
 }
 
-/** Reads query and body parameters (body wins), strictly: bad encodings and bad JSON are errors. */
+/**
+ * Reads query and body parameters (body wins), strictly: bad encodings and bad JSON are errors.
+ * A `text/csv` body, or an uploaded `data` file, is the call's `data` (a batch of records).
+ */
 async function readParams(c: Context, search: string): Promise<Record<string, string>> {
   const query = parseQuery(search)
   if (c.req.method !== 'POST') return query
@@ -39,12 +42,16 @@ async function readParams(c: Context, search: string): Promise<Record<string, st
     }
     const pairs: [string, unknown][] = []
     for (const [name, value] of Object.entries(form)) {
-      for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, v])
+      for (const v of Array.isArray(value) ? value : [value]) {
+        // An uploaded file is a parameter only as a batch of records.
+        pairs.push([name, name === dataParam && typeof v !== 'string' ? decodeUtf8(await v.arrayBuffer()) : v])
+      }
     }
     body = collectPairs(pairs)
   } else {
     const text = decodeUtf8(await c.req.arrayBuffer())
-    if (type === 'application/json') body = parseJsonBody(text)
+    if (type === 'application/json') body = parseJsonBody(text, query.func)
+    else if (type === 'text/csv') body = { [dataParam]: text }
     else if (type === '' || type === 'application/x-www-form-urlencoded' || type === 'text/plain') body = parseUrlEncoded(text.trim())
     else throw malformed('body', type, 'contenttype')
   }

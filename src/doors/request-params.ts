@@ -52,17 +52,36 @@ export function decodeUtf8(bytes: ArrayBuffer): string {
   }
 }
 
-/** A JSON body: an object of scalars (arrays of scalars for list parameters). */
-export function parseJsonBody(text: string): Record<string, string> {
+/** The parameter a function takes a batch of records in, when the body is the batch itself. */
+export const dataParam = 'data'
+
+/** Functions whose JSON body may be the records themselves: an array, or an object with `records`. */
+const recordBodies = new Set(['xdr.import'])
+
+/**
+ * A JSON body: an object of scalars (arrays of scalars for list parameters). For a function
+ * that takes records (named in the query or the body), an array or `{"records": […]}` is passed
+ * whole as `data`, beside the object's scalar members.
+ */
+export function parseJsonBody(text: string, queryFunc?: string): Record<string, string> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
     throw malformed('body', '', 'json')
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('body', '', 'jsonobject')
+  const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+  const fields = parsed as Record<string, unknown>
+  const func = queryFunc ?? (isObject && typeof fields.func === 'string' ? fields.func : undefined)
+  if (func !== undefined && recordBodies.has(func) && (Array.isArray(parsed) || (isObject && Array.isArray(fields.records)))) {
+    const into = new ParamCollector()
+    if (isObject) for (const [name, value] of Object.entries(fields)) if (name !== 'records') into.add(name, scalar(name, value))
+    into.add(dataParam, text)
+    return into.values
+  }
+  if (!isObject) throw malformed('body', '', 'jsonobject')
   const into = new ParamCollector()
-  for (const [name, value] of Object.entries(parsed)) {
+  for (const [name, value] of Object.entries(fields)) {
     if (Array.isArray(value) && listParams.has(name)) {
       for (const item of value) into.add(name, scalar(name, item))
     } else {

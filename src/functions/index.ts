@@ -33,6 +33,7 @@ import { userDelete, userResume, userSuspend } from './user/group'
 import user from './user/list'
 import { filterForms } from './list-filter'
 import { Registry, type FunctionDef } from './registry'
+import { xdrImport, xdrList, xdrRate } from './xdr/index'
 
 /** Every function billgate offers, through every door. */
 export function createRegistry(): Registry {
@@ -102,6 +103,9 @@ export function createRegistry(): Registry {
     expenseList,
     expenseEdit,
     expenseDelete,
+    xdrList,
+    xdrImport,
+    xdrRate,
     help,
     helpParams,
   ]

@@ -1,0 +1,164 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { scopeOf } from '../../core/access'
+import { invalid } from '../../core/errors'
+import { Level } from '../../core/principal'
+import { formatAmount, formatIso } from '../../billing/money'
+import { requireAccount, scopeCondition } from '../../billing/scope'
+import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime, type UsageRecord } from '../../billing/xdr-batch'
+import { formatUnitPrice, importUsage, rateUsage, unrated, usageRowsByIds } from '../../billing/xdrs'
+import { pageOf, sortedList } from '../../db/query'
+import { xdrs } from '../../db/schema/index'
+import { node } from '../../output/document'
+import { defineFunction } from '../registry'
+
+const day = 86_400_000
+
+/** A time filter: `YYYY-MM-DD` (midnight UTC), `YYYY-MM-DD HH:MM:SS` (UTC) or ISO 8601. */
+function timeFilter(field: string, value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const ms = parseUtcTime(String(value), true)
+  if (ms === undefined) throw invalid(field, String(value), 'xdrtime')
+  return ms
+}
+
+/** Whole numbers of a filter, or undefined when the filter is not set. */
+const numberFilter = (value: unknown) => (value === undefined || value === '' ? undefined : Number(value))
+
+/**
+ * Usage records, deep pages as cheap as the first: the page's ids are chosen from an index
+ * alone (start time and id, or the client's or service's index), then only those rows are read.
+ * `started_from` is inclusive, `started_to` exclusive; both in UTC.
+ */
+export const xdrList = defineFunction({
+  name: 'xdr',
+  kind: 'list',
+  level: Level.user,
+  cacheable: true,
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'item', type: 'int', sort: false },
+    { name: 'account', type: 'int', sort: false },
+    { name: 'account_name', type: 'string', sort: false },
+    { name: 'started', type: 'datetime' },
+    { name: 'quantity', type: 'int', sort: false },
+    { name: 'unit_price', type: 'string', sort: false },
+    { name: 'cost', type: 'money', sort: false },
+    { name: 'currency', type: 'string', sort: false },
+    { name: 'expense', type: 'int', sort: false },
+  ],
+  defaultSort: 'started',
+  filters: {
+    item: { type: 'int', min: 1 },
+    account: { type: 'int', min: 1 },
+    started_from: { type: 'string', max: 40 },
+    started_to: { type: 'string', max: 40 },
+    rated: { type: 'flag' },
+  },
+  toolbar: ['xdr.import', 'xdr.rate'],
+  fetch(ctx, q) {
+    const f = q.filter
+    const item = numberFilter(f.item)
+    const account = numberFilter(f.account)
+    const from = timeFilter('started_from', f.started_from)
+    const to = timeFilter('started_to', f.started_to)
+    const rated = f.rated === undefined ? undefined : f.rated === true
+    const scope = scopeCondition(scopeOf(ctx.user), xdrs.accountId)
+    const shape = [
+      'ids',
+      scope.shape,
+      item === undefined ? '' : 'i',
+      account === undefined ? '' : 'a',
+      from === undefined ? '' : 'f',
+      to === undefined ? '' : 't',
+      rated === undefined ? '' : rated ? 'r' : 'u',
+    ].join('')
+    const statements = sortedList(ctx.db, xdrs, { id: xdrs.id, started: xdrs.startedAt }, xdrs.id, q, {
+      shape,
+      condition: () => {
+        const parts: (SQL | undefined)[] = [scope.condition]
+        if (item !== undefined) parts.push(eq(xdrs.itemId, sql.placeholder('item')))
+        if (account !== undefined) parts.push(eq(xdrs.accountId, sql.placeholder('account')))
+        if (from !== undefined) parts.push(gte(xdrs.startedAt, sql.placeholder('from')))
+        if (to !== undefined) parts.push(lt(xdrs.startedAt, sql.placeholder('to')))
+        if (rated !== undefined) parts.push(rated ? sql`+${xdrs.expenseId} is not null` : unrated)
+        return and(...parts)
+      },
+    })
+    const { rows: page, total } = pageOf(statements, { limit: q.limit, offset: q.offset, scope: scope.value, item, account, from, to })
+    const rows = usageRowsByIds(
+      ctx.db,
+      page.map((r) => Number(r.id)),
+    ).map((r) => ({
+      id: r.id,
+      item: r.item,
+      account: r.account,
+      account_name: r.accountName,
+      started: formatUtcTime(r.startedAt),
+      quantity: r.quantity,
+      unit_price: formatUnitPrice(r.unitPrice, r.places),
+      cost: formatAmount(r.cost, r.places),
+      currency: r.currency,
+      expense: r.expense ?? '',
+    }))
+    return { rows, total }
+  },
+})
+
+/**
+ * Imports a batch of usage records, all or none, in `data` (a form or query parameter, a
+ * `text/csv` body, or a JSON body): JSON `[{"item":7,"start":"2026-11-01 10:00:00",
+ * "quantity":3600,"unit_price":"0.0025"},…]` (or `{"records":[…]}`), or CSV with a header line
+ * naming the columns `item,start,quantity,unit_price[,cost]` in any order. Start times are UTC
+ * (`YYYY-MM-DD HH:MM:SS`, or ISO 8601 with `Z` or an offset); unit prices have up to 6 decimals
+ * of the service's currency; a given cost is taken as it is (in the currency's places), else
+ * the cost is quantity × unit price rounded half-up. The batch is not echoed back: it can be large.
+ */
+export const xdrImport = defineFunction({
+  name: 'xdr.import',
+  kind: 'action',
+  level: Level.admin,
+  writes: true,
+  params: {
+    data: { type: 'text', required: true, max: 1024 * 1024 * 1024, secret: true },
+  },
+  // Reading the text needs no database: done before the transaction takes the write lock.
+  prepare: async (_ctx, values): Promise<UsageRecord[]> => parseBatch(String(values.data)),
+  run(ctx, _values, records: UsageRecord[]) {
+    return [node('imported', importUsage(ctx.db, records))]
+  },
+})
+
+/**
+ * Rates the unrated records of one client (or of all) that started before the end of `todate`
+ * (UTC): one expense per service for the sum of their costs, charged to the balance.
+ */
+export const xdrRate = defineFunction({
+  name: 'xdr.rate',
+  kind: 'action',
+  level: Level.admin,
+  writes: true,
+  params: {
+    account: { type: 'int', min: 1 },
+    todate: { type: 'date', required: true },
+  },
+  run(ctx, values) {
+    const account = values.account === undefined || values.account === '' ? undefined : requireAccount(ctx.db, ctx.user, 'account', Number(values.account))
+    const end = parseUtcTime(String(values.todate), true)
+    if (end === undefined) throw invalid('todate', String(values.todate), 'date')
+    const before = end + day
+    const result = rateUsage(ctx.db, {
+      accountId: account?.id,
+      before,
+      at: ctx.now,
+      describe: (service, from, to) =>
+        ctx.t('functions:xdr.rate|description', {
+          keySeparator: '|',
+          service: service.name || `#${service.id}`,
+          from: formatUtcDate(from),
+          to: formatUtcDate(to),
+        }),
+    })
+    const totals = [...result.totals].map(([code, t]) => formatIso(t.amount, t.places, code))
+    return [node('expenses', result.expenses), node('records', result.records), node('total', totals.join(', '))]
+  },
+})
