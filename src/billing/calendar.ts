@@ -11,15 +11,3 @@ export function addMonths(ms: number, months: number): number {
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
   return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds())
 }
-
-/** The start of a day written `YYYY-MM-DD` (already validated), in UTC milliseconds. */
-export function dayStart(date: string): number {
-  const [y, m, d] = date.split('-').map(Number)
-  return Date.UTC(y, m - 1, d)
-}
-
-/** The start of the day after `YYYY-MM-DD`: the exclusive end of a range that includes that day. */
-export function dayAfter(date: string): number {
-  const [y, m, d] = date.split('-').map(Number)
-  return Date.UTC(y, m - 1, d + 1)
-}

@@ -1,5 +1,6 @@
 import { and, eq, getTableName, gte, isNull, lt, sql } from 'drizzle-orm'
 import { invalid } from '../core/errors'
+import { dayAfter, dayStart, formatDate } from '../core/time'
 import type { Db } from '../db/connection'
 import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
 import type { Account } from './scope'
@@ -7,27 +8,9 @@ import type { Account } from './scope'
 export type Invoice = typeof invoices.$inferSelect
 export type InvoiceState = (typeof InvoiceStatus)[number]
 
-const dayMs = 86_400_000
-
-/** Midnight UTC at the start of a `YYYY-MM-DD` day, in ms. */
-export function dayStart(date: string): number {
-  const [y, m, d] = date.split('-').map(Number)
-  return Date.UTC(y, m - 1, d)
-}
-
-/** Midnight UTC after a `YYYY-MM-DD` day: the exclusive end of a range that includes the day. */
-export function dayEnd(date: string): number {
-  return dayStart(date) + dayMs
-}
-
-/** The UTC day of a moment, as `YYYY-MM-DD`. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
-}
-
 /** The last day an exclusive end covers, as `YYYY-MM-DD`: how a period's end is shown. */
 export function lastDay(exclusiveEnd: number): string {
-  return utcDate(exclusiveEnd - 1)
+  return formatDate(exclusiveEnd - 1)
 }
 
 /** `INV-2026-000042`: the year it was issued and its id, which is unique and never reused. */
@@ -66,7 +49,7 @@ export interface InvoiceRequest {
 export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number: string; amount: number } {
   if (r.from > r.to) throw invalid('to', r.to, 'invoiceperiod', { from: r.from })
   const periodFrom = dayStart(r.from)
-  const periodTo = dayEnd(r.to)
+  const periodTo = dayAfter(r.to)
   const open = and(
     eq(expenses.accountId, r.account.id),
     eq(expenses.currencyId, r.account.currencyId),

@@ -1,6 +1,6 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
-import { dayAfter, dayStart } from '../../billing/calendar'
+import { dayAfter, dayStart } from '../../core/time'
 import { deleteExpense, expenseById, manualCharge } from '../../billing/expenses'
 import { ownsAccountOf, requireAccount, scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
-import { lastDay, utcDate, type Invoice } from '../../billing/invoices'
+import { lastDay, type Invoice } from '../../billing/invoices'
+import { formatDate } from '../../core/time'
 import { formatAmount } from '../../billing/money'
 import { ownsAccountOf } from '../../billing/scope'
 import { denied, missed } from '../../core/errors'
@@ -49,7 +50,7 @@ export function invoiceFields({ invoice, account, currency }: InvoiceDetails) {
     number: invoice.number,
     account: invoice.accountId,
     account_name: account.name,
-    period_from: utcDate(invoice.periodFrom),
+    period_from: formatDate(invoice.periodFrom),
     period_to: lastDay(invoice.periodTo),
     amount: formatAmount(invoice.amount, currency.places),
     currency: currency.code,

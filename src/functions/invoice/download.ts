@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm'
-import { lastDay, utcDate } from '../../billing/invoices'
+import { lastDay } from '../../billing/invoices'
+import { formatDate } from '../../core/time'
 import { formatAmount } from '../../billing/money'
 import { valueLabel } from '../../core/labels'
 import { Level } from '../../core/principal'
@@ -29,16 +30,16 @@ export const invoiceDownload = defineFunction({
       .where(eq(expenses.invoiceId, invoice.id))
       .orderBy(asc(expenses.createdAt), asc(expenses.id))
       .all()
-      .map((l) => branch('line', [node('date', utcDate(l.at)), node('description', l.description), node('amount', money(l.amount))]))
+      .map((l) => branch('line', [node('date', formatDate(l.at)), node('description', l.description), node('amount', money(l.amount))]))
     const lineList: DocNode = { name: 'lines', lists: ['line'], children: lines }
     return [
       node('operator', ctx.services.config.operatorName),
       node('number', invoice.number),
       node('status', valueLabel(ctx.t, 'invoice', 'status', invoice.status)),
-      node('created', utcDate(invoice.createdAt)),
-      node('period_from', utcDate(invoice.periodFrom)),
+      node('created', formatDate(invoice.createdAt)),
+      node('period_from', formatDate(invoice.periodFrom)),
       node('period_to', lastDay(invoice.periodTo)),
-      node('paid', invoice.paidAt === null ? null : utcDate(invoice.paidAt)),
+      node('paid', invoice.paidAt === null ? null : formatDate(invoice.paidAt)),
       node('account_name', account.name),
       node('account_email', account.email),
       lineList,

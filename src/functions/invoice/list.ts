@@ -1,5 +1,6 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
-import { dayEnd, dayStart, lastDay, utcDate } from '../../billing/invoices'
+import { lastDay } from '../../billing/invoices'
+import { dayAfter, dayStart, formatDate } from '../../core/time'
 import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
@@ -92,7 +93,7 @@ export const invoiceList = defineFunction({
       account: f.account,
       status: f.status,
       created_from: used.includes('created_from') ? dayStart(String(f.created_from)) : undefined,
-      created_to: used.includes('created_to') ? dayEnd(String(f.created_to)) : undefined,
+      created_to: used.includes('created_to') ? dayAfter(String(f.created_to)) : undefined,
     })
     const units = currencyUnits(ctx.db)
     return {
@@ -100,7 +101,7 @@ export const invoiceList = defineFunction({
         const unit = units.get(Number(currency_id))!
         return {
           ...r,
-          period_from: utcDate(Number(r.period_from)),
+          period_from: formatDate(Number(r.period_from)),
           period_to: lastDay(Number(r.period_to)),
           amount: formatAmount(Number(r.amount), unit.places),
           currency: unit.code,

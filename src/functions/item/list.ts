@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
-import { dayAfter, dayStart } from '../../billing/calendar'
+import { dayAfter, dayStart } from '../../core/time'
 import { scopeCondition } from '../../billing/scope'
 import { tariffById } from '../../billing/services'
 import { scopeOf } from '../../core/access'

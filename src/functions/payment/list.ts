@@ -3,7 +3,7 @@ import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { dayAfter, dayStart, formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
 import { containsPattern, idPagedList, likePlaceholder, pageOf } from '../../db/query'
 import { accounts, currencies, paymethods, payments } from '../../db/schema/index'
@@ -26,12 +26,6 @@ const sortable = {
 }
 
 const filterNames = ['account', 'status', 'paymethod', 'number', 'sender', 'created_from', 'created_to'] as const
-
-/** The start of a `YYYY-MM-DD` day (plus `days`), in the time zone dates are shown in, in ms. */
-function dayStart(date: string, days = 0): number {
-  const [year, month, day] = date.split('-').map(Number)
-  return new Date(year, month - 1, day + days).getTime()
-}
 
 function pageRows(db: Db, where: SQL, orderBy: SQL[]) {
   return db
@@ -123,7 +117,7 @@ export const paymentList = defineFunction({
       number: f.number ? containsPattern(String(f.number)) : undefined,
       sender: f.sender ? containsPattern(String(f.sender)) : undefined,
       from: f.created_from ? dayStart(String(f.created_from)) : undefined,
-      to: f.created_to ? dayStart(String(f.created_to), 1) : undefined,
+      to: f.created_to ? dayAfter(String(f.created_to)) : undefined,
     })
     return {
       rows: rows.map(({ places, ...r }) => ({
