@@ -17,6 +17,9 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // 32 MiB of page cache (the default is 2 MiB): a list's exact count walks a whole index, and
+  // on a million rows that index must stay in memory beside the pages the list itself reads.
+  sqlite.pragma('cache_size = -32768')
   const db = drizzle(sqlite, { schema })
   migrate(db, { migrationsFolder })
   return db
