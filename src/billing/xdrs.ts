@@ -13,7 +13,7 @@ import { recordError, unitPricePlaces, type UsageRecord } from './xdr-batch'
 interface Service {
   accountId: number
   places: number
-  deleted: boolean
+  status: number
 }
 
 /**
@@ -37,7 +37,7 @@ export function formatUnitPrice(unitPrice: number, places: number): string {
 
 /**
  * Stores a checked batch, inside the caller's transaction: every record's service must exist
- * and not be deleted; a given cost must fit the currency's places, otherwise it is computed.
+ * and be neither deleted nor still waiting to be activated; a given cost must fit the currency's places, otherwise it is computed.
  * The first bad record (in batch order) stops the batch, before anything is written. Returns
  * the count.
  */
@@ -57,11 +57,13 @@ export function importUsage(db: Db, records: UsageRecord[]): number {
     let service = services.get(r.item)
     if (!services.has(r.item)) {
       const row = findService.get({ id: r.item })
-      service = row && { accountId: row.accountId, places: row.places, deleted: row.status === ItemStatus.deleted }
+      service = row && { accountId: row.accountId, places: row.places, status: row.status }
       services.set(r.item, service)
     }
     if (!service) throw recordError(r.n, 'item', String(r.item), 'xdrnoitem')
-    if (service.deleted) throw recordError(r.n, 'item', String(r.item), 'xdrdeleted')
+    if (service.status === ItemStatus.deleted) throw recordError(r.n, 'item', String(r.item), 'xdrdeleted')
+    // Nothing can have been used of a service that was never activated.
+    if (service.status === ItemStatus.ordered) throw recordError(r.n, 'item', String(r.item), 'xdrordered')
     accountIds[i] = service.accountId
     costs[i] = costOf(r, service.places)
   }

@@ -12,7 +12,7 @@ import { adminPassword, makeTestApp } from '../helpers'
 /**
  * The books stay straight whatever happens: after thousands of random operations (payments and
  * their status changes, orders, renewals, prolongations, manual charges and refunds, deletions,
- * invoices), every client's balance equals its credited payments minus its expenses.
+ * invoices, usage imports and rating), every client's balance equals its credited payments minus its expenses.
  */
 
 type Params = Record<string, string>
@@ -106,7 +106,16 @@ function nextOperation(db: Db, r: Random, now: number): Params {
     return { func: 'invoice.cancel', elid: invoice ?? '999999' }
   }
   if (roll < 0.855) return { func: 'account.delete', elid: client }
-  if (roll < 0.93) return { func: 'item.renewal' }
+  if (roll < 0.9) return { func: 'item.renewal' }
+  if (roll < 0.93) {
+    const records = Array.from({ length: r.int(1, 5) }, () => ({
+      item: Number(r.pick(itemIds) ?? 999999),
+      start: new Date(now - r.int(0, 40 * 86_400) * 1000).toISOString(),
+      quantity: r.int(0, 3600),
+      unit_price: `0.${String(r.int(0, 99999)).padStart(5, '0')}`,
+    }))
+    return r.chance(0.7) ? { func: 'xdr.import', data: JSON.stringify(records) } : { func: 'xdr.rate', todate: date(now) }
+  }
   return { func: 'payment.edit', sok: 'ok', account: client, paymethod: method, amount: '0.001' }
 }
 
@@ -143,7 +152,7 @@ describe('the balance invariant', () => {
     checkBooks(t.db, 'at the end')
     expect(t.errors).toEqual([])
     // The sequence really exercised the money paths, not just refusals.
-    for (const done of ['payment.setpaid ok', 'item.order ok', 'service.prolong ok', 'expense.edit ok', 'expense.delete ok', 'payment.returned ok', 'invoice.generate ok']) {
+    for (const done of ['payment.setpaid ok', 'item.order ok', 'service.prolong ok', 'expense.edit ok', 'expense.delete ok', 'payment.returned ok', 'invoice.generate ok', 'xdr.import ok', 'xdr.rate ok']) {
       expect(seen.get(done) ?? 0, done).toBeGreaterThan(5)
     }
     expect(t.db.select().from(items).all().filter((i) => i.status === ItemStatus.active).length).toBeGreaterThan(0)

@@ -30,10 +30,12 @@ async function world() {
   const northItem = service(northClient, 'north.example')
   const southItem = service(southClient, 'south.example')
   const yenItem = service(yenClient, 'yen.example')
+  const orderedItem = service(northClient, 'later.example')
+  t.db.update(items).set({ status: ItemStatus.ordered }).where(eq(items.id, orderedItem)).run()
   await t.createUser('nstaff', '24', 'north-secret-1', { reseller: String(north) })
   await t.createUser('sstaff', '24', 'south-secret-1', { reseller: String(south) })
   await t.createUser('nuser', '16', 'nuser-secret-1', { account: String(northClient) })
-  return { t, north, south, northClient, southClient, yenClient, northItem, southItem, yenItem }
+  return { t, north, south, northClient, southClient, yenClient, northItem, southItem, yenItem, orderedItem }
 }
 
 type Reply = Record<string, any>
@@ -177,6 +179,7 @@ describe('xdr.import refuses bad input, storing nothing', () => {
   const cases: [string, (w: Awaited<ReturnType<typeof world>>) => string, string, string][] = [
     ['unknown service', () => `${header}\n999,2026-11-01 00:00:00,1,1,`, 'item', 'xdrnoitem'],
     ['deleted service', (w) => `${header}\n${w.southItem},2026-11-01 00:00:00,1,1,`, 'item', 'xdrdeleted'],
+    ['service never activated', (w) => `${header}\n${w.orderedItem},2026-11-01 00:00:00,1,1,`, 'item', 'xdrordered'],
     ['service not a number', () => `${header}\nabc,2026-11-01 00:00:00,1,1,`, 'item', 'xdritem'],
     ['negative quantity', (w) => `${header}\n${w.northItem},2026-11-01 00:00:00,-1,1,`, 'quantity', 'xdrquantity'],
     ['fractional quantity', (w) => `${header}\n${w.northItem},2026-11-01 00:00:00,1.5,1,`, 'quantity', 'xdrquantity'],
