@@ -104,7 +104,7 @@ function costOf(r: UsageRecord, places: number): number {
  * time, client, service): without statistics it takes `is null` for a rare value, and would
  * read every unrated record through the expense index and sort them all.
  */
-export const unrated = sql`+${xdrs.expenseId} is null`
+const unrated = sql`+${xdrs.expenseId} is null`
 
 /** One page's rows, read by id after the ids were chosen from an index alone. */
 export interface UsageRow {

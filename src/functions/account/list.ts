@@ -1,10 +1,11 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
-import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
+import { contains, equals, filterWhere } from '../../db/filter-where'
+import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, resellers } from '../../db/schema/index'
 import { currencyByCode } from '../currency/index'
 import { defineFunction } from '../registry'
@@ -26,10 +27,16 @@ const listed = {
   created: accounts.createdAt,
 }
 
-const filterNames = ['name', 'email', 'reseller', 'currency', 'status'] as const
-
 /** No row has this id: a filter on an unknown currency finds nothing. */
 const noSuchId = -1
+
+const filterRules = {
+  name: contains(accounts.name),
+  email: contains(accounts.email),
+  reseller: equals(accounts.resellerId),
+  currency: equals(accounts.currencyId, (code, db) => currencyByCode(db, String(code))?.id ?? noSuchId),
+  status: equals(accounts.status),
+}
 
 /**
  * Clients: admins see every one, a reseller's staff its reseller's, a client user only its own.
@@ -61,42 +68,20 @@ export const accountList = defineFunction({
   },
   toolbar: ['account.edit', 'account.customfields', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
   fetch(ctx, q) {
-    const f = q.filter
-    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
-    const scope = scopeCondition(scopeOf(ctx.user), accounts.id)
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), accounts.id), ctx.db)
     const statements = sortedList(
       ctx.db,
       accounts,
       listed,
       accounts.id,
       q,
-      {
-        shape: `clients:${scope.shape}:${used.join(',')}`,
-        condition: () => {
-          const where: SQL[] = scope.condition ? [scope.condition] : []
-          if (used.includes('name')) where.push(likePlaceholder(accounts.name, 'name'))
-          if (used.includes('email')) where.push(likePlaceholder(accounts.email, 'email'))
-          if (used.includes('reseller')) where.push(eq(accounts.resellerId, sql.placeholder('reseller')))
-          if (used.includes('currency')) where.push(eq(accounts.currencyId, sql.placeholder('currency')))
-          if (used.includes('status')) where.push(eq(accounts.status, sql.placeholder('status')))
-          return where.length ? and(...where) : undefined
-        },
-      },
+      where,
       [
         { table: currencies, on: eq(currencies.id, accounts.currencyId) },
         { table: resellers, on: eq(resellers.id, accounts.resellerId), left: true },
       ],
     )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      scope: scope.value,
-      name: used.includes('name') ? containsPattern(String(f.name)) : undefined,
-      email: used.includes('email') ? containsPattern(String(f.email)) : undefined,
-      reseller: used.includes('reseller') ? Number(f.reseller) : undefined,
-      currency: used.includes('currency') ? (currencyByCode(ctx.db, String(f.currency))?.id ?? noSuchId) : undefined,
-      status: used.includes('status') ? f.status : undefined,
-    })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ places, ...r }) => ({
         ...r,

@@ -1,12 +1,12 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
-import { dayAfter, dayStart } from '../../core/time'
 import { deleteExpense, expenseById, manualCharge } from '../../billing/expenses'
 import { ownsAccountOf, requireAccount, scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { denied, invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
+import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
 import { elementId, pageOf, sortedList } from '../../db/query'
 import { accounts, expenses } from '../../db/schema/index'
 import { currencyById } from '../currency/index'
@@ -25,7 +25,12 @@ const listed = {
   invoice: expenses.invoiceId,
 }
 
-const filterNames = ['account', 'item', 'created_from', 'created_to'] as const
+const filterRules = {
+  account: equals(expenses.accountId),
+  item: equals(expenses.itemId),
+  created_from: fromDay(expenses.createdAt),
+  created_to: toDay(expenses.createdAt),
+}
 
 /** Every charge to the clients the caller may see (negative amounts: money given back). */
 export const expenseList = defineFunction({
@@ -53,37 +58,9 @@ export const expenseList = defineFunction({
   },
   toolbar: ['expense.edit', 'expense.delete'],
   fetch(ctx, q) {
-    const f = q.filter
-    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
-    const scope = scopeCondition(scopeOf(ctx.user), expenses.accountId)
-    const statements = sortedList(
-      ctx.db,
-      expenses,
-      listed,
-      expenses.id,
-      q,
-      {
-        shape: `${scope.shape}:${used.join(',')}`,
-        condition: () => {
-          const where: SQL[] = scope.condition ? [scope.condition] : []
-          if (used.includes('account')) where.push(eq(expenses.accountId, sql.placeholder('account')))
-          if (used.includes('item')) where.push(eq(expenses.itemId, sql.placeholder('item')))
-          if (used.includes('created_from')) where.push(gte(expenses.createdAt, sql.placeholder('created_from')))
-          if (used.includes('created_to')) where.push(lt(expenses.createdAt, sql.placeholder('created_to')))
-          return where.length ? and(...where) : undefined
-        },
-      },
-      { table: accounts, on: eq(accounts.id, expenses.accountId) },
-    )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      scope: scope.value,
-      account: f.account,
-      item: f.item,
-      created_from: used.includes('created_from') ? dayStart(String(f.created_from)) : undefined,
-      created_to: used.includes('created_to') ? dayAfter(String(f.created_to)) : undefined,
-    })
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
+    const statements = sortedList(ctx.db, expenses, listed, expenses.id, q, where, { table: accounts, on: eq(accounts.id, expenses.accountId) })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const money = amountFormatter(ctx.db)
     const codes = new Map<number, string>()
     const codeOf = (id: number) => {

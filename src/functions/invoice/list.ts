@@ -1,12 +1,12 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { lastDay } from '../../billing/invoices'
-import { dayAfter, dayStart, formatDate } from '../../core/time'
 import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDate, formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
+import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, expenses, InvoiceStatus, invoices } from '../../db/schema/index'
 import { defineFunction } from '../registry'
@@ -27,7 +27,12 @@ const listed = {
   paid: invoices.paidAt,
 }
 
-const filterNames = ['account', 'status', 'created_from', 'created_to'] as const
+const filterRules = {
+  account: equals(invoices.accountId),
+  status: equals(invoices.status),
+  created_from: fromDay(invoices.createdAt),
+  created_to: toDay(invoices.createdAt),
+}
 
 /** Code and places of every currency: a handful of rows, read once per page instead of joined. */
 function currencyUnits(db: Db): Map<number, { code: string; places: number }> {
@@ -64,37 +69,9 @@ export const invoiceList = defineFunction({
   },
   toolbar: ['invoice.edit', 'invoice.lines', 'invoice.download', 'invoice.generate', 'invoice.setpaid', 'invoice.cancel', 'invoice.delete'],
   fetch(ctx, q) {
-    const f = q.filter
-    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
-    const scope = scopeCondition(scopeOf(ctx.user), invoices.accountId)
-    const statements = sortedList(
-      ctx.db,
-      invoices,
-      listed,
-      invoices.id,
-      q,
-      {
-        shape: `${scope.shape}:${used.join(',')}`,
-        condition: () => {
-          const where: SQL[] = scope.condition ? [scope.condition] : []
-          if (used.includes('account')) where.push(eq(invoices.accountId, sql.placeholder('account')))
-          if (used.includes('status')) where.push(eq(invoices.status, sql.placeholder('status')))
-          if (used.includes('created_from')) where.push(gte(invoices.createdAt, sql.placeholder('created_from')))
-          if (used.includes('created_to')) where.push(lt(invoices.createdAt, sql.placeholder('created_to')))
-          return where.length ? and(...where) : undefined
-        },
-      },
-      { table: accounts, on: eq(accounts.id, invoices.accountId) },
-    )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      scope: scope.value,
-      account: f.account,
-      status: f.status,
-      created_from: used.includes('created_from') ? dayStart(String(f.created_from)) : undefined,
-      created_to: used.includes('created_to') ? dayAfter(String(f.created_to)) : undefined,
-    })
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), invoices.accountId), ctx.db)
+    const statements = sortedList(ctx.db, invoices, listed, invoices.id, q, where, { table: accounts, on: eq(accounts.id, invoices.accountId) })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const units = currencyUnits(ctx.db)
     return {
       rows: rows.map(({ currency_id, ...r }) => {

@@ -1,10 +1,10 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
-import { dayAfter, dayStart } from '../../core/time'
+import { eq, sql } from 'drizzle-orm'
 import { scopeCondition } from '../../billing/scope'
 import { tariffById } from '../../billing/services'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
 import { formatDate, formatDateTime } from '../../core/time'
+import { equals, filterWhere, fromDay, matching, toDay } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, items, pricelists } from '../../db/schema/index'
 import { defineFunction } from '../registry'
@@ -26,7 +26,14 @@ const listed = {
   currency_id: accounts.currencyId,
 }
 
-const filterNames = ['account', 'pricelist', 'status', 'product_type', 'expires_from', 'expires_to'] as const
+const filterRules = {
+  account: equals(items.accountId),
+  pricelist: equals(items.pricelistId),
+  status: equals(items.status, Number),
+  product_type: matching((type) => sql`${items.pricelistId} in (select ${pricelists.id} from ${pricelists} where ${pricelists.productType} = ${type})`),
+  expires_from: fromDay(items.expiresAt),
+  expires_to: toDay(items.expiresAt),
+}
 
 /** Services of the clients the caller may see, with their tariff, status, expiry and cost. */
 export const itemList = defineFunction({
@@ -59,43 +66,9 @@ export const itemList = defineFunction({
   },
   toolbar: ['item.edit', 'item.suspend', 'item.resume', 'item.delete'],
   fetch(ctx, q) {
-    const f = q.filter
-    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
-    const scope = scopeCondition(scopeOf(ctx.user), items.accountId)
-    const statements = sortedList(
-      ctx.db,
-      items,
-      listed,
-      items.id,
-      q,
-      {
-        shape: `${scope.shape}:${used.join(',')}`,
-        condition: () => {
-          const where: SQL[] = scope.condition ? [scope.condition] : []
-          if (used.includes('account')) where.push(eq(items.accountId, sql.placeholder('account')))
-          if (used.includes('pricelist')) where.push(eq(items.pricelistId, sql.placeholder('pricelist')))
-          if (used.includes('status')) where.push(eq(items.status, sql.placeholder('status')))
-          if (used.includes('product_type')) {
-            where.push(sql`${items.pricelistId} in (select ${pricelists.id} from ${pricelists} where ${pricelists.productType} = ${sql.placeholder('type')})`)
-          }
-          if (used.includes('expires_from')) where.push(gte(items.expiresAt, sql.placeholder('expires_from')))
-          if (used.includes('expires_to')) where.push(lt(items.expiresAt, sql.placeholder('expires_to')))
-          return where.length ? and(...where) : undefined
-        },
-      },
-      { table: accounts, on: eq(accounts.id, items.accountId) },
-    )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      scope: scope.value,
-      account: f.account,
-      pricelist: f.pricelist,
-      status: f.status === undefined ? undefined : Number(f.status),
-      type: f.product_type,
-      expires_from: used.includes('expires_from') ? dayStart(String(f.expires_from)) : undefined,
-      expires_to: used.includes('expires_to') ? dayAfter(String(f.expires_to)) : undefined,
-    })
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), items.accountId), ctx.db)
+    const statements = sortedList(ctx.db, items, listed, items.id, q, where, { table: accounts, on: eq(accounts.id, items.accountId) })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const tariffs = new Map<number, { name: string; type: string }>()
     const tariffOf = (id: number) => {
       let found = tariffs.get(id)

@@ -1,11 +1,12 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import { formatAmount } from '../../billing/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { dayAfter, dayStart, formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, idPagedList, likePlaceholder, pageOf } from '../../db/query'
+import { contains, equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
+import { idPagedList, pageOf } from '../../db/query'
 import { accounts, currencies, paymethods, payments } from '../../db/schema/index'
 import { defineFunction } from '../registry'
 import { paymentStatusValues } from './access'
@@ -25,7 +26,15 @@ const sortable = {
   sender: payments.sender,
 }
 
-const filterNames = ['account', 'status', 'paymethod', 'number', 'sender', 'created_from', 'created_to'] as const
+const filterRules = {
+  account: equals(payments.accountId),
+  status: equals(payments.status, Number),
+  paymethod: equals(payments.paymethodId),
+  number: contains(payments.number),
+  sender: contains(payments.sender),
+  created_from: fromDay(payments.createdAt),
+  created_to: toDay(payments.createdAt),
+}
 
 function pageRows(db: Db, where: SQL, orderBy: SQL[]) {
   return db
@@ -85,40 +94,14 @@ export const paymentList = defineFunction({
   },
   toolbar: ['payment.edit', 'payment.setpaid', 'payment.setnopay', 'payment.return', 'payment.returned', 'payment.fraud', 'payment.delete'],
   fetch(ctx, q) {
-    const f = q.filter
-    const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
-    const scope = scopeCondition(scopeOf(ctx.user), payments.accountId)
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
     const statements = idPagedList(
       ctx.db,
-      { name: 'payment', table: payments, idColumn: payments.id, sortable, page: (where, orderBy) => pageRows(ctx.db, where, orderBy) },
+      { name: 'payment', table: payments, idColumn: payments.id, sortable, page: (rowsWhere, orderBy) => pageRows(ctx.db, rowsWhere, orderBy) },
       q,
-      {
-        shape: `${scope.shape}:${used.join(',')}`,
-        condition: () => {
-          const parts: (SQL | undefined)[] = [scope.condition]
-          if (used.includes('account')) parts.push(eq(payments.accountId, sql.placeholder('account')))
-          if (used.includes('status')) parts.push(eq(payments.status, sql.placeholder('status')))
-          if (used.includes('paymethod')) parts.push(eq(payments.paymethodId, sql.placeholder('paymethod')))
-          if (used.includes('number')) parts.push(likePlaceholder(payments.number, 'number'))
-          if (used.includes('sender')) parts.push(likePlaceholder(payments.sender, 'sender'))
-          if (used.includes('created_from')) parts.push(gte(payments.createdAt, sql.placeholder('from')))
-          if (used.includes('created_to')) parts.push(lt(payments.createdAt, sql.placeholder('to')))
-          return and(...parts)
-        },
-      },
+      where,
     )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      scope: scope.value,
-      account: f.account,
-      status: f.status === undefined ? undefined : Number(f.status),
-      paymethod: f.paymethod,
-      number: f.number ? containsPattern(String(f.number)) : undefined,
-      sender: f.sender ? containsPattern(String(f.sender)) : undefined,
-      from: f.created_from ? dayStart(String(f.created_from)) : undefined,
-      to: f.created_to ? dayAfter(String(f.created_to)) : undefined,
-    })
+    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ places, ...r }) => ({
         ...r,

@@ -1,11 +1,12 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { gte, lt, sql } from 'drizzle-orm'
 import { scopeOf } from '../../core/access'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatAmount, formatIso } from '../../billing/money'
 import { requireAccount, scopeCondition } from '../../billing/scope'
 import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime, type UsageRecord } from '../../billing/xdr-batch'
-import { formatUnitPrice, importUsage, rateUsage, unrated, usageRowsByIds } from '../../billing/xdrs'
+import { formatUnitPrice, importUsage, rateUsage, usageRowsByIds } from '../../billing/xdrs'
+import { equals, filterWhere, matching } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { xdrs } from '../../db/schema/index'
 import { node } from '../../output/document'
@@ -22,7 +23,14 @@ function timeFilter(field: string, value: unknown): number | undefined {
 }
 
 /** Whole numbers of a filter, or undefined when the filter is not set. */
-const numberFilter = (value: unknown) => (value === undefined || value === '' ? undefined : Number(value))
+const filterRules = {
+  item: equals(xdrs.itemId),
+  account: equals(xdrs.accountId),
+  started_from: matching((p) => gte(xdrs.startedAt, p), (v) => timeFilter('started_from', v)),
+  started_to: matching((p) => lt(xdrs.startedAt, p), (v) => timeFilter('started_to', v)),
+  // Written as an expression, so SQLite keeps to the time, client or service index.
+  rated: matching((p) => sql`(${xdrs.expenseId} is not null) = ${p}`, (v) => (v === true ? 1 : 0)),
+}
 
 /**
  * Usage records, deep pages as cheap as the first: the page's ids are chosen from an index
@@ -56,35 +64,9 @@ export const xdrList = defineFunction({
   },
   toolbar: ['xdr.import', 'xdr.rate'],
   fetch(ctx, q) {
-    const f = q.filter
-    const item = numberFilter(f.item)
-    const account = numberFilter(f.account)
-    const from = timeFilter('started_from', f.started_from)
-    const to = timeFilter('started_to', f.started_to)
-    const rated = f.rated === undefined ? undefined : f.rated === true
-    const scope = scopeCondition(scopeOf(ctx.user), xdrs.accountId)
-    const shape = [
-      'ids',
-      scope.shape,
-      item === undefined ? '' : 'i',
-      account === undefined ? '' : 'a',
-      from === undefined ? '' : 'f',
-      to === undefined ? '' : 't',
-      rated === undefined ? '' : rated ? 'r' : 'u',
-    ].join('')
-    const statements = sortedList(ctx.db, xdrs, { id: xdrs.id, started: xdrs.startedAt }, xdrs.id, q, {
-      shape,
-      condition: () => {
-        const parts: (SQL | undefined)[] = [scope.condition]
-        if (item !== undefined) parts.push(eq(xdrs.itemId, sql.placeholder('item')))
-        if (account !== undefined) parts.push(eq(xdrs.accountId, sql.placeholder('account')))
-        if (from !== undefined) parts.push(gte(xdrs.startedAt, sql.placeholder('from')))
-        if (to !== undefined) parts.push(lt(xdrs.startedAt, sql.placeholder('to')))
-        if (rated !== undefined) parts.push(rated ? sql`+${xdrs.expenseId} is not null` : unrated)
-        return and(...parts)
-      },
-    })
-    const { rows: page, total } = pageOf(statements, { limit: q.limit, offset: q.offset, scope: scope.value, item, account, from, to })
+    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
+    const statements = sortedList(ctx.db, xdrs, { id: xdrs.id, started: xdrs.startedAt }, xdrs.id, q, where)
+    const { rows: page, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const rows = usageRowsByIds(
       ctx.db,
       page.map((r) => Number(r.id)),
