@@ -1,7 +1,7 @@
 // `npm run bench`: the gateway's user list against a plain node:http server sending the same bytes.
 // See bench/README.md for what is measured and how to read it.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,7 @@ import {
 import { figuresOf, load, type Figures } from './lib/load'
 import { startPlain } from './lib/plain'
 import { cpuSeconds, isRunning, killAllNow, stopAll, stopChild, type Child } from './lib/processes'
-import { envSeconds, gitCommit, mask, table } from './lib/report'
+import { envSeconds, gitCommit, mask, runFacts, table } from './lib/report'
 
 const connections = 50
 
@@ -215,16 +215,7 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, 'latest.json')
   const results = {
-    date: new Date().toISOString(),
-    commit: gitCommit(),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpuList.length,
-    cpuModel: cpuList[0]?.model ?? '',
-    memoryBytes: totalmem(),
-    connections,
-    warmupSeconds: warmup,
-    durationSeconds: duration,
+    ...runFacts({ connections, warmup, duration }),
     users: userCount,
     scenarios: [...measured.values()],
     ratios,

@@ -1,3 +1,4 @@
+import { cpus, totalmem } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { repoRoot } from './processes'
 
@@ -41,4 +42,21 @@ export function table(rows: string[][], rightAligned: Set<number>): string {
     )
     .map((r) => r.join('  ').trimEnd())
     .join('\n')
+}
+
+/** What a result file records about the run: when, which code, which machine, which load. */
+export function runFacts(load: { connections: number; warmup: number; duration: number }) {
+  const cpuList = cpus()
+  return {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? '',
+    memoryBytes: totalmem(),
+    connections: load.connections,
+    warmupSeconds: load.warmup,
+    durationSeconds: load.duration,
+  }
 }
