@@ -59,7 +59,7 @@ export const accountList = defineFunction({
     currency: { type: 'currency' },
     status: { type: 'enum', values: accountStatuses },
   },
-  toolbar: ['account.edit', 'account.customfields', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
+  toolbar: ['account.edit', 'account.customfields', 'account.su', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
   fetch(ctx, q) {
     const f = q.filter
     const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')

@@ -57,7 +57,7 @@ export const itemList = defineFunction({
     expires_from: { type: 'date' },
     expires_to: { type: 'date' },
   },
-  toolbar: ['item.edit', 'item.suspend', 'item.resume', 'item.delete'],
+  toolbar: ['item.edit', 'item.order', 'service.prolong', 'item.renewal', 'item.suspend', 'item.resume', 'item.delete'],
   fetch(ctx, q) {
     const f = q.filter
     const used = filterNames.filter((name) => f[name] !== undefined && f[name] !== '')
