@@ -89,6 +89,8 @@ export interface FormDef<P = unknown> extends BaseDef {
   singleton?: boolean
   /** The level needed to create or change elements, when it is above `level` (who may look). */
   saveLevel?: number
+  /** Elements are created, never changed: an existing one is only shown (save refuses a change). */
+  createOnly?: boolean
   /** Choices of select fields that depend on data: name → [key, label]. */
   choices?(ctx: FunctionContext): Record<string, [string, string][]>
   /** Current values of an existing element, or undefined when it does not exist or is not visible. */

@@ -245,7 +245,7 @@ export function createPanel(deps: PanelDeps) {
         error={message}
         errorField={failed?.field}
         sok
-        viewOnly={!mayChange(def, outcome.user.level)}
+        viewOnly={!mayChange(def, outcome.user.level) || (def.createOnly === true && elid !== undefined)}
         submitLabel={t('panel:form.save')}
         cancel={href(call.binary, { func: list?.name, plid: call.params.plid })}
         plid={call.params.plid}

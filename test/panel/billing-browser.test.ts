@@ -273,8 +273,48 @@ describe('billing panel in a real browser', () => {
     await shot(page, 'invoice-print')
   })
 
-  it('creates a client user bound to the client with the user form', async () => {
+  it('shows an invoice read-only, and its lines from its row link', async () => {
     await page.goBack()
+    await menu(page, 'invoice').click()
+    const row = rowWith(page, clientName)
+    const id = (await cellsOf(page, row))[labelOf(en, 'invoice', 'id')]
+    await row.getByRole('link', { name: id, exact: true }).click()
+    await page.waitForURL(/func=invoice\.edit&elid=\d+$/)
+    await expect(field(page, 'invoice.edit', 'status').inputValue()).resolves.toBe(valueLabel(en, 'invoice.edit', 'status', 'new'))
+    await expect(field(page, 'invoice.edit', 'amount').inputValue()).resolves.toBe('25.00')
+    await expect(page.getByRole('button', { name: en('panel:form.save') }).count()).resolves.toBe(0)
+    await shot(page, 'invoice')
+    await page.getByRole('link', { name: en('panel:form.cancel') }).click()
+    await rowWith(page, clientName).getByRole('link', { name: titleOf(en, 'invoice.lines'), exact: true }).click()
+    await page.waitForURL(/func=invoice\.lines&elid=\d+$/)
+    await expect(page.locator('table.list tbody tr').count()).resolves.toBe(3)
+    await shot(page, 'invoice-lines')
+    await page.locator('.crumbs').getByRole('link', { name: titleOf(en, 'invoice') }).click()
+    await page.waitForURL(/func=invoice$/)
+  })
+
+  it('opens a service and a payment from their key columns', async () => {
+    await menu(page, 'item').click()
+    const service = (await cellsOf(page, rowWith(page, 'acme.example')))[labelOf(en, 'item', 'id')]
+    await rowWith(page, 'acme.example').getByRole('link', { name: service, exact: true }).click()
+    await expect(field(page, 'item.edit', 'status').inputValue()).resolves.toBe(valueLabel(en, 'item.edit', 'status', '2'))
+    await expect(field(page, 'item.edit', 'name').inputValue()).resolves.toBe('acme.example')
+    await field(page, 'item.edit', 'name').fill('www.acme.example')
+    await shot(page, 'service')
+    await save(page, 'item')
+    await expect(rowWith(page, 'www.acme.example').count()).resolves.toBe(1)
+
+    await menu(page, 'payment').click()
+    const payment = (await cellsOf(page, rowWith(page, 'Acme treasury')))[labelOf(en, 'payment', 'id')]
+    await rowWith(page, 'Acme treasury').getByRole('link', { name: payment, exact: true }).click()
+    await expect(field(page, 'payment.edit', 'status').inputValue()).resolves.toBe(valueLabel(en, 'payment.edit', 'status', '4'))
+    await expect(field(page, 'payment.edit', 'amount').inputValue()).resolves.toBe('100.00')
+    await shot(page, 'payment')
+    await page.getByRole('link', { name: en('panel:form.cancel') }).click()
+    await page.waitForURL(/func=payment$/)
+  })
+
+  it('creates a client user bound to the client with the user form', async () => {
     await menu(page, 'user').click()
     await page.getByRole('link', { name: en('panel:list.new'), exact: true }).click()
     await page.waitForURL(/func=user\.edit$/)

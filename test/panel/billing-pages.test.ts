@@ -78,6 +78,19 @@ describe('panel: billing pages', () => {
     expect(list.html).toContain(`href="/billmgr?func=invoice.generate">${titleOf(en, 'invoice.generate')}</a>`)
   })
 
+  it('shows a recorded expense without a way to change it, and records new ones', async () => {
+    const expense = await created(t, { func: 'expense.edit', account: client, amount: '3.00', description: 'Setup' })
+    const b = await loggedIn(t)
+    const shown = await b.get(`/billmgr?func=expense.edit&elid=${expense}`)
+    expect(shown.html).toMatch(/id="field-description" type="text" value="Setup" readonly=""/)
+    expect(shown.html).not.toContain(en('panel:form.save'))
+    const list = await b.get('/billmgr?func=expense')
+    expect(list.html).toContain(`href="/billmgr?func=expense.edit">${en('panel:list.new')}</a>`)
+    const fresh = await b.get('/billmgr?func=expense.edit')
+    expect(fresh.html).toContain(en('panel:form.save'))
+    expect(fresh.html).toMatch(/id="field-description" name="description" type="text" value=""/)
+  })
+
   it('filters on nothing for boxes left empty, and offers flags as yes or no', async () => {
     await tariff(t, 'On sale')
     await tariff(t, 'Withdrawn', { active: 'off' })
