@@ -12,8 +12,8 @@ const ru = translator('ru')
 /** A name that must come back exactly as typed, never as markup. */
 const clientName = 'Acme <b>&</b> "Sons"'
 const clientEmail = 'billing@acme.example'
-const today = new Date().toISOString().slice(0, 10)
-const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+/** A UTC day as `YYYY-MM-DD`, `days` from now. */
+const utcDay = (days = 0) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 
 describe('billing panel in a real browser', () => {
   let session: BrowserSession | undefined
@@ -49,7 +49,7 @@ describe('billing panel in a real browser', () => {
   }
   async function save(p: Page, listFunc: string) {
     await p.getByRole('button', { name: en('panel:form.save') }).click()
-    await p.waitForURL(new RegExp(`func=${listFunc.replace('.', '\\.')}(&|$)`))
+    await p.waitForURL(new RegExp(`func=${listFunc.replace(/\./g, '\\.')}(&|$)`))
     await expect(p.locator('p.alert').count()).resolves.toBe(0)
   }
 
@@ -247,8 +247,8 @@ describe('billing panel in a real browser', () => {
     await page.waitForURL(/func=invoice$/)
     await page.getByRole('link', { name: titleOf(en, 'invoice.generate'), exact: true }).click()
     await field(page, 'invoice.generate', 'account').fill(clientId)
-    await field(page, 'invoice.generate', 'from').fill(yesterday)
-    await field(page, 'invoice.generate', 'to').fill(today)
+    await field(page, 'invoice.generate', 'from').fill(utcDay(-1))
+    await field(page, 'invoice.generate', 'to').fill(utcDay())
     await page.getByRole('button', { name: titleOf(en, 'invoice.generate') }).click()
     await expect(page.locator('p.alert').count()).resolves.toBe(0)
     await expect(page.locator('dl.result').count()).resolves.toBe(1)
