@@ -181,6 +181,7 @@ export class Dispatcher {
             .map(([name, value]) => node(name, value))
           return [node('elid', elid === undefined ? '' : (elementId(elid) ?? elid)), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
         }
+        if (def.saveLevel !== undefined && ctx.user.level < def.saveLevel) throw denied('func', call.func)
         if (elid !== undefined && !def.load(ctx, elid)) throw missed('elid', elid)
         const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })
         const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined

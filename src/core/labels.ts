@@ -12,9 +12,14 @@ export function titleOf(t: Translate, func: string): string {
   return t('common:filterOf', { title: titleOf(t, func.slice(0, -filterSuffix.length)) })
 }
 
-/** The localised label of a column, field or parameter: the function's own, then the shared one. */
+/**
+ * The localised label of a column, field or parameter: the function's own (a `.filter` form's
+ * are its list's), then the shared one.
+ */
 export function labelOf(t: Translate, func: string, field: string): string {
-  return t([`functions:${func}|fields|${field}`, `fields:${field}`], { ...flat, defaultValue: field })
+  const keys = [`functions:${func}|fields|${field}`, `fields:${field}`]
+  if (func.endsWith(filterSuffix)) keys.splice(1, 0, `functions:${func.slice(0, -filterSuffix.length)}|fields|${field}`)
+  return t(keys, { ...flat, defaultValue: field })
 }
 
 /** The localised label of one allowed value of a field. */

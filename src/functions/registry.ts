@@ -87,6 +87,10 @@ export interface FormDef<P = unknown> extends BaseDef {
    * `elid`; load and save get ''.
    */
   singleton?: boolean
+  /** The level needed to create or change elements, when it is above `level` (who may look). */
+  saveLevel?: number
+  /** Elements are created, never changed: an existing one is only shown (save refuses a change). */
+  createOnly?: boolean
   /** Choices of select fields that depend on data: name → [key, label]. */
   choices?(ctx: FunctionContext): Record<string, [string, string][]>
   /** Current values of an existing element, or undefined when it does not exist or is not visible. */
@@ -108,6 +112,8 @@ export interface ActionDef<P = unknown> extends BaseDef {
   params: ParamSpecs
   /** Whether the action changes data (runs in a transaction and is audited). */
   writes: boolean
+  /** A form whose select choices (tariffs, currencies) the action's parameters of the same name offer. */
+  choicesFrom?: string
   prepare?(ctx: FunctionContext, values: Values): Promise<P>
   run(ctx: FunctionContext, values: Values, prepared: P): DocNode[]
 }

@@ -26,6 +26,8 @@ export interface FormProps {
   errorField?: string
   /** Forms apply with `sok=ok`; actions run without it. */
   sok: boolean
+  /** The user may only look: every field read-only, no submit button. */
+  viewOnly?: boolean
   submitLabel: string
   /** Where Cancel leads. */
   cancel?: string
@@ -60,7 +62,11 @@ export function FormPage(props: FormProps) {
   const { chrome, func, fields, elid } = props
   const { t, binary } = chrome
   const editing = Boolean(elid)
-  const shown = Object.entries(fields).filter(([, spec]) => !spec.readonly || editing)
+  const fixed = (spec: ParamSpec): ParamSpec => (props.viewOnly ? { ...spec, readonly: true, required: false } : spec)
+  const shown = Object.entries(fields)
+    .filter(([name, spec]) => !(props.viewOnly && isSecret(name, spec)))
+    .map(([name, spec]): [string, ParamSpec] => [name, fixed(spec)])
+    .filter(([, spec]) => !spec.readonly || editing)
   // A form whose every field is read-only (an issued invoice) is only looked at.
   const viewOnly = props.sok && shown.every(([, spec]) => spec.readonly)
   return (
@@ -74,7 +80,7 @@ export function FormPage(props: FormProps) {
         <input type="hidden" name="func" value={func} />
         {editing ? <input type="hidden" name="elid" value={elid} /> : null}
         {props.plid ? <input type="hidden" name="plid" value={props.plid} /> : null}
-        {props.sok ? <input type="hidden" name="sok" value="ok" /> : null}
+        {props.sok && !viewOnly ? <input type="hidden" name="sok" value="ok" /> : null}
         <input type="hidden" name="csrf" value={chrome.csrf} />
         {shown.map(([name, spec]) => (
           <Field
@@ -125,9 +131,12 @@ function Field(props: FieldProps) {
   const invalid = props.invalid ? 'true' : undefined
   const common = { id, name, 'aria-invalid': invalid }
   let control
-  if (spec.readonly) {
+  if (spec.readonly && spec.type === 'flag') {
     // Shown, never submitted: no name.
-    const shown = spec.type === 'enum' && text ? valueLabel(t, func, name, text) : text
+    control = <input id={id} type="checkbox" checked={props.value === true} disabled />
+  } else if (spec.readonly) {
+    const chosen = props.choices?.find(([k]) => k === text)?.[1]
+    const shown = chosen ?? (spec.type === 'enum' && text ? valueLabel(t, func, name, text) : text)
     control = <input id={id} type="text" value={shown} readonly />
   } else {
     // Data-driven choices (currencies, resellers) turn a plain field into a select.

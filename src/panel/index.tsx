@@ -129,11 +129,13 @@ export function createPanel(deps: PanelDeps) {
   }
 
   async function listPage(c: Context, call: Call, def: ListDef): Promise<Response> {
-    const outcome = await dispatcher.execute({ ...call, sok: false })
+    // The filter form sends every box; one left empty ("any") filters on nothing.
+    const params = withoutEmptyFilters(call.params, def)
+    const outcome = await dispatcher.execute({ ...call, params, sok: false })
     if (!outcome.user) return toLogin(c, call, outcome)
     return renderList(c, call, def, outcome, outcome.user, {
-      params: call.params,
-      here: listHere(def, call.params),
+      params,
+      here: listHere(def, params),
     })
   }
 
@@ -152,8 +154,10 @@ export function createPanel(deps: PanelDeps) {
     const toolbar = (def.toolbar ?? [])
       .map((name) => usable(name, user.level))
       .filter((d) => d !== undefined)
-    const editForm = toolbar.find((d) => d.kind === 'form')?.name
+    const form = toolbar.find((d) => d.kind === 'form')
+    const editForm = form?.name
     const subList = toolbar.find((d) => d.kind === 'list')?.name
+    const owner = params.elid || params.plid ? listOffering(def.name, user.level) : undefined
     const item = (d: FunctionDef) => ({ name: d.name, title: titleOf(t, d.name) })
     const onRow = (d: FunctionDef) => (d.kind === 'action' || d.kind === 'report') && 'elid' in d.params
     return sendPage(
@@ -164,7 +168,9 @@ export function createPanel(deps: PanelDeps) {
         doc={outcome.document}
         params={params}
         editForm={editForm}
+        canCreate={form !== undefined && mayChange(form, user.level) && !allReadonly(form.fields)}
         subList={subList}
+        owner={owner && { href: href(call.binary, { func: owner.name }), title: titleOf(t, owner.name) }}
         groups={toolbar.filter((d) => d.kind === 'group').map(item)}
         rowLinks={toolbar.filter((d) => (d.kind === 'list' && (editForm || d.name !== subList)) || onRow(d)).map(item)}
         tools={toolbar.filter((d) => (d.kind === 'action' || d.kind === 'report') && !onRow(d)).map(item)}
@@ -239,6 +245,7 @@ export function createPanel(deps: PanelDeps) {
         error={message}
         errorField={failed?.field}
         sok
+        viewOnly={!mayChange(def, outcome.user.level) || (def.createOnly === true && elid !== undefined)}
         submitLabel={t('panel:form.save')}
         cancel={href(call.binary, { func: list?.name, plid: call.params.plid })}
         plid={call.params.plid}
@@ -293,7 +300,7 @@ export function createPanel(deps: PanelDeps) {
   async function actionPage(c: Context, call: Call, def: ActionDef): Promise<Response> {
     const hasParams = Object.keys(def.params).length > 0
     if (def.writes && c.req.method !== 'POST') {
-      const outcome = await whoAmI(call)
+      const outcome = await actionFormOutcome(call, def)
       if (!outcome.user) return toLogin(c, call, outcome)
       return renderActionForm(c, call, def, outcome, outcome.user)
     }
@@ -309,7 +316,8 @@ export function createPanel(deps: PanelDeps) {
       return sendRedirect(c, redirect, 303)
     }
     if (outcome.error && (def.writes || hasParams)) {
-      return renderActionForm(c, call, def, outcome, outcome.user, {
+      const shown = def.choicesFrom ? await actionFormOutcome(call, def) : outcome
+      return renderActionForm(c, call, def, { ...shown, lang: outcome.lang, error: outcome.error }, outcome.user, {
         message: errorText(outcome.document),
         field: outcome.error.object,
         values: submittedValues(params, def.params),
@@ -318,9 +326,21 @@ export function createPanel(deps: PanelDeps) {
     const chrome = chromeOf(call, outcome, outcome.user, { func: def.name })
     const title = titleOf(chrome.t, def.name)
     if (outcome.error) return failurePage(c, chrome, title, outcome)
+    const print =
+      def.kind === 'report'
+        ? href(call.binary, { func: def.name, ...pick(params, Object.keys(def.params)), out: 'print' })
+        : undefined
+    const list = listOffering(def.name, outcome.user.level)
     return sendPage(
       c,
-      <ResultPage chrome={chrome} func={def.name} title={title} doc={outcome.document} />,
+      <ResultPage
+        chrome={chrome}
+        func={def.name}
+        title={title}
+        doc={outcome.document}
+        print={print}
+        back={list && { href: href(call.binary, { func: list.name }), title: titleOf(chrome.t, list.name) }}
+      />,
     )
   }
 
@@ -334,9 +354,10 @@ export function createPanel(deps: PanelDeps) {
   ): Promise<Response> {
     const chrome = chromeOf(call, outcome, user, { func: def.name })
     const { t } = chrome
+    const borrowed = def.choicesFrom ? choicesIn(outcome.document) : {}
     const choices: Record<string, [string, string][]> = {}
     for (const [name, spec] of Object.entries(def.params)) {
-      const offered = choicesOf(def.name, name, spec, t)
+      const offered = choicesOf(def.name, name, spec, t) ?? borrowed[name]
       if (offered) choices[name] = offered
     }
     const title = titleOf(t, def.name)
@@ -347,13 +368,13 @@ export function createPanel(deps: PanelDeps) {
         func={def.name}
         fields={def.params}
         title={title}
-        values={failed?.values ?? submittedValues(call.params, def.params)}
+        values={failed?.values ?? submittedValues({ ...defaultsOf(def.params), ...call.params }, def.params)}
         choices={choices}
         error={failed?.message}
         errorField={failed?.field}
         sok={false}
         submitLabel={title}
-        cancel={call.binary}
+        cancel={href(call.binary, { func: listOffering(def.name, user.level)?.name })}
       />,
       statusOf(outcome),
     )
@@ -399,6 +420,17 @@ export function createPanel(deps: PanelDeps) {
     return dispatcher.execute({ ...call, func, sok: false, params: { ...clean, func } })
   }
 
+  /**
+   * What an action's form is drawn from: the form it borrows its select choices from, or just
+   * who the caller is.
+   */
+  async function actionFormOutcome(call: Call, def: ActionDef): Promise<Outcome> {
+    const source = def.choicesFrom
+    if (!source) return whoAmI(call)
+    const outcome = await run(call, source, {})
+    return outcome.error ? whoAmI(call) : outcome
+  }
+
   /** Who the caller is, for pages that need the layout before anything runs. */
   function whoAmI(call: Call): Promise<Outcome> {
     return run(call, 'keepalive', {})
@@ -415,6 +447,16 @@ export function createPanel(deps: PanelDeps) {
     if (dot < 0) return undefined
     const def = usable(func.slice(0, dot), level)
     return def?.kind === 'list' ? def : undefined
+  }
+
+  /** The list a function is reached from: its parent by name, else a list offering it on its toolbar. */
+  function listOffering(func: string, level: number): ListDef | undefined {
+    return (
+      parentList(func, level) ??
+      registry
+        .available(level)
+        .find((d): d is ListDef => d.kind === 'list' && (d.toolbar ?? []).includes(func))
+    )
   }
 
   /** Top-level lists the level may open; lists reached from another list's toolbar are left out. */
@@ -470,6 +512,31 @@ function listHere(def: ListDef, params: Record<string, string>): Params {
     p_sort: params.p_sort,
     p_order: params.p_order,
   }
+}
+
+/** Whether the level may create or change what a form shows, rather than only look at it. */
+function mayChange(def: FormDef, level: number): boolean {
+  return level >= (def.saveLevel ?? def.level)
+}
+
+/** A form that only shows (an issued invoice) creates nothing. */
+function allReadonly(fields: ParamSpecs): boolean {
+  return Object.values(fields).every((spec) => spec.readonly)
+}
+
+/** The declared defaults, as a first visit to an action's form shows them (auto-renewal on). */
+function defaultsOf(specs: ParamSpecs): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, spec] of Object.entries(specs)) if (spec.default !== undefined) out[name] = spec.default
+  return out
+}
+
+/** The call's parameters without the list's filters that were left empty. */
+function withoutEmptyFilters(params: Record<string, string>, def: ListDef): Record<string, string> {
+  if (params.filter !== 'on' || !def.filters) return params
+  const out = { ...params }
+  for (const name of Object.keys(def.filters)) if (out[name] === '') delete out[name]
+  return out
 }
 
 /** Internal failures answer 500; every other application error is a page like any other. */

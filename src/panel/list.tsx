@@ -20,6 +20,10 @@ export interface ListProps {
   params: Record<string, string>
   /** The `.edit` form the key column opens, if the user may use it. */
   editForm?: string
+  /** Whether the user may create elements with that form ("New"). */
+  canCreate: boolean
+  /** The list this nested one was opened from, to go back to. */
+  owner?: { href: string; title: string }
   /** A nested list the key column opens instead, when there is no form. */
   subList?: string
   /** Group operations offered for the checked rows. */
@@ -90,84 +94,94 @@ export function ListPage(props: ListProps) {
           title={t(`panel:list.sort.${next}`)}
         >
           {label(name)}
-          {current ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+          {current ? (order === 'asc' ? '\u00a0▲' : '\u00a0▼') : ''}
         </a>
       </th>
     )
   }
 
   const table = (
-    <table class="list">
-      <thead>
-        <tr>
-          {groups.length ? (
-            <th class="check" scope="col">
-              <span class="sr">{t('panel:list.select')}</span>
-            </th>
-          ) : null}
-          {columns.map(header)}
-          {rowLinks.length ? (
-            <th scope="col">
-              <span class="sr">{t('panel:list.rowActions')}</span>
-            </th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
+    <div class="scroll">
+      <table class="list">
+        <thead>
           <tr>
-            <td class="empty" colspan={columns.length + (groups.length ? 1 : 0) + (rowLinks.length ? 1 : 0)}>
-              {t('panel:list.empty')}
-            </td>
+            {groups.length ? (
+              <th class="check" scope="col">
+                <span class="sr">{t('panel:list.select')}</span>
+              </th>
+            ) : null}
+            {columns.map(header)}
+            {rowLinks.length ? (
+              <th scope="col">
+                <span class="sr">{t('panel:list.rowActions')}</span>
+              </th>
+            ) : null}
           </tr>
-        ) : (
-          rows.map((row) => {
-            const id = cellText(child(row, key))
-            return (
-              <tr>
-                {groups.length ? (
-                  <td class="check">
-                    <input
-                      type="checkbox"
-                      name="elid"
-                      value={id}
-                      aria-label={t('panel:list.selectRow', { key: id })}
-                    />
-                  </td>
-                ) : null}
-                {columns.map((name) =>
-                  name === key && opener && id ? (
-                    <td>
-                      <a href={href(binary, { func: opener, elid: id, plid: parent })}>{id}</a>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td class="empty" colspan={columns.length + (groups.length ? 1 : 0) + (rowLinks.length ? 1 : 0)}>
+                {t('panel:list.empty')}
+              </td>
+            </tr>
+          ) : (
+            rows.map((row) => {
+              const id = cellText(child(row, key))
+              return (
+                <tr>
+                  {groups.length ? (
+                    <td class="check">
+                      <input
+                        type="checkbox"
+                        name="elid"
+                        value={id}
+                        aria-label={t('panel:list.selectRow', { key: id })}
+                      />
                     </td>
-                  ) : (
-                    <td class={flags.has(name) ? 'flag' : undefined}>{cell(row, name)}</td>
-                  ),
-                )}
-                {rowLinks.length ? (
-                  <td class="links">
-                    {rowLinks.map((l) => (
-                      <a href={href(binary, { func: l.name, elid: id })}>{l.title}</a>
-                    ))}
-                  </td>
-                ) : null}
-              </tr>
-            )
-          })
-        )}
-      </tbody>
-    </table>
+                  ) : null}
+                  {columns.map((name) =>
+                    name === key && opener && id ? (
+                      <td>
+                        <a href={href(binary, { func: opener, elid: id, plid: parent })}>{id}</a>
+                      </td>
+                    ) : (
+                      <td class={flags.has(name) ? 'flag' : undefined}>{cell(row, name)}</td>
+                    ),
+                  )}
+                  {rowLinks.length ? (
+                    <td class="links">
+                      {rowLinks.map((l) => (
+                        <a href={href(binary, { func: l.name, elid: id })}>{l.title}</a>
+                      ))}
+                    </td>
+                  ) : null}
+                </tr>
+              )
+            })
+          )}
+        </tbody>
+      </table>
+    </div>
   )
 
   return (
     <Layout chrome={chrome} title={title}>
-      <h1>{title}</h1>
+      {props.owner ? (
+        <p class="crumbs">
+          <a href={props.owner.href}>‹ {props.owner.title}</a>
+        </p>
+      ) : null}
+      <h1>
+        {title}
+        {props.owner && parent ? <small>{parent}</small> : null}
+      </h1>
       <Alert message={props.error} />
       {def.filters && Object.keys(def.filters).length ? (
         <FilterForm chrome={chrome} def={def} filters={def.filters} params={params} />
       ) : null}
       <div class="actions">
-        {props.editForm ? (
+        {props.editForm && props.canCreate ? (
           <a
             class="button primary"
             href={href(binary, { func: props.editForm, plid: parent })}
@@ -269,7 +283,10 @@ function FilterForm(props: {
       {params.plid ? <input type="hidden" name="plid" value={params.plid} /> : null}
       {params.p_cnt ? <input type="hidden" name="p_cnt" value={params.p_cnt} /> : null}
       {Object.entries(filters).map(([name, spec]) => {
-        const choices = choicesOf(def.name, name, spec, t)
+        const choices =
+          spec.type === 'flag'
+            ? ([['on', t('panel:list.yes')], ['off', t('panel:list.no')]] as [string, string][])
+            : choicesOf(def.name, name, spec, t)
         const id = `filter-${name}`
         return (
           <label for={id}>
@@ -284,7 +301,13 @@ function FilterForm(props: {
                 ))}
               </select>
             ) : (
-              <input id={id} name={name} type="search" value={value(name)} maxlength={spec.max} />
+              <input
+                id={id}
+                name={name}
+                type={spec.type === 'date' ? 'date' : 'search'}
+                value={value(name)}
+                maxlength={spec.max}
+              />
             )}
           </label>
         )

@@ -1,30 +1,101 @@
-import type { Document } from '../output/document'
+import type { DocNode, Document } from '../output/document'
+import { child, isPresent } from '../output/document'
 import { cellText, dataLeaves } from './doc'
-import { labelOf } from '../core/labels'
+import { labelOf, valueLabel } from '../core/labels'
 import { Layout, type Chrome } from './layout'
 
-/** What an action answered: its values as a definition list, or just that it was done. */
-export function ResultPage(props: { chrome: Chrome; func: string; title: string; doc: Document }) {
+export interface ResultProps {
+  chrome: Chrome
+  func: string
+  title: string
+  doc: Document
+  /** The same call as a printable page (reports). */
+  print?: string
+  /** The list the action was started from. */
+  back?: { href: string; title: string }
+}
+
+/**
+ * What an action answered: its values as a definition list (a status as its label), its
+ * repeated records (an invoice's lines) as tables, or just that it was done.
+ */
+export function ResultPage(props: ResultProps) {
   const { chrome, func, doc } = props
   const { t } = chrome
+  const label = (name: string) => labelOf(t, func, name)
   const leaves = dataLeaves(doc).filter((n) => n.name !== 'ok')
+  const records = recordLists(doc)
   return (
     <Layout chrome={chrome} title={props.title}>
       <h1>{props.title}</h1>
-      {leaves.length ? (
-        <dl class="result card">
-          {leaves.map((n) => (
-            <>
-              <dt>{labelOf(t, func, n.name)}</dt>
-              <dd>{cellText(n)}</dd>
-            </>
+      {leaves.length || records.length ? (
+        <>
+          {leaves.length ? (
+            <dl class="result card">
+              {leaves.map((n) => (
+                <>
+                  <dt>{label(n.name)}</dt>
+                  <dd>{valueLabel(t, func, n.name, cellText(n))}</dd>
+                </>
+              ))}
+            </dl>
+          ) : null}
+          {records.map((list) => (
+            <RecordTable label={label} title={label(list.name)} records={list.children ?? []} />
           ))}
-        </dl>
+        </>
       ) : (
         <p class="notice" role="status">
           {t('panel:result.done')}
         </p>
       )}
+      <div class="actions">
+        {props.print ? (
+          <a class="button" href={props.print}>
+            {t('panel:result.print')}
+          </a>
+        ) : null}
+        {props.back ? (
+          <a class="button" href={props.back.href}>
+            {props.back.title}
+          </a>
+        ) : null}
+      </div>
     </Layout>
+  )
+}
+
+/** Top-level branches that hold records (`<lines><line>…`), with at least one record. */
+function recordLists(doc: Document): DocNode[] {
+  return (doc.root.children ?? []).filter(
+    (n) => !n.markup && isPresent(n) && Boolean(n.children?.length) && n.children!.every((r) => r.children !== undefined),
+  )
+}
+
+function RecordTable(props: { label: (name: string) => string; title: string; records: DocNode[] }) {
+  const columns: string[] = []
+  for (const record of props.records) {
+    for (const field of record.children ?? []) if (!field.markup && !columns.includes(field.name)) columns.push(field.name)
+  }
+  return (
+    <table class="list records">
+      <caption>{props.title}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col">{props.label(c)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.records.map((record) => (
+          <tr>
+            {columns.map((c) => (
+              <td>{cellText(child(record, c))}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

@@ -26,7 +26,7 @@ nav.menu a[aria-current=page]{color:#fff;font-weight:600;border-bottom:2px solid
 form.logout{margin:0}
 form.logout button{background:transparent;color:#e4ebf3;border:1px solid #5d7591}
 form.logout button:hover{background:#2c4866}
-main{max-width:1200px;margin:0 auto;padding:1.2em 1.5em 3em}
+main{max-width:1440px;margin:0 auto;padding:1.2em 1.5em 3em}
 h1{font-size:1.45em;margin:.3em 0 .7em}
 h1 small{font-weight:400;color:#52606d;font-size:.75em;margin-left:.4em}
 .card{
@@ -40,11 +40,18 @@ h1 small{font-weight:400;color:#52606d;font-size:.75em;margin-left:.4em}
   background:#e8f5ea;border:1px solid #a7d7ae;color:#1e5b28;border-radius:6px;padding:.6em .9em;
   margin:0 0 1em
 }
-table.list{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d9e2ec}
-table.list th,table.list td{
-  padding:.45em .7em;text-align:left;border-bottom:1px solid #e4e9ef;vertical-align:top
+.scroll{overflow-x:auto}
+table.list{
+  border-collapse:collapse;width:100%;background:#fff;border:1px solid #d9e2ec;font-size:.95em
 }
-table.list th{background:#e9eef4;font-weight:600;white-space:nowrap}
+table.list caption{text-align:left;font-weight:600;padding:.3em 0}
+table.records{margin-bottom:1em}
+.crumbs{margin:.2em 0 0}
+table.list th,table.list td{
+  padding:.4em .55em;text-align:left;border-bottom:1px solid #e4e9ef;vertical-align:top
+}
+table.list th{background:#e9eef4;font-weight:600}
+table.list td.links a{display:block;margin:0 0 .2em}
 table.list th a{color:#1f2933;text-decoration:none}
 table.list th a:hover{text-decoration:underline}
 table.list tbody tr:hover{background:#f6f9fc}
@@ -88,6 +95,7 @@ form.edit{max-width:640px}
   width:100%
 }
 .field textarea{min-height:4.5em}
+.field input[type=checkbox]{justify-self:start;margin:.45em 0 0}
 .field .hint{grid-column:2;color:#7b8794;font-size:.85em;margin-top:-.4em}
 .req{color:#c0392b;margin-left:.2em}
 dl.result{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1.2em}

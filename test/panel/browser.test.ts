@@ -1,90 +1,30 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
-import { makeConfig } from '../../src/config'
-import { openDatabase, type Db } from '../../src/db/connection'
-import { ensureAdmin } from '../../src/db/seed'
 import { resellers } from '../../src/db/schema/index'
 import { translator } from '../../src/i18n/index'
 import { titleOf } from '../../src/core/labels'
 import { adminPassword } from '../helpers'
+import { artifacts, startBrowserSession, type BrowserSession } from './browser-session'
 
-/** CI installs Debian's chromium here; without it this test fails rather than skips. */
-const chromiumPath = '/usr/bin/chromium'
-const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const en = translator('en')
 const ru = translator('ru')
 
-/** The real server on a free loopback port, over an in-memory database with the admin. */
-async function startServer(): Promise<{ server: ServerType; base: string; db: Db }> {
-  const config = makeConfig({ dbPath: ':memory:', adminPassword, host: '127.0.0.1', port: 0 })
-  const db = openDatabase(':memory:')
-  await ensureAdmin(db, adminPassword, Date.now())
-  const { app } = createApp({ config, db, log: () => {} })
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({ server, base: `http://127.0.0.1:${info.port}`, db })
-    })
-    server.once('error', reject)
-  })
-}
-
-function stopServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-    server.close(() => resolve())
-  })
-}
-
 describe('panel in a real browser', () => {
-  let server: ServerType | undefined
-  let db: Db | undefined
+  let session: BrowserSession | undefined
   let base = ''
-  let browser: Browser | undefined
   let context: BrowserContext
   let page: Page
-  const problems: string[] = []
+  let problems: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `The panel browser test needs Chromium at ${chromiumPath} (apt-get install chromium)`,
-      )
-    }
-    mkdirSync(artifacts, { recursive: true })
-    ;({ server, base, db } = await startServer())
-    db.insert(resellers).values({ name: 'North Hosting', createdAt: Date.now() }).run()
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })
-    page = await context.newPage()
-    page.setDefaultTimeout(15_000)
-    // The panel has no scripts at all; anything the CSP blocks or any script error is a fault.
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/favicon/i.test(msg.location().url)) problems.push(msg.text())
-    })
+    session = await startBrowserSession()
+    ;({ base, problems } = session)
+    session.db.insert(resellers).values({ name: 'North Hosting', createdAt: Date.now() }).run()
+    ;({ context, page } = await session.newPage())
   })
 
   afterAll(async () => {
-    await browser?.close()
-    if (server) await stopServer(server)
-    db?.$client.close()
+    await session?.close()
   })
 
   it('sends an unauthenticated visitor to the login page, and logs in', async () => {

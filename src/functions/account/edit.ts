@@ -25,6 +25,8 @@ export const accountEdit = defineFunction({
   name: 'account.edit',
   kind: 'form',
   level: Level.user,
+  // A client user sees its own client; the operator and the client's reseller change it.
+  saveLevel: Level.reseller,
   fields: {
     name: { type: 'string', required: true, max: 128 },
     email: { type: 'email' },
@@ -63,7 +65,6 @@ export const accountEdit = defineFunction({
     }
   },
   save(ctx, values, id) {
-    if (ctx.user.level < Level.reseller) throw denied('func', ctx.call.func)
     const existing = id === undefined ? undefined : visibleAccount(ctx.db, ctx.user, id)!
     const previous = existing && currencyById(ctx.db, String(existing.currencyId))!
     const resellerId = resellerOf(ctx, values, existing)

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { requireAccount, type Account } from '../../billing/scope'
-import { BillError, denied, invalid, missed } from '../../core/errors'
+import { BillError, invalid, missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { pageOf, sortedList } from '../../db/query'
 import { accountFields } from '../../db/schema/index'
@@ -22,11 +22,6 @@ function parentAccount(ctx: FunctionContext, param: 'elid' | 'plid'): Account {
   const given = ctx.call.params[param] || (param === 'elid' ? ctx.call.params.plid : undefined)
   if (!given) throw missed(param)
   return requireAccount(ctx.db, ctx.user, param, given)
-}
-
-/** Changing custom fields is for the operator and the client's reseller, not the client. */
-function requireManager(ctx: FunctionContext): void {
-  if (ctx.user.level < Level.reseller) throw denied('func', ctx.call.func)
 }
 
 function fieldOf(ctx: FunctionContext, accountId: number, name: string) {
@@ -65,6 +60,8 @@ export const accountFieldEdit = defineFunction({
   name: 'account.customfields.edit',
   kind: 'form',
   level: Level.user,
+  // Changing custom fields is for the operator and the client's reseller, not the client.
+  saveLevel: Level.reseller,
   fields: {
     name: { type: 'string', required: true, max: 64 },
     value: { type: 'text', max: 1000 },
@@ -74,7 +71,6 @@ export const accountFieldEdit = defineFunction({
     return field && { name: field.name, value: field.value }
   },
   save(ctx, values, id) {
-    requireManager(ctx)
     const account = parentAccount(ctx, 'plid')
     const name = values.name === undefined ? id! : String(values.name)
     if (!fieldName.test(name)) throw invalid('name', name, 'fieldname')

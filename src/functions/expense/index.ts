@@ -99,6 +99,7 @@ export const expenseEdit = defineFunction({
   name: 'expense.edit',
   kind: 'form',
   level: Level.admin,
+  createOnly: true,
   fields: {
     account: { type: 'int', min: 1, required: true },
     // Plain text, not `money`: a negative amount gives money back. Checked against the client's currency.

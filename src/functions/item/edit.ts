@@ -41,6 +41,7 @@ export const itemOrder = defineFunction({
   level: Level.user,
   writes: true,
   params: orderParams,
+  choicesFrom: 'item.edit',
   run(ctx, values) {
     const item = placeOrder(ctx, values)
     return [node('id', item.id), node('status', item.status), node('expires', item.expiresAt === null ? '' : formatDate(item.expiresAt))]

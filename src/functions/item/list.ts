@@ -64,7 +64,7 @@ export const itemList = defineFunction({
     expires_from: { type: 'date' },
     expires_to: { type: 'date' },
   },
-  toolbar: ['item.edit', 'item.suspend', 'item.resume', 'item.delete'],
+  toolbar: ['item.edit', 'item.order', 'service.prolong', 'item.renewal', 'item.suspend', 'item.resume', 'item.delete'],
   fetch(ctx, q) {
     const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), items.accountId), ctx.db)
     const statements = sortedList(ctx.db, items, listed, items.id, q, where, { table: accounts, on: eq(accounts.id, items.accountId) })
