@@ -220,6 +220,8 @@ export class Dispatcher {
       : p.filter === 'on'
         ? parseParams(def.filters, p, { requireAll: false, withDefaults: false })
         : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
+    // A list opened from a client (BILLmanager's `plid`) shows that client's rows.
+    if (p.plid && def.filters?.account && filter.account === undefined) filter.account = parseValue('plid', def.filters.account, p.plid)
     let num = requested
     let result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
     const last = Math.max(1, Math.ceil(result.total / cnt))

@@ -228,7 +228,7 @@ export function createPanel(deps: PanelDeps) {
     const message = failed?.message ?? (failed?.key ? t(failed.key) : undefined)
     if (outcome.error) return failurePage(c, chrome, title, outcome, message)
     const doc = outcome.document
-    const values = { ...valuesFrom(doc, def.fields), ...failed?.values }
+    const values = { ...valuesFrom(doc, def.fields), ...(elid ? {} : fromParent(call, def.fields)), ...failed?.values }
     const list = parentList(def.name, outcome.user.level)
     const name = typeof values.name === 'string' && values.name ? values.name : elid
     return sendPage(
@@ -368,7 +368,7 @@ export function createPanel(deps: PanelDeps) {
         func={def.name}
         fields={def.params}
         title={title}
-        values={failed?.values ?? submittedValues({ ...defaultsOf(def.params), ...call.params }, def.params)}
+        values={failed?.values ?? submittedValues({ ...defaultsOf(def.params), ...fromParent(call, def.params), ...call.params }, def.params)}
         choices={choices}
         error={failed?.message}
         errorField={failed?.field}
@@ -441,6 +441,11 @@ export function createPanel(deps: PanelDeps) {
     return def && def.level <= level ? def : undefined
   }
 
+  /** Opened from a client's row (`plid`), a new payment, order or invoice is for that client. */
+  function fromParent(call: Call, fields: ParamSpecs): Record<string, string> {
+    return call.params.plid && fields.account && !fields.account.readonly ? { account: call.params.plid } : {}
+  }
+
   /** The list a form or group operation belongs to: its name without the last `.action`. */
   function parentList(func: string, level: number): ListDef | undefined {
     const dot = func.lastIndexOf('.')
@@ -464,7 +469,8 @@ export function createPanel(deps: PanelDeps) {
     const lists = registry
       .available(level)
       .filter((d): d is ListDef => d.kind === 'list' && !d.hidden)
-    const nested = new Set(lists.flatMap((d) => d.toolbar ?? []))
+    // A list of one parent's things (`account.customfields`) is reached only from its parent's rows.
+    const nested = new Set(lists.flatMap((d) => d.toolbar ?? []).filter((name) => name.includes('.')))
     const rank = (name: string) =>
       startLists.includes(name) ? startLists.indexOf(name) : startLists.length
     return lists

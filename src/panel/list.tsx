@@ -152,7 +152,7 @@ export function ListPage(props: ListProps) {
                   {rowLinks.length ? (
                     <td class="links">
                       {rowLinks.map((l) => (
-                        <a href={href(binary, { func: l.name, elid: id })}>{l.title}</a>
+                        <a href={href(binary, { func: l.name, elid: id, plid: id })}>{l.title}</a>
                       ))}
                     </td>
                   ) : null}

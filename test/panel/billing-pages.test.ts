@@ -159,3 +159,30 @@ describe('panel: billing pages', () => {
     expect(stored.elem.map((e: { name: string }) => e.name)).toEqual(['vat_id'])
   })
 })
+
+describe('panel: a client’s own lists', () => {
+  it('opens a client’s payments from its row, for that client only, and a new payment there is for it', async () => {
+    const t = await makeTestApp()
+    const acme = String(await t.createAccount('Acme'))
+    const other = String(await t.createAccount('Other'))
+    const method = await created(t, { func: 'paymethod.edit', name: 'Card', currency: 'USD' })
+    for (const [account, amount] of [[acme, '10'], [other, '20'], [acme, '30']]) {
+      await created(t, { func: 'payment.edit', account, paymethod: method, amount })
+    }
+    const b = await loggedIn(t)
+    const clients = await b.get('/billmgr?func=account')
+    expect(clients.html).toContain(`href="/billmgr?func=payment&amp;elid=${acme}&amp;plid=${acme}">${titleOf(en, 'payment')}</a>`)
+    // The menu still offers every payment, not only one client's.
+    expect(clients.html).toContain(`<a href="/billmgr?func=payment">${titleOf(en, 'payment')}</a>`)
+    const own = await b.get(`/billmgr?func=payment&elid=${acme}&plid=${acme}`)
+    expect(own.html).toContain(`‹ ${titleOf(en, 'account')}`)
+    expect(own.html).toContain('30.00')
+    expect(own.html).not.toContain('20.00')
+    expect((await t.data({ func: 'payment', plid: other, ...asAdmin })).elem.map((p: { amount: string }) => p.amount)).toEqual(['20.00'])
+    const form = await b.get(`/billmgr?func=payment.edit&plid=${acme}`)
+    expect(form.html).toMatch(new RegExp(`id="field-account" name="account" type="text" value="${acme}"`))
+    expect(form.html).toContain(`<input type="hidden" name="plid" value="${acme}"/>`)
+    const order = await b.get(`/billmgr?func=item.order&plid=${acme}`)
+    expect(order.html).toMatch(new RegExp(`name="account" type="text" value="${acme}"`))
+  })
+})

@@ -66,7 +66,7 @@ export const accountList = defineFunction({
     currency: { type: 'currency' },
     status: { type: 'enum', values: accountStatuses },
   },
-  toolbar: ['account.edit', 'account.customfields', 'account.su', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
+  toolbar: ['account.edit', 'account.customfields', 'payment', 'item', 'expense', 'invoice', 'account.su', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
   fetch(ctx, q) {
     const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), accounts.id), ctx.db)
     const statements = sortedList(
