@@ -172,7 +172,9 @@ export function createPanel(deps: PanelDeps) {
         subList={subList}
         owner={owner && { href: href(call.binary, { func: owner.name }), title: titleOf(t, owner.name) }}
         groups={toolbar.filter((d) => d.kind === 'group').map(item)}
-        rowLinks={toolbar.filter((d) => (d.kind === 'list' && (editForm || d.name !== subList)) || onRow(d)).map(item)}
+        rowLinks={toolbar
+          .filter((d) => (d.kind === 'list' && (editForm || d.name !== subList)) || onRow(d))
+          .map((d) => ({ ...item(d), list: d.kind === 'list' }))}
         tools={toolbar.filter((d) => (d.kind === 'action' || d.kind === 'report') && !onRow(d)).map(item)}
         error={error}
       />,

@@ -28,8 +28,8 @@ export interface ListProps {
   subList?: string
   /** Group operations offered for the checked rows. */
   groups: MenuItem[]
-  /** Nested lists and actions offered on each row, for that row (`elid`). */
-  rowLinks: MenuItem[]
+  /** Nested lists and actions offered on each row, for that row (`elid`; a list also `plid`). */
+  rowLinks: (MenuItem & { list: boolean })[]
   /** Actions offered above the list, on no row in particular. */
   tools: MenuItem[]
   /** An error to show above the table (a failed group operation). */
@@ -152,7 +152,7 @@ export function ListPage(props: ListProps) {
                   {rowLinks.length ? (
                     <td class="links">
                       {rowLinks.map((l) => (
-                        <a href={href(binary, { func: l.name, elid: id, plid: id })}>{l.title}</a>
+                        <a href={href(binary, { func: l.name, elid: id, plid: l.list ? id : undefined })}>{l.title}</a>
                       ))}
                     </td>
                   ) : null}

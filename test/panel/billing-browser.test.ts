@@ -104,7 +104,7 @@ describe('billing panel in a real browser', () => {
 
   it("adds a custom field from the client's row link", async () => {
     await rowWith(page, clientEmail).getByRole('link', { name: titleOf(en, 'account.customfields') }).click()
-    await page.waitForURL(new RegExp(`func=account\\.customfields&elid=${clientId}$`))
+    await page.waitForURL(new RegExp(`func=account\\.customfields&elid=${clientId}&plid=${clientId}$`))
     await page.getByRole('link', { name: en('panel:list.new'), exact: true }).click()
     await page.waitForURL(new RegExp(`func=account\\.customfields\\.edit&plid=${clientId}$`))
     await expect(page.locator('form.edit input[type=hidden][name=plid]').getAttribute('value')).resolves.toBe(clientId)
@@ -286,7 +286,7 @@ describe('billing panel in a real browser', () => {
     await shot(page, 'invoice')
     await page.getByRole('link', { name: en('panel:form.cancel') }).click()
     await rowWith(page, clientName).getByRole('link', { name: titleOf(en, 'invoice.lines'), exact: true }).click()
-    await page.waitForURL(/func=invoice\.lines&elid=\d+$/)
+    await page.waitForURL(/func=invoice\.lines&elid=(\d+)&plid=\1$/)
     await expect(page.locator('table.list tbody tr').count()).resolves.toBe(3)
     await shot(page, 'invoice-lines')
     await page.locator('.crumbs').getByRole('link', { name: titleOf(en, 'invoice') }).click()
