@@ -23,7 +23,7 @@ import {
 } from './documents'
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
-import { isSecret, parseParams, parseValue } from './params'
+import { isSecret, parseParams, parseValue, refuseFixedChanges } from './params'
 import { principalOf } from '../auth/authenticate'
 import { anonymous, localRoot, type Principal } from './principal'
 import type { Services } from './services'
@@ -182,8 +182,10 @@ export class Dispatcher {
           return [node('elid', elid === undefined ? '' : (elementId(elid) ?? elid)), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
         }
         if (def.saveLevel !== undefined && ctx.user.level < def.saveLevel) throw denied('func', call.func)
-        if (elid !== undefined && !def.load(ctx, elid)) throw missed('elid', elid)
+        const current = elid === undefined ? undefined : def.load(ctx, elid)
+        if (elid !== undefined && !current) throw missed('elid', elid)
         const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })
+        if (current) refuseFixedChanges(def.fields, values, current)
         const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined
         const id = this.transaction(ctx, def, () => def.save(ctx, values, elid, prepared))
         return elid === undefined ? [node('ok', true), node('id', id)] : [node('ok', true)]

@@ -140,6 +140,7 @@ export function metadataNode(def: FunctionDef, available: (name: string) => bool
       const attrs: Record<string, string> = { name, type: spec.type, control: controlOf(spec) }
       if (spec.required) attrs.required = 'yes'
       if (spec.readonly) attrs.readonly = 'yes'
+      if (spec.fixed) attrs.fixed = 'yes'
       if (spec.default !== undefined) attrs.default = spec.default
       if (spec.values) attrs.values = spec.values.join(',')
       if (spec.max !== undefined) attrs.max = String(spec.max)

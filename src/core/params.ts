@@ -32,6 +32,11 @@ export interface ParamSpec {
   min?: number
   /** Shown in forms but never set by a call. */
   readonly?: boolean
+  /**
+   * Set when the element is created, then fixed (a payment's client, a currency's code): an
+   * update may repeat the current value; any other is refused.
+   */
+  fixed?: boolean
 }
 
 export type ParamSpecs = Record<string, ParamSpec>
@@ -142,6 +147,15 @@ export interface ParseOptions {
   requireAll: boolean
   /** Fill declared defaults for absent values. */
   withDefaults: boolean
+}
+
+/** Refuses an update that would change a field fixed once the element exists. */
+export function refuseFixedChanges(specs: ParamSpecs, values: Values, current: Record<string, unknown>): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    const given = values[name]
+    if (!spec.fixed || given === undefined || given === '') continue
+    if (String(given) !== String(current[name] ?? '')) throw invalid(name, clip(String(given)), 'fixed')
+  }
 }
 
 /** Validates the declared parameters found in a call; unknown parameters are ignored. */

@@ -62,7 +62,9 @@ export function FormPage(props: FormProps) {
   const { chrome, func, fields, elid } = props
   const { t, binary } = chrome
   const editing = Boolean(elid)
-  const fixed = (spec: ParamSpec): ParamSpec => (props.viewOnly ? { ...spec, readonly: true, required: false } : spec)
+  // Looked at only, or fixed since the element was created: shown, not offered for change.
+  const fixed = (spec: ParamSpec): ParamSpec =>
+    props.viewOnly || (editing && spec.fixed) ? { ...spec, readonly: true, required: false } : spec
   const shown = Object.entries(fields)
     .filter(([name, spec]) => !(props.viewOnly && isSecret(name, spec)))
     .map(([name, spec]): [string, ParamSpec] => [name, fixed(spec)])

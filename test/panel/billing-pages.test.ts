@@ -186,3 +186,20 @@ describe('panel: a client’s own lists', () => {
     expect(order.html).toMatch(new RegExp(`name="account" type="text" value="${acme}"`))
   })
 })
+
+describe('panel: fields fixed once created', () => {
+  it('shows them read-only when editing, offers them when creating, and declares them in devel', async () => {
+    const t = await makeTestApp()
+    const b = await loggedIn(t)
+    const edit = await b.get('/billmgr?func=currency.edit&elid=1')
+    expect(edit.html).toContain('<input id="field-code" type="text" value="USD" readonly=""/>')
+    expect(edit.html).not.toContain('name="code"')
+    expect(edit.html).toContain('name="name"')
+    const create = await b.get('/billmgr?func=currency.edit')
+    expect(create.html).toContain('name="code"')
+    const devel = await t.call({ func: 'currency.edit', out: 'devel', elid: '1', ...asAdmin })
+    expect(devel.text).toMatch(/<field name="code"[^>]*fixed="yes"/)
+    expect((await t.data({ func: 'currency.edit', elid: '1', sok: 'ok', code: 'EUR', ...asAdmin })).error).toMatchObject({ type: 'value', object: 'code' })
+    expect(await t.data({ func: 'currency.edit', elid: '1', sok: 'ok', code: 'USD', name: 'US dollar', ...asAdmin })).toEqual({ ok: true })
+  })
+})

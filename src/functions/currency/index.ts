@@ -45,9 +45,9 @@ export const currencyEdit = defineFunction({
   kind: 'form',
   level: Level.admin,
   fields: {
-    code: { type: 'currency', required: true },
+    code: { type: 'currency', required: true, fixed: true },
     name: { type: 'string', required: true, max: 64 },
-    places: { type: 'int', min: 0, max: 4, default: '2' },
+    places: { type: 'int', min: 0, max: 4, default: '2', fixed: true },
   },
   load(ctx, id) {
     const c = currencyById(ctx.db, id)
@@ -56,10 +56,6 @@ export const currencyEdit = defineFunction({
   save(ctx, values, id) {
     if (id !== undefined) {
       const current = currencyById(ctx.db, id)!
-      if (values.code !== undefined && values.code !== current.code) throw invalid('code', String(values.code), 'fixed')
-      if (values.places !== undefined && values.places !== '' && values.places !== current.places) {
-        throw invalid('places', String(values.places), 'fixed')
-      }
       if (values.name !== undefined) ctx.db.update(currencies).set({ name: String(values.name) }).where(eq(currencies.id, current.id)).run()
       return current.id
     }

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { accountById } from '../../billing/scope'
 import { orderService, type Item } from '../../billing/services'
-import { invalid } from '../../core/errors'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { formatDate } from '../../core/time'
@@ -12,9 +11,9 @@ import { amountFormatter, billingEnv, orderableTariffs, orderingAccount, periodV
 
 /** What an order names: the client (a client user's own by default), tariff, period, name, auto-renewal. */
 const orderParams = {
-  account: { type: 'int', min: 1 },
-  pricelist: { type: 'int', min: 1, required: true },
-  period: { type: 'enum', values: periodValues, required: true },
+  account: { type: 'int', min: 1, fixed: true },
+  pricelist: { type: 'int', min: 1, required: true, fixed: true },
+  period: { type: 'enum', values: periodValues, required: true, fixed: true },
   name: { type: 'string', max: 128 },
   auto_renew: { type: 'flag', default: 'on' },
 } as const
@@ -81,15 +80,6 @@ export const itemEdit = defineFunction({
   save(ctx, values, id) {
     if (id === undefined) return placeOrder(ctx, values).id
     const item = visibleItem(ctx, id)!
-    const fixed: [string, number][] = [
-      ['account', item.accountId],
-      ['pricelist', item.pricelistId],
-      ['period', item.period],
-    ]
-    for (const [field, current] of fixed) {
-      const given = values[field]
-      if (given !== undefined && given !== '' && Number(given) !== current) throw invalid(field, String(given), 'fixed')
-    }
     const changes: Partial<Pick<Item, 'name' | 'autoRenew'>> = {}
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.auto_renew !== undefined) changes.autoRenew = values.auto_renew === true

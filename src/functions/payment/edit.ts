@@ -82,12 +82,6 @@ function create(ctx: FunctionContext, values: Values): number {
 
 /** Sender and note change freely; amount and method only while the amount is not on the balance. */
 function update(ctx: FunctionContext, payment: Payment, values: Values): void {
-  if (values.account !== undefined && values.account !== '' && values.account !== payment.accountId) {
-    throw invalid('account', String(values.account), 'fixed')
-  }
-  if (values.number !== undefined && values.number !== '' && values.number !== payment.number) {
-    throw invalid('number', String(values.number), 'fixed')
-  }
   const changes: Partial<typeof payments.$inferInsert> = {}
   if (values.amount !== undefined) {
     const amount = paymentAmount(String(values.amount), currencyOf(ctx.db, payment.currencyId).places)
@@ -117,10 +111,10 @@ export const paymentEdit = defineFunction({
   kind: 'form',
   level: Level.user,
   fields: {
-    account: { type: 'int', min: 1 },
+    account: { type: 'int', min: 1, fixed: true },
     paymethod: { type: 'int', min: 1 },
     amount: { type: 'money', required: true },
-    number: { type: 'string', max: 64 },
+    number: { type: 'string', max: 64, fixed: true },
     sender: { type: 'string', max: 255 },
     note: { type: 'text', max: 2000 },
     status: { type: 'enum', values: paymentStatusValues, readonly: true },

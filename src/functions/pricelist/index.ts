@@ -117,7 +117,7 @@ export const pricelistEdit = defineFunction({
   fields: {
     name: { type: 'string', required: true, max: 128 },
     product_type: { type: 'string', required: true, max: 32 },
-    currency: { type: 'currency', required: true },
+    currency: { type: 'currency', required: true, fixed: true },
     setup_fee: { type: 'money', default: '0' },
     price_1: { type: 'money' },
     price_3: { type: 'money' },
@@ -146,9 +146,6 @@ export const pricelistEdit = defineFunction({
   },
   save(ctx, values, id) {
     const existing = id === undefined ? undefined : tariffById(ctx.db, id)
-    if (existing && values.currency !== undefined && values.currency !== existing.code) {
-      throw invalid('currency', String(values.currency), 'fixed')
-    }
     const currency = existing ? { id: existing.tariff.currencyId, places: existing.places } : requireCurrency(ctx.db, String(values.currency))
     const changes: Partial<typeof pricelists.$inferInsert> = {}
     if (values.name !== undefined) changes.name = String(values.name)
