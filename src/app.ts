@@ -1,17 +1,10 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { Authenticator } from './auth/authenticate'
-import { LoginKeys } from './auth/keys'
-import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
-import { Dispatcher } from './core/dispatch'
+import { createCore } from './core/assemble'
 import { malformed } from './core/errors'
-import type { Services } from './core/services'
 import type { Db } from './db/connection'
-import { DataGeneration } from './db/generation'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
-import { createRegistry } from './functions/index'
-import { loadTranslations } from './i18n/index'
 import { clientResolver } from './net/client'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
@@ -30,19 +23,7 @@ const defaultLog = (message: string, err: unknown) => console.error(`billgate: $
 export function createApp(deps: AppDeps) {
   const { config, db } = deps
   const log = deps.log ?? defaultLog
-  loadTranslations()
-  const sessions = new SessionStore(db, config.sessionIdle)
-  const generation = new DataGeneration(db.$client)
-  const services: Services = {
-    config,
-    clock: deps.clock ?? Date.now,
-    sessions,
-    auth: new Authenticator(db, config, sessions, generation),
-    keys: new LoginKeys(db, config.keyTtl),
-    generation,
-  }
-  const registry = createRegistry()
-  const dispatcher = new Dispatcher({ db, registry, services, log, replyHeaders })
+  const { services, registry, dispatcher } = createCore({ config, db, clock: deps.clock, log, replyHeaders })
   const clientOf = clientResolver(config.trustedProxies)
   const panel = createPanel({ dispatcher, registry, config })
   const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel })

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startServer } from './server-process'
 
 const root = new URL('..', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'billgate-server-'))
@@ -13,38 +14,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-interface Started {
-  child: ChildProcess
-  url: string
-  output: () => string
-  exited: Promise<number | null>
-}
-
-/** Starts the server the way `npm start` does, on a free port; resolves once it serves. */
-function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let output = ''
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const m = /serving (http:\/\/\S+\/billmgr)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output: () => output, exited })
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)))
-  })
-}
+const start = (env: Record<string, string>) => startServer(env, children)
 
 describe('the server over a real socket', () => {
   it('creates and migrates its database, creates the admin once, serves, and stops cleanly on SIGTERM', async () => {

@@ -39,9 +39,9 @@ export function formatUnitPrice(unitPrice: number, places: number): string {
  * Stores a checked batch, inside the caller's transaction: every record's service must exist
  * and be neither deleted nor still waiting to be activated; a given cost must fit the currency's places, otherwise it is computed.
  * The first bad record (in batch order) stops the batch, before anything is written. Returns
- * the count.
+ * the count. `onProgress`, if given, hears how many records are stored so far, now and then.
  */
-export function importUsage(db: Db, records: UsageRecord[]): number {
+export function importUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): number {
   const findService = db
     .select({ accountId: items.accountId, status: items.status, places: currencies.places })
     .from(items)
@@ -73,12 +73,17 @@ export function importUsage(db: Db, records: UsageRecord[]): number {
   const insert = db.$client.prepare(
     'insert into xdrs (item_id, account_id, started_at, quantity, unit_price, cost) values (?, ?, ?, ?, ?, ?)',
   )
+  let stored = 0
   for (const i of order) {
     const r = records[i]
     insert.run(r.item, accountIds[i], r.startedAt, r.quantity, r.unitPrice, costs[i])
+    if (onProgress && ++stored % progressEvery === 0) onProgress(stored, records.length)
   }
+  onProgress?.(records.length, records.length)
   return records.length
 }
+
+const progressEvery = 4096
 
 function costOf(r: UsageRecord, places: number): number {
   if (r.cost !== undefined) {

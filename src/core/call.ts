@@ -27,6 +27,8 @@ export interface Call {
   secure: boolean
   /** The path the door answers at, echoed as `binary`. */
   binary: string
+  /** Hears how far a long operation got (units done of total); the command line draws a bar. */
+  progress?: (done: number, total: number) => void
 }
 
 /** Request-level parameters: never passed to a function as its own. */

@@ -44,7 +44,7 @@ export function parseQueryString(query: string, into = new ParamCollector()): Pa
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
-export function decodeUtf8(bytes: ArrayBuffer): string {
+export function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
   try {
     return strictUtf8.decode(bytes)
   } catch {

@@ -106,7 +106,7 @@ export const xdrImport = defineFunction({
   // Reading the text needs no database: done before the transaction takes the write lock.
   prepare: async (_ctx, values): Promise<UsageRecord[]> => parseBatch(String(values.data)),
   run(ctx, _values, records: UsageRecord[]) {
-    return [node('imported', importUsage(ctx.db, records))]
+    return [node('imported', importUsage(ctx.db, records, ctx.call.progress))]
   },
 })
 
