@@ -10,6 +10,7 @@ import type { Services } from './core/services'
 import type { Db } from './db/connection'
 import { DataGeneration } from './db/generation'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
+import { filesDoor, rejectFileRequest } from './doors/files'
 import { createRegistry } from './functions/index'
 import { loadTranslations } from './i18n/index'
 import { clientResolver } from './net/client'
@@ -57,6 +58,10 @@ export function createApp(deps: AppDeps) {
     app.get(path, billmgr)
     app.post(path, limit, billmgr)
   }
+  const files = filesDoor({ config, dispatcher, registry, clientOf, log })
+  const fileLimit = bodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
+  app.get('/admin/:module/:method', files)
+  app.post('/admin/:module/:method', fileLimit, files)
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {
