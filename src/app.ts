@@ -5,6 +5,7 @@ import { createCore } from './core/assemble'
 import { malformed } from './core/errors'
 import type { Db } from './db/connection'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
+import { filesDoor, rejectFileRequest } from './doors/files'
 import { clientResolver } from './net/client'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
@@ -38,6 +39,10 @@ export function createApp(deps: AppDeps) {
     app.get(path, billmgr)
     app.post(path, limit, billmgr)
   }
+  const files = filesDoor({ config, dispatcher, registry, clientOf, log })
+  const fileLimit = bodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
+  app.get('/admin/:module/:method', files)
+  app.post('/admin/:module/:method', fileLimit, files)
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {

@@ -4,6 +4,8 @@ export interface Credentials {
   local?: boolean
   /** `login:password` for this one call. */
   authinfo?: string
+  /** A login and password for this one call (the file channel's `auth[login]`, `auth[password]`). */
+  password?: { login: string; password: string }
   /** A session token, from the `auth` parameter or the session cookie. */
   session?: string
   /** The session token came from the browser cookie (writes then need the CSRF token). */

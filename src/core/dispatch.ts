@@ -4,8 +4,8 @@ import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
 import { node } from '../output/document'
-import type { FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } from '../functions/registry'
-import { paramsOf, writes } from '../functions/registry'
+import type { FileSpec, FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } from '../functions/registry'
+import { fileOf, isFileFormat, paramsOf, writes } from '../functions/registry'
 import { savedFilter, usableFilter } from '../functions/list-filter'
 import { csrfToken } from '../auth/tokens'
 import { canSu } from './access'
@@ -23,7 +23,7 @@ import {
 } from './documents'
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
-import { isSecret, parseParams, parseValue, refuseFixedChanges } from './params'
+import { isSecret, parseParams, parseValue, refuseFixedChanges, type Values } from './params'
 import { principalOf } from '../auth/authenticate'
 import { anonymous, localRoot, type Principal } from './principal'
 import type { Services } from './services'
@@ -146,6 +146,9 @@ export class Dispatcher {
     const creds = call.credentials
     if (creds.local) return { principal: localRoot }
     if (creds.authinfo !== undefined) return { principal: await auth.authinfo(creds.authinfo, call.address, now) }
+    if (creds.password) {
+      return { principal: principalOf(await auth.verify(creds.password.login, creds.password.password, call.address, now)) }
+    }
     if (creds.session) {
       try {
         const found = auth.session(creds.session, call.address, now, generation)
@@ -167,6 +170,7 @@ export class Dispatcher {
 
   private async run(def: FunctionDef, ctx: FunctionContext): Promise<DocNode[]> {
     const call = ctx.call
+    if (isFileFormat(call.out) && !fileOf(def, call.out)) throw invalid('out', call.out, 'nofile', { func: def.name })
     switch (def.kind) {
       case 'list':
         return this.runList(def, ctx)
@@ -200,8 +204,12 @@ export class Dispatcher {
         })
         return [node('ok', true)]
       }
+      case 'file':
+        return this.openFile(def.file, ctx, parseParams(def.params, call.params, { requireAll: true, withDefaults: true }))
       default: {
         const values = parseParams(def.params, call.params, { requireAll: true, withDefaults: true })
+        const file = fileOf(def, call.out)
+        if (file) return this.openFile(file, ctx, values)
         const prepared = def.prepare ? await def.prepare(ctx, values) : undefined
         if (!def.writes) return def.run(ctx, values, prepared)
         const content = this.transaction(ctx, def, () => def.run(ctx, values, prepared))
@@ -210,20 +218,22 @@ export class Dispatcher {
     }
   }
 
-  private runList(def: ListDef, ctx: FunctionContext): DocNode[] {
+  /** Opens the file the call answers with; the door sends it instead of the document. */
+  private async openFile(file: FileSpec, ctx: FunctionContext, values: Values): Promise<DocNode[]> {
+    ctx.reply.file = await file.open(ctx, values)
+    return []
+  }
+
+  private runList(def: ListDef, ctx: FunctionContext): DocNode[] | Promise<DocNode[]> {
+    const file = fileOf(def, ctx.call.out)
+    if (file) return this.openFile(file, ctx, listFilter(def, ctx))
     const p = ctx.call.params
     const cnt = p.p_cnt ? Math.min(maxPageSize, parseValue('p_cnt', { type: 'int', min: 1 }, p.p_cnt) as number) : defaultPageSize
     const requested = p.p_num ? (parseValue('p_num', { type: 'int', min: 1 }, p.p_num) as number) : 1
     const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : 'asc'
     const sortable = def.columns.filter((c) => c.sort !== false).map((c) => c.name)
     const sort = p.p_sort && sortable.includes(p.p_sort) ? p.p_sort : def.defaultSort
-    const filter = !def.filters
-      ? {}
-      : p.filter === 'on'
-        ? parseParams(def.filters, p, { requireAll: false, withDefaults: false })
-        : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
-    // A list opened from a client (BILLmanager's `plid`) shows that client's rows.
-    if (p.plid && def.filters?.account && filter.account === undefined) filter.account = parseValue('plid', def.filters.account, p.plid)
+    const filter = listFilter(def, ctx)
     let num = requested
     let result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
     const last = Math.max(1, Math.ceil(result.total / cnt))
@@ -334,6 +344,21 @@ export class Dispatcher {
     this.deps.log?.(`call ${call.func} failed`, err)
     return new BillError('internal', 'server')
   }
+}
+
+/**
+ * The filter a list applies: the one sent with `filter=on`, else the caller's saved one; a list
+ * opened from a client (BILLmanager's `plid`) shows that client's rows.
+ */
+function listFilter(def: ListDef, ctx: FunctionContext): Values {
+  const p = ctx.call.params
+  const filter = !def.filters
+    ? {}
+    : p.filter === 'on'
+      ? parseParams(def.filters, p, { requireAll: false, withDefaults: false })
+      : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
+  if (p.plid && def.filters?.account && filter.account === undefined) filter.account = parseValue('plid', def.filters.account, p.plid)
+  return filter
 }
 
 function defaultsOf(fields: Record<string, { default?: string; type: string }>): Record<string, string | boolean> {

@@ -127,6 +127,7 @@ export function messagesNode(def: FunctionDef, t: Translate): DocNode {
 /** What a client needs to build the function's screen: columns and toolbar, or form fields. */
 export function metadataNode(def: FunctionDef, available: (name: string) => boolean): DocNode {
   const children: DocNode[] = []
+  const fileFormat = def.kind === 'list' || def.kind === 'report' || def.kind === 'file' ? def.file?.format : undefined
   if (def.kind === 'list') {
     const buttons = (def.toolbar ?? []).filter(available).map((f) => node('toolbtn', true, { name: f, func: f }))
     children.push(branch('toolbar', buttons))
@@ -150,7 +151,14 @@ export function metadataNode(def: FunctionDef, available: (name: string) => bool
   }
   return {
     name: 'metadata',
-    attrs: { name: def.name, type: def.kind, level: String(def.level), ...(def.kind === 'list' ? { key: def.key ?? 'id' } : {}) },
+    attrs: {
+      name: def.name,
+      type: def.kind,
+      level: String(def.level),
+      ...(def.kind === 'list' ? { key: def.key ?? 'id' } : {}),
+      // The file it gives with `out=<format>` (a download gives it always).
+      ...(fileFormat ? { file: fileFormat } : {}),
+    },
     children,
     markup: true,
   }

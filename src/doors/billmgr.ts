@@ -6,11 +6,13 @@ import { errorDocument } from '../core/documents'
 import { BillError, invalid, malformed } from '../core/errors'
 import type { Dispatcher, Outcome } from '../core/dispatch'
 import type { KeptReply } from '../core/reply-cache'
+import { fileFormats, isFileFormat } from '../functions/registry'
 import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
 import { isCallbackName, isFormat, serialize, serializers, type Serialized } from '../output/index'
 import { callFrom } from './call'
+import { sendFile } from './file-reply'
 import { collectPairs, dataParam, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
 export const sessionCookie = 'billmgrses5'
@@ -28,7 +30,7 @@ export interface BillmgrDoorDeps {
  * Reads query and body parameters (body wins), strictly: bad encodings and bad JSON are errors.
  * A `text/csv` body, or an uploaded `data` file, is the call's `data` (a batch of records).
  */
-async function readParams(c: Context, search: string): Promise<Record<string, string>> {
+export async function readParams(c: Context, search: string): Promise<Record<string, string>> {
   const query = parseQuery(search)
   if (c.req.method !== 'POST') return query
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
@@ -99,9 +101,9 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
       }
       return deps.panel(c, call)
     }
-    if (!isFormat(call.out)) {
+    if (!isFormat(call.out) && !isFileFormat(call.out)) {
       const out = call.out
-      return failure(c, { ...call, out: 'xml' }, invalid('out', out, 'enum', { values: Object.keys(serializers).join(', ') }), deps.config.lang)
+      return failure(c, { ...call, out: 'xml' }, invalid('out', out, 'enum', { values: [...Object.keys(serializers), ...fileFormats].join(', ') }), deps.config.lang)
     }
     if (params.callback !== undefined && !isCallbackName(params.callback)) {
       return failure(c, call, invalid('callback', params.callback, 'callback'), deps.config.lang)
@@ -109,8 +111,10 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     const outcome = await deps.dispatcher.execute(call, true)
     if ('cached' in outcome) return sendKept(outcome.cached)
     applySession(c, outcome, call, deps.config)
+    if (outcome.effects.file) return sendFile(c, outcome.effects.file)
     const callback = call.params.callback
-    const serialized = serialize(outcome.document, call.out, callback)
+    // A file's failure is told as documents are, in the protocol's own format.
+    const serialized = serialize(outcome.document, isFileFormat(call.out) ? 'xml' : call.out, callback)
     if (outcome.cacheSlot && !outcome.error) {
       deps.dispatcher.replies.store(outcome.cacheSlot.key, outcome.cacheSlot.generation, serialized)
     }

@@ -6,7 +6,7 @@ import { accountSu } from './account/su'
 import audit from './audit/list'
 import auth, { keepalive, logout } from './auth/auth'
 import { currencyDelete, currencyEdit, currencyList } from './currency/index'
-import { expenseDelete, expenseEdit, expenseList } from './expense/index'
+import { expenseDelete, expenseDownload, expenseEdit, expenseList } from './expense/index'
 import { help, helpParams } from './help/index'
 import {
   invoiceCancel,
@@ -23,7 +23,7 @@ import { itemDelete, itemResume, itemSuspend } from './item/group'
 import { itemList } from './item/list'
 import { serviceProlong } from './item/prolong'
 import { itemRenewal } from './item/renewal'
-import { paymentDelete, paymentEdit, paymentFraud, paymentList, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './payment/index'
+import { paymentDelete, paymentDownload, paymentEdit, paymentFraud, paymentList, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './payment/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
@@ -33,7 +33,7 @@ import { userDelete, userResume, userSuspend } from './user/group'
 import user from './user/list'
 import { filterForms } from './list-filter'
 import { Registry, type FunctionDef } from './registry'
-import { xdrImport, xdrList, xdrRate } from './xdr/index'
+import { xdrDownload, xdrImport, xdrList, xdrRate } from './xdr/index'
 
 /** Every function billgate offers, through every door. */
 export function createRegistry(): Registry {
@@ -69,6 +69,7 @@ export function createRegistry(): Registry {
     paymentReturned,
     paymentFraud,
     paymentDelete,
+    paymentDownload,
     resellerList,
     resellerEdit,
     resellerSuspend,
@@ -103,9 +104,11 @@ export function createRegistry(): Registry {
     expenseList,
     expenseEdit,
     expenseDelete,
+    expenseDownload,
     xdrList,
     xdrImport,
     xdrRate,
+    xdrDownload,
     help,
     helpParams,
   ]

@@ -6,7 +6,40 @@ import type { DocNode, Scalar } from '../output/document'
 import type { ParamSpecs, Values } from '../core/params'
 import type { Services } from '../core/services'
 
-export type FunctionKind = 'list' | 'form' | 'group' | 'report' | 'action'
+export type FunctionKind = 'list' | 'form' | 'group' | 'report' | 'action' | 'file'
+
+/** The files functions answer with: `out=csv`, `out=pdf`. */
+export const fileFormats = ['csv', 'pdf'] as const
+export type FileFormat = (typeof fileFormats)[number]
+
+export function isFileFormat(out: string | undefined): out is FileFormat {
+  return fileFormats.includes(out as FileFormat)
+}
+
+/** A file a call answers with instead of a document. */
+export interface FileReply {
+  format: FileFormat
+  /** The name offered for saving it (`attachment; filename=…`). */
+  filename: string
+  /** The content, produced only as it is read (a large export never sits in memory whole). */
+  content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+  /** Takes back a chunk of the content once it has been sent, to fill it again. */
+  recycle?(chunk: Uint8Array): void
+}
+
+/** How a function gives its data as a file. */
+export interface FileSpec {
+  format: FileFormat
+  /** Where the file channel serves it: `/admin/<route>` (JeraSoft's `<module>/<method>`). */
+  route?: string
+  /** The file channel's names of the function's parameters (`id_invoices` → `elid`). */
+  aliases?: Record<string, string>
+  /**
+   * Checks the call (access, existence, parameters) and returns the file. Whatever it throws is
+   * an ordinary error reply; once it has returned, the file is being sent.
+   */
+  open(ctx: FunctionContext, values: Values): FileReply | Promise<FileReply>
+}
 
 /** What a function sees while it runs. */
 export interface FunctionContext {
@@ -36,6 +69,8 @@ export interface ReplyEffects {
   endSession?: boolean
   /** For browsers: where to go next. */
   redirect?: string
+  /** Send this file instead of the document. */
+  file?: FileReply
 }
 
 interface BaseDef {
@@ -76,6 +111,8 @@ export interface ListDef extends BaseDef {
    * the clock or the session), so a finished reply may be reused until data changes.
    */
   cacheable?: boolean
+  /** With `out=<its format>`: every row the list's filter selects, as a file (not one page). */
+  file?: FileSpec
   fetch(ctx: FunctionContext, query: ListQuery): { rows: Record<string, Scalar>[]; total: number }
 }
 
@@ -114,11 +151,27 @@ export interface ActionDef<P = unknown> extends BaseDef {
   writes: boolean
   /** A form whose select choices (tariffs, currencies) the action's parameters of the same name offer. */
   choicesFrom?: string
+  /** With `out=<its format>`, a report answers with this file instead of its document. */
+  file?: FileSpec
   prepare?(ctx: FunctionContext, values: Values): Promise<P>
   run(ctx: FunctionContext, values: Values, prepared: P): DocNode[]
 }
 
-export type FunctionDef = ListDef | FormDef<any> | GroupDef | ActionDef<any>
+/** A download: whatever `out` asks for, it answers with its file (failures as documents). */
+export interface FileDef extends BaseDef {
+  kind: 'file'
+  params: ParamSpecs
+  file: FileSpec
+}
+
+export type FunctionDef = ListDef | FormDef<any> | GroupDef | ActionDef<any> | FileDef
+
+/** The file a call of `def` with this `out` answers with, if it answers with one. */
+export function fileOf(def: FunctionDef, out: string | undefined): FileSpec | undefined {
+  if (def.kind === 'file') return def.file
+  if ((def.kind === 'list' || def.kind === 'report') && def.file?.format === out) return def.file
+  return undefined
+}
 
 export function defineFunction<const D extends FunctionDef>(def: D): D {
   return def
@@ -174,6 +227,7 @@ export function writes(def: FunctionDef, sok: boolean): boolean {
     case 'group':
       return true
     case 'list':
+    case 'file':
       return false
     default:
       return def.writes

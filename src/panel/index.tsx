@@ -8,6 +8,7 @@ import { choicesOf } from '../core/documents'
 import type { ParamSpecs } from '../core/params'
 import type { Principal } from '../core/principal'
 import { applySession, sessionCookie } from '../doors/billmgr'
+import { sendFile } from '../doors/file-reply'
 import type {
   ActionDef,
   FormDef,
@@ -61,6 +62,8 @@ export function createPanel(deps: PanelDeps) {
       case 'action':
       case 'report':
         return actionPage(c, call, def)
+      case 'file':
+        return fileDownload(c, call)
       default:
         return unknownPage(c, call)
     }
@@ -160,6 +163,11 @@ export function createPanel(deps: PanelDeps) {
     const owner = params.elid || params.plid ? listOffering(def.name, user.level) : undefined
     const item = (d: FunctionDef) => ({ name: d.name, title: titleOf(t, d.name) })
     const onRow = (d: FunctionDef) => (d.kind === 'action' || d.kind === 'report') && 'elid' in d.params
+    // A row's report that is also a file (an invoice's PDF) offers the file beside it.
+    const rowFile = (d: FunctionDef) =>
+      d.kind === 'report' && d.file && onRow(d)
+        ? [{ name: d.name, title: t('panel:list.file', { format: d.file.format.toUpperCase() }), list: false, out: d.file.format }]
+        : []
     return sendPage(
       c,
       <ListPage
@@ -174,7 +182,13 @@ export function createPanel(deps: PanelDeps) {
         groups={toolbar.filter((d) => d.kind === 'group').map(item)}
         rowLinks={toolbar
           .filter((d) => (d.kind === 'list' && (editForm || d.name !== subList)) || onRow(d))
-          .map((d) => ({ ...item(d), list: d.kind === 'list' }))}
+          .flatMap((d) => [{ ...item(d), list: d.kind === 'list' }, ...rowFile(d)])}
+        download={
+          def.file && {
+            href: href(call.binary, { ...listBase(def, params), p_cnt: undefined, out: def.file.format }),
+            title: t('panel:list.download', { format: def.file.format.toUpperCase() }),
+          }
+        }
         tools={toolbar.filter((d) => (d.kind === 'action' || d.kind === 'report') && !onRow(d)).map(item)}
         error={error}
       />,
@@ -380,6 +394,15 @@ export function createPanel(deps: PanelDeps) {
       />,
       statusOf(outcome),
     )
+  }
+
+  /** A download opened from the panel (no `out`): the file, or a page saying why not. */
+  async function fileDownload(c: Context, call: Call): Promise<Response> {
+    const outcome = await dispatcher.execute({ ...call, sok: false })
+    if (outcome.effects.file) return sendFile(c, outcome.effects.file)
+    if (!outcome.user) return toLogin(c, call, outcome)
+    const chrome = chromeOf(call, outcome, outcome.user, { func: call.func })
+    return failurePage(c, chrome, titleOf(chrome.t, call.func), outcome)
   }
 
   /** A function the registry does not know: the dispatcher says so (or asks to log in first). */

@@ -28,8 +28,10 @@ export interface ListProps {
   subList?: string
   /** Group operations offered for the checked rows. */
   groups: MenuItem[]
-  /** Nested lists and actions offered on each row, for that row (`elid`; a list also `plid`). */
-  rowLinks: (MenuItem & { list: boolean })[]
+  /** Nested lists and actions offered on each row, for that row (`elid`; a list also `plid`; a file its `out`). */
+  rowLinks: (MenuItem & { list: boolean; out?: string })[]
+  /** The whole list (as filtered) as a file. */
+  download?: { href: string; title: string }
   /** Actions offered above the list, on no row in particular. */
   tools: MenuItem[]
   /** An error to show above the table (a failed group operation). */
@@ -152,7 +154,7 @@ export function ListPage(props: ListProps) {
                   {rowLinks.length ? (
                     <td class="links">
                       {rowLinks.map((l) => (
-                        <a href={href(binary, { func: l.name, elid: id, plid: l.list ? id : undefined })}>{l.title}</a>
+                        <a href={href(binary, { func: l.name, elid: id, plid: l.list ? id : undefined, out: l.out })}>{l.title}</a>
                       ))}
                     </td>
                   ) : null}
@@ -194,6 +196,11 @@ export function ListPage(props: ListProps) {
             {tool.title}
           </a>
         ))}
+        {props.download ? (
+          <a class="button" href={props.download.href} download>
+            {props.download.title}
+          </a>
+        ) : null}
       </div>
       {groups.length ? (
         <form method="post" action={binary} class="group">

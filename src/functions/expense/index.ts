@@ -6,12 +6,16 @@ import { scopeOf } from '../../core/access'
 import { denied, invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
-import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
+import { filterWhere } from '../../db/filter-where'
 import { elementId, pageOf, sortedList } from '../../db/query'
 import { accounts, expenses } from '../../db/schema/index'
 import { currencyById } from '../currency/index'
 import { amountFormatter, billingEnv, requireItem } from '../item/common'
 import { defineFunction, type FunctionContext } from '../registry'
+import { expenseCsv } from './download'
+import { expenseFilterRules, expenseFilters } from './filters'
+
+export { expenseDownload } from './download'
 
 const listed = {
   id: expenses.id,
@@ -23,13 +27,6 @@ const listed = {
   created: expenses.createdAt,
   description: expenses.description,
   invoice: expenses.invoiceId,
-}
-
-const filterRules = {
-  account: equals(expenses.accountId),
-  item: equals(expenses.itemId),
-  created_from: fromDay(expenses.createdAt),
-  created_to: toDay(expenses.createdAt),
 }
 
 /** Every charge to the clients the caller may see (negative amounts: money given back). */
@@ -50,15 +47,11 @@ export const expenseList = defineFunction({
     { name: 'invoice', type: 'int' },
   ],
   defaultSort: 'id',
-  filters: {
-    account: { type: 'int', min: 1 },
-    item: { type: 'int', min: 1 },
-    created_from: { type: 'date' },
-    created_to: { type: 'date' },
-  },
+  filters: expenseFilters,
+  file: expenseCsv,
   toolbar: ['expense.edit', 'expense.delete'],
   fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
+    const where = filterWhere(expenseFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
     const statements = sortedList(ctx.db, expenses, listed, expenses.id, q, where, { table: accounts, on: eq(accounts.id, expenses.accountId) })
     const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const money = amountFormatter(ctx.db)

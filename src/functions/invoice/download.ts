@@ -6,12 +6,46 @@ import { valueLabel } from '../../core/labels'
 import { Level } from '../../core/principal'
 import { expenses } from '../../db/schema/index'
 import { branch, node, type DocNode } from '../../output/document'
-import { defineFunction } from '../registry'
+import { invoicePdf } from '../../output/invoice-pdf'
+import { defineFunction, type FunctionContext } from '../registry'
 import { requireInvoiceDetails } from './access'
+
+/** What an invoice shows, whichever way it is given (a document, a printable page, a PDF). */
+export function invoicePrintout(ctx: FunctionContext, elid: string) {
+  const { invoice, account, currency } = requireInvoiceDetails(ctx, elid)
+  const money = (minor: number) => formatAmount(minor, currency.places)
+  const lines = ctx.db
+    .select({ at: expenses.createdAt, description: expenses.description, amount: expenses.amount })
+    .from(expenses)
+    .where(eq(expenses.invoiceId, invoice.id))
+    .orderBy(asc(expenses.createdAt), asc(expenses.id))
+    .all()
+    .map((l) => ({ date: formatDate(l.at), description: l.description, amount: money(l.amount) }))
+  return {
+    operator: ctx.services.config.operatorName,
+    number: invoice.number,
+    status: valueLabel(ctx.t, 'invoice', 'status', invoice.status),
+    created: formatDate(invoice.createdAt),
+    period_from: formatDate(invoice.periodFrom),
+    period_to: lastDay(invoice.periodTo),
+    paid: invoice.paidAt === null ? null : formatDate(invoice.paidAt),
+    account_name: account.name,
+    account_email: account.email,
+    lines,
+    total: money(invoice.amount),
+    currency: currency.code,
+    /** When it was issued, in ms: the PDF's creation date. */
+    issuedAt: invoice.createdAt,
+  }
+}
+
+export type InvoicePrintout = ReturnType<typeof invoicePrintout>
 
 /**
  * An invoice as a document to print or send: who issues it, to whom, its lines and total. With
- * `out=print` it is a printable page. Dates are UTC days, the period's end its last day.
+ * `out=print` it is a printable page; with `out=pdf` (and on the file channel,
+ * `/admin/invoices/download?id_invoices=…`) an A4 PDF. Dates are UTC days, the period's end its
+ * last day.
  */
 export const invoiceDownload = defineFunction({
   name: 'invoice.download',
@@ -21,30 +55,35 @@ export const invoiceDownload = defineFunction({
   params: {
     elid: { type: 'string', required: true, max: 32 },
   },
+  file: {
+    format: 'pdf',
+    route: 'invoices/download',
+    aliases: { id_invoices: 'elid' },
+    async open(ctx, values) {
+      const printout = invoicePrintout(ctx, String(values.elid))
+      return { format: 'pdf', filename: `${printout.number}.pdf`, content: [await invoicePdf(printout, ctx.t)] }
+    },
+  },
   run(ctx, values) {
-    const { invoice, account, currency } = requireInvoiceDetails(ctx, String(values.elid))
-    const money = (minor: number) => formatAmount(minor, currency.places)
-    const lines = ctx.db
-      .select({ at: expenses.createdAt, description: expenses.description, amount: expenses.amount })
-      .from(expenses)
-      .where(eq(expenses.invoiceId, invoice.id))
-      .orderBy(asc(expenses.createdAt), asc(expenses.id))
-      .all()
-      .map((l) => branch('line', [node('date', formatDate(l.at)), node('description', l.description), node('amount', money(l.amount))]))
-    const lineList: DocNode = { name: 'lines', lists: ['line'], children: lines }
+    const p = invoicePrintout(ctx, String(values.elid))
+    const lineList: DocNode = {
+      name: 'lines',
+      lists: ['line'],
+      children: p.lines.map((l) => branch('line', [node('date', l.date), node('description', l.description), node('amount', l.amount)])),
+    }
     return [
-      node('operator', ctx.services.config.operatorName),
-      node('number', invoice.number),
-      node('status', valueLabel(ctx.t, 'invoice', 'status', invoice.status)),
-      node('created', formatDate(invoice.createdAt)),
-      node('period_from', formatDate(invoice.periodFrom)),
-      node('period_to', lastDay(invoice.periodTo)),
-      node('paid', invoice.paidAt === null ? null : formatDate(invoice.paidAt)),
-      node('account_name', account.name),
-      node('account_email', account.email),
+      node('operator', p.operator),
+      node('number', p.number),
+      node('status', p.status),
+      node('created', p.created),
+      node('period_from', p.period_from),
+      node('period_to', p.period_to),
+      node('paid', p.paid),
+      node('account_name', p.account_name),
+      node('account_email', p.account_email),
       lineList,
-      node('total', money(invoice.amount)),
-      node('currency', currency.code),
+      node('total', p.total),
+      node('currency', p.currency),
     ]
   },
 })

@@ -5,11 +5,12 @@ import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
-import { contains, equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
+import { filterWhere } from '../../db/filter-where'
 import { idPagedList, pageOf } from '../../db/query'
 import { accounts, currencies, paymethods, payments } from '../../db/schema/index'
 import { defineFunction } from '../registry'
-import { paymentStatusValues } from './access'
+import { paymentCsv } from './download'
+import { paymentFilterRules, paymentFilters } from './filters'
 
 /** What each column sorts by; values from other tables as subqueries, so ids are paged on payments alone. */
 const sortable = {
@@ -24,16 +25,6 @@ const sortable = {
   created: payments.createdAt,
   paid: payments.paidAt,
   sender: payments.sender,
-}
-
-const filterRules = {
-  account: equals(payments.accountId),
-  status: equals(payments.status, Number),
-  paymethod: equals(payments.paymethodId),
-  number: contains(payments.number),
-  sender: contains(payments.sender),
-  created_from: fromDay(payments.createdAt),
-  created_to: toDay(payments.createdAt),
 }
 
 function pageRows(db: Db, where: SQL, orderBy: SQL[]) {
@@ -83,18 +74,11 @@ export const paymentList = defineFunction({
     { name: 'sender', type: 'string' },
   ],
   defaultSort: 'id',
-  filters: {
-    account: { type: 'int', min: 1 },
-    status: { type: 'enum', values: paymentStatusValues },
-    paymethod: { type: 'int', min: 1 },
-    number: { type: 'string', max: 64 },
-    sender: { type: 'string', max: 255 },
-    created_from: { type: 'date' },
-    created_to: { type: 'date' },
-  },
+  filters: paymentFilters,
+  file: paymentCsv,
   toolbar: ['payment.edit', 'payment.setpaid', 'payment.setnopay', 'payment.return', 'payment.returned', 'payment.fraud', 'payment.delete'],
   fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
+    const where = filterWhere(paymentFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
     const statements = idPagedList(
       ctx.db,
       { name: 'payment', table: payments, idColumn: payments.id, sortable, page: (rowsWhere, orderBy) => pageRows(ctx.db, rowsWhere, orderBy) },

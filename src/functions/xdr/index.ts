@@ -1,4 +1,3 @@
-import { gte, lt, sql } from 'drizzle-orm'
 import { scopeOf } from '../../core/access'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
@@ -6,31 +5,17 @@ import { formatAmount, formatIso } from '../../billing/money'
 import { requireAccount, scopeCondition } from '../../billing/scope'
 import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime, type UsageRecord } from '../../billing/xdr-batch'
 import { formatUnitPrice, importUsage, rateUsage, usageRowsByIds } from '../../billing/xdrs'
-import { equals, filterWhere, matching } from '../../db/filter-where'
+import { filterWhere } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { xdrs } from '../../db/schema/index'
 import { node } from '../../output/document'
 import { defineFunction } from '../registry'
+import { xdrCsv } from './download'
+import { xdrFilterRules, xdrFilters } from './filters'
+
+export { xdrDownload } from './download'
 
 const day = 86_400_000
-
-/** A time filter: `YYYY-MM-DD` (midnight UTC), `YYYY-MM-DD HH:MM:SS` (UTC) or ISO 8601. */
-function timeFilter(field: string, value: unknown): number | undefined {
-  if (value === undefined || value === '') return undefined
-  const ms = parseUtcTime(String(value), true)
-  if (ms === undefined) throw invalid(field, String(value), 'xdrtime')
-  return ms
-}
-
-/** Whole numbers of a filter, or undefined when the filter is not set. */
-const filterRules = {
-  item: equals(xdrs.itemId),
-  account: equals(xdrs.accountId),
-  started_from: matching((p) => gte(xdrs.startedAt, p), (v) => timeFilter('started_from', v)),
-  started_to: matching((p) => lt(xdrs.startedAt, p), (v) => timeFilter('started_to', v)),
-  // Written as an expression, so SQLite keeps to the time, client or service index.
-  rated: matching((p) => sql`(${xdrs.expenseId} is not null) = ${p}`, (v) => (v === true ? 1 : 0)),
-}
 
 /**
  * Usage records, deep pages as cheap as the first: the page's ids are chosen from an index
@@ -55,16 +40,11 @@ export const xdrList = defineFunction({
     { name: 'expense', type: 'int', sort: false },
   ],
   defaultSort: 'started',
-  filters: {
-    item: { type: 'int', min: 1 },
-    account: { type: 'int', min: 1 },
-    started_from: { type: 'string', max: 40 },
-    started_to: { type: 'string', max: 40 },
-    rated: { type: 'flag' },
-  },
+  filters: xdrFilters,
+  file: xdrCsv,
   toolbar: ['xdr.import', 'xdr.rate'],
   fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
+    const where = filterWhere(xdrFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
     const statements = sortedList(ctx.db, xdrs, { id: xdrs.id, started: xdrs.startedAt }, xdrs.id, q, where)
     const { rows: page, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     const rows = usageRowsByIds(

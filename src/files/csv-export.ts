@@ -1,0 +1,46 @@
+import type { SQL } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Db } from '../db/connection'
+import type { FileReply } from '../functions/registry'
+import { CsvWriter } from '../output/csv'
+import { windowChunks, windowedRows } from './windows'
+
+/** A list's rows as a CSV file: what it selects and how each selected row is written. */
+export interface CsvExport {
+  /** The file's name, without `.csv`; also names the export's statements. */
+  name: string
+  table: SQLiteTable
+  id: SQLiteColumn
+  /** `select … from <table> not indexed …`, the columns in the order `write` reads them. */
+  select: SQL
+  /** The header line's column names (the list's). */
+  columns: readonly string[]
+  /** Writes one selected row as a CSV line. */
+  write(row: unknown[], out: CsvWriter): void
+}
+
+/** The list's filter as filterWhere gives it: shape, condition, and its placeholders' values. */
+export interface ExportFilter {
+  shape: string
+  condition: () => SQL | undefined
+  values: Record<string, unknown>
+}
+
+/** Every row the filter selects, as a CSV file read from the database as it is sent. */
+export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply {
+  const rows = windowedRows(db, {
+    shape: `${spec.name}:${where.shape}`,
+    table: spec.table,
+    id: spec.id,
+    select: spec.select,
+    where: where.condition(),
+    values: where.values,
+  })
+  const out = new CsvWriter()
+  return {
+    format: 'csv',
+    filename: `${spec.name}.csv`,
+    content: windowChunks(rows, spec.columns, spec.write, out),
+    recycle: (chunk) => out.recycle(chunk),
+  }
+}

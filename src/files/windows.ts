@@ -1,0 +1,138 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import { fillPlaceholders, getTableName, sql, type SQL } from 'drizzle-orm'
+import { SQLiteSyncDialect, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Db } from '../db/connection'
+import type { CsvWriter } from '../output/csv'
+
+/**
+ * Reading every row of a large table that matches a list's filter, without holding the
+ * database: the rows are read window by window of ids (`id > after and id <= upto`), each
+ * window a short statement of its own, with a turn of the event loop between windows.
+ *
+ * Why windows of ids rather than one `statement.iterate()`: an open iterator keeps a read
+ * transaction for as long as the file takes to send (minutes to a slow client), which stops
+ * the WAL from being checkpointed, and its connection can run nothing else until it is done
+ * (concurrent exports share one). Why windows rather than "the next N matching rows": the work of a
+ * window is bounded by its width whatever the filter is (a filter that matches one row in a
+ * million never makes one statement scan the whole table), and the table is scanned by its
+ * primary key (`not indexed`), so no index chosen for a filter makes a window sort or re-read
+ * rows.
+ *
+ * Rows come in id order, each once. The export covers the ids that existed when it began; rows
+ * changed meanwhile are read as they are when their window is read.
+ */
+
+export interface WindowedRows {
+  /** Rows of the next window (possibly none), or undefined when every window has been read. */
+  next(): unknown[][] | undefined
+}
+
+/** Narrowest and widest window, in ids: sparse matches widen it, so a narrow filter takes few steps. */
+const firstWidth = 2048
+const widestWidth = 16384
+
+const dialect = new SQLiteSyncDialect()
+
+interface WindowStatement {
+  params: unknown[]
+  run(...params: unknown[]): unknown[][]
+}
+
+interface Reader {
+  connection: Database.Database
+  statements: Map<string, WindowStatement>
+}
+
+const readers = new WeakMap<Db, Reader>()
+
+/**
+ * The connection files are read through. For a database file, a read-only connection of their
+ * own with a small page cache: a file's pages pass through it instead of evicting the pages the
+ * lists keep using from the main connection's cache, and memory stays small whatever the file's
+ * size. A database in memory has only its own connection.
+ */
+function readerOf(db: Db): Reader {
+  let reader = readers.get(db)
+  if (reader?.connection.open) return reader
+  const main = db.$client
+  let connection = main
+  if (!main.memory) {
+    connection = new Database(main.name, { readonly: true, fileMustExist: true })
+    connection.pragma('busy_timeout = 5000')
+    connection.pragma('cache_size = -2048')
+  }
+  reader = { connection, statements: new Map() }
+  readers.set(db, reader)
+  return reader
+}
+
+/**
+ * The rows a query selects, window by window. `select` is the statement without its condition:
+ * `select … from <table> not indexed …`; `where` is the filter's condition, if any; `shape` names
+ * the statement so that it is prepared once per connection; `values` fill its placeholders.
+ */
+export function windowedRows(
+  db: Db,
+  spec: {
+    shape: string
+    table: SQLiteTable
+    id: SQLiteColumn
+    select: SQL
+    where: SQL | undefined
+    values: Record<string, unknown>
+  },
+): WindowedRows {
+  const reader = readerOf(db)
+  const statement = prepared(reader, spec.shape, () => {
+    const window = sql`${spec.id} > ${sql.placeholder('after')} and ${spec.id} <= ${sql.placeholder('upto')}`
+    return sql`${spec.select} where ${window}${spec.where ? sql` and (${spec.where})` : sql``} order by ${spec.id}`
+  })
+  const [first, last] = prepared(reader, `${getTableName(spec.table)}:span`, () => sql`select min(${spec.id}), max(${spec.id}) from ${spec.table}`).run()[0] ?? []
+  const upper = typeof last === 'number' ? last : 0
+  let after = typeof first === 'number' ? first - 1 : 0
+  let width = firstWidth
+  return {
+    next() {
+      if (after >= upper) return undefined
+      const upto = Math.min(after + width, upper)
+      const rows = statement.run(...fillPlaceholders(statement.params, { ...spec.values, after, upto }))
+      after = upto
+      if (rows.length < width / 4) width = Math.min(width * 2, widestWidth)
+      return rows
+    },
+  }
+}
+
+/** A statement of the reader's, prepared once per shape; its placeholders are filled by name. */
+function prepared(reader: Reader, shape: string, build: () => SQL): WindowStatement {
+  let statement = reader.statements.get(shape)
+  if (!statement) {
+    const query = dialect.sqlToQuery(build())
+    const raw = reader.connection.prepare(query.sql).raw(true)
+    statement = { params: query.params, run: (...params) => raw.all(...params) as unknown[][] }
+    reader.statements.set(shape, statement)
+  }
+  return statement
+}
+
+/**
+ * Writes the header and then each row with `write`, window by window, into `out`, handing over
+ * its chunks as they fill; the event loop gets a turn after each window, so other requests are
+ * served while a large file is being written.
+ */
+export async function* windowChunks(
+  rows: WindowedRows,
+  columns: readonly string[],
+  write: (row: unknown[], out: CsvWriter) => void,
+  out: CsvWriter,
+): AsyncGenerator<Uint8Array> {
+  out.header(columns)
+  for (let window = rows.next(); window !== undefined; window = rows.next()) {
+    for (const row of window) write(row, out)
+    // A chunk goes once full: the rows of narrow windows are gathered rather than sent a few at a time.
+    yield* out.takeFull()
+    await nextTurn()
+  }
+  yield* out.takeAll()
+}
