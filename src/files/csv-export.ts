@@ -11,8 +11,8 @@ export interface CsvExport {
   name: string
   table: SQLiteTable
   id: SQLiteColumn
-  /** `select … from <table> not indexed …`, the columns in the order `write` reads them. */
-  select: SQL
+  /** What each row holds, in the order `write` reads it: the id first, then the table's columns. */
+  fields: readonly (SQLiteColumn | SQL)[]
   /** The header line's column names (the list's). */
   columns: readonly string[]
   /** Writes one selected row as a CSV line. */
@@ -32,7 +32,7 @@ export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply
     shape: `${spec.name}:${where.shape}`,
     table: spec.table,
     id: spec.id,
-    select: spec.select,
+    fields: spec.fields,
     where: where.condition(),
     values: where.values,
   })

@@ -34,14 +34,15 @@ const widestWidth = 16384
 
 const dialect = new SQLiteSyncDialect()
 
-interface WindowStatement {
+/** A statement prepared once per shape, with the positions of its named placeholders. */
+interface Prepared {
+  statement: Database.Statement
   params: unknown[]
-  run(...params: unknown[]): unknown[][]
 }
 
 interface Reader {
   connection: Database.Database
-  statements: Map<string, WindowStatement>
+  statements: Map<string, Prepared>
 }
 
 const readers = new WeakMap<Db, Reader>()
@@ -67,10 +68,25 @@ function readerOf(db: Db): Reader {
   return reader
 }
 
+function prepared(reader: Reader, shape: string, build: () => SQL): Prepared {
+  let found = reader.statements.get(shape)
+  if (!found) {
+    const query = dialect.sqlToQuery(build())
+    found = { statement: reader.connection.prepare(query.sql), params: query.params }
+    reader.statements.set(shape, found)
+  }
+  return found
+}
+
+const byId = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number)
+
 /**
- * The rows a query selects, window by window. `select` is the statement without its condition:
- * `select … from <table> not indexed …`; `where` is the filter's condition, if any; `shape` names
- * the statement so that it is prepared once per connection; `values` fill its placeholders.
+ * The rows of a table the filter selects, window by window: each row the values of `fields`,
+ * the first of which is the table's id. `where` is the filter's condition, if any, and `values`
+ * fill its placeholders; `shape` names the statement so that it is prepared once per connection.
+ *
+ * A window comes from SQLite as one JSON array of rows (`json_group_array`), parsed at once:
+ * a third cheaper than the driver building a row at a time.
  */
 export function windowedRows(
   db: Db,
@@ -78,17 +94,23 @@ export function windowedRows(
     shape: string
     table: SQLiteTable
     id: SQLiteColumn
-    select: SQL
+    fields: readonly (SQLiteColumn | SQL)[]
     where: SQL | undefined
     values: Record<string, unknown>
   },
 ): WindowedRows {
+  if (spec.fields[0] !== spec.id) throw new Error(`${spec.shape}: the first field must be the id`)
   const reader = readerOf(db)
-  const statement = prepared(reader, spec.shape, () => {
-    const window = sql`${spec.id} > ${sql.placeholder('after')} and ${spec.id} <= ${sql.placeholder('upto')}`
-    return sql`${spec.select} where ${window}${spec.where ? sql` and (${spec.where})` : sql``} order by ${spec.id}`
+  const window = prepared(reader, spec.shape, () => {
+    const inWindow = sql`${spec.id} > ${sql.placeholder('after')} and ${spec.id} <= ${sql.placeholder('upto')}`
+    const rows = sql`json_group_array(json_array(${sql.join([...spec.fields], sql`, `)}))`
+    return sql`select ${rows} from ${spec.table} not indexed where ${inWindow}${spec.where ? sql` and (${spec.where})` : sql``}`
   })
-  const [first, last] = prepared(reader, `${getTableName(spec.table)}:span`, () => sql`select min(${spec.id}), max(${spec.id}) from ${spec.table}`).run()[0] ?? []
+  // Two subqueries: each alone is one step down the primary key; together in one select they scan the table.
+  const span = prepared(reader, `${getTableName(spec.table)}:span`, () => {
+    return sql`select (select min(${spec.id}) from ${spec.table}), (select max(${spec.id}) from ${spec.table})`
+  })
+  const [first, last] = (span.statement.raw(true).get() as unknown[] | undefined) ?? []
   const upper = typeof last === 'number' ? last : 0
   let after = typeof first === 'number' ? first - 1 : 0
   let width = firstWidth
@@ -96,24 +118,20 @@ export function windowedRows(
     next() {
       if (after >= upper) return undefined
       const upto = Math.min(after + width, upper)
-      const rows = statement.run(...fillPlaceholders(statement.params, { ...spec.values, after, upto }))
+      const text = window.statement.pluck().get(...fillPlaceholders(window.params, { ...spec.values, after, upto })) as string
+      const rows = JSON.parse(text) as unknown[][]
+      // The table is read along its primary key, so rows come in id order; the aggregate does not promise it.
+      for (let i = 1; i < rows.length; i++) {
+        if (byId(rows[i - 1], rows[i]) > 0) {
+          rows.sort(byId)
+          break
+        }
+      }
       after = upto
       if (rows.length < width / 4) width = Math.min(width * 2, widestWidth)
       return rows
     },
   }
-}
-
-/** A statement of the reader's, prepared once per shape; its placeholders are filled by name. */
-function prepared(reader: Reader, shape: string, build: () => SQL): WindowStatement {
-  let statement = reader.statements.get(shape)
-  if (!statement) {
-    const query = dialect.sqlToQuery(build())
-    const raw = reader.connection.prepare(query.sql).raw(true)
-    statement = { params: query.params, run: (...params) => raw.all(...params) as unknown[][] }
-    reader.statements.set(shape, statement)
-  }
-  return statement
 }
 
 /**

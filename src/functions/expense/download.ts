@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
@@ -13,9 +12,16 @@ import { expenseFilterRules, expenseFilters } from './filters'
 const columns = ['id', 'account', 'account_name', 'item', 'amount', 'currency', 'created', 'description', 'invoice'] as const
 
 // The expenses alone: their clients' names and currencies are looked up once each.
-const select = sql`select ${expenses.id}, ${expenses.accountId}, ${expenses.itemId}, ${expenses.amount}, ${expenses.currencyId},
-  ${expenses.createdAt}, ${expenses.description}, ${expenses.invoiceId}
-  from ${expenses} not indexed`
+const fields = [
+  expenses.id,
+  expenses.accountId,
+  expenses.itemId,
+  expenses.amount,
+  expenses.currencyId,
+  expenses.createdAt,
+  expenses.description,
+  expenses.invoiceId,
+]
 
 type Row = [number, number, number | null, number, number, number, string, number | null]
 
@@ -26,7 +32,7 @@ function expensesCsv(db: Db): CsvExport {
     name: 'expenses',
     table: expenses,
     id: expenses.id,
-    select,
+    fields,
     columns,
     write(row, out) {
       const [id, account, item, amount, currencyId, created, description, invoice] = row as Row

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
@@ -13,9 +12,18 @@ import { paymentFilterRules, paymentFilters } from './filters'
 const columns = ['id', 'number', 'account', 'account_name', 'paymethod', 'amount', 'currency', 'status', 'created', 'paid', 'sender'] as const
 
 // The payments alone: their clients', currencies' and methods' names are looked up once each.
-const select = sql`select ${payments.id}, ${payments.number}, ${payments.accountId}, ${payments.paymethodId}, ${payments.amount},
-  ${payments.currencyId}, ${payments.status}, ${payments.createdAt}, ${payments.paidAt}, ${payments.sender}
-  from ${payments} not indexed`
+const fields = [
+  payments.id,
+  payments.number,
+  payments.accountId,
+  payments.paymethodId,
+  payments.amount,
+  payments.currencyId,
+  payments.status,
+  payments.createdAt,
+  payments.paidAt,
+  payments.sender,
+]
 
 type Row = [number, string, number, number | null, number, number, number, number, number | null, string]
 
@@ -27,7 +35,7 @@ function paymentsCsv(db: Db): CsvExport {
     name: 'payments',
     table: payments,
     id: payments.id,
-    select,
+    fields,
     columns,
     write(row, out) {
       const [id, number, account, paymethod, amount, currencyId, status, created, paid, sender] = row as Row

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import { scopeCondition } from '../../billing/scope'
 import { formatUnitPrice } from '../../billing/xdrs'
 import { scopeOf } from '../../core/access'
@@ -15,9 +14,7 @@ import { xdrFilterRules, xdrFilters } from './filters'
 const columns = ['id', 'item', 'account', 'account_name', 'started', 'quantity', 'unit_price', 'cost', 'currency', 'expense'] as const
 
 // The records alone: their clients' names and currencies are looked up once per client.
-const select = sql`select ${xdrs.id}, ${xdrs.itemId}, ${xdrs.accountId}, ${xdrs.startedAt}, ${xdrs.quantity},
-  ${xdrs.unitPrice}, ${xdrs.cost}, ${xdrs.expenseId}
-  from ${xdrs} not indexed`
+const fields = [xdrs.id, xdrs.itemId, xdrs.accountId, xdrs.startedAt, xdrs.quantity, xdrs.unitPrice, xdrs.cost, xdrs.expenseId]
 
 type Row = [number, number, number, number, number, number, number, number | null]
 
@@ -33,7 +30,7 @@ function usageCsv(db: Db): CsvExport {
     name: 'xdrs',
     table: xdrs,
     id: xdrs.id,
-    select,
+    fields,
     columns,
     write(row, out) {
       const [id, item, account, started, quantity, price, cost, expense] = row as Row
