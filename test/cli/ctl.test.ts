@@ -100,6 +100,20 @@ describe('billgate-ctl', () => {
     expect(json(await ctl(path, ['-o', 'JSONdata', 'user']))).toMatchObject({ elem: [], p_elems: 0 })
   })
 
+  it('writes a file function\'s file (a CSV export) to standard output', async () => {
+    const w = fixture()
+    const imported = await ctl(w.path, ['xdr.import', `data=item,start,quantity,unit_price\n${w.service},2026-11-01 10:00:00,60,0.01`])
+    expect(imported.code, imported.stderr).toBe(0)
+    const csv = await ctl(w.path, ['xdr.download'])
+    expect(csv.code, csv.stderr).toBe(0)
+    const lines = csv.stdout.trim().split('\r\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('2026-11-01 10:00:00')
+    expect(lines[1]).toContain('0.60')
+    const listed = await ctl(w.path, ['xdr', '-o', 'csv'])
+    expect(listed.stdout).toBe(csv.stdout)
+  })
+
   it('prints the reply in text by default, and in xml, json or JSONdata with -o (or out=)', async () => {
     const { path, acme } = fixture()
     const text = await ctl(path, ['currency'])

@@ -8,13 +8,14 @@ import { openDatabase, type Db } from '../../db/connection'
 import { callFrom } from '../../doors/call'
 import { translator } from '../../i18n/index'
 import { isFormat, serialize, serializers } from '../../output/index'
+import { isFileFormat } from '../../functions/registry'
 import { Progress, type ProgressStream, type Task } from '../progress'
 import { parseInvocation, shortUsage, usage, UsageError, type Invocation } from './args'
 import { functionsTable, paramsTable, rowsOf } from './info'
 import { resolveParams, type ValueSources } from './values'
 
 export interface CtlIo extends ValueSources {
-  stdout: { write(text: string): unknown }
+  stdout: { write(chunk: string | Uint8Array, done?: () => void): boolean | unknown }
   /** Usage, problems and, on a terminal, progress bars. */
   stderr: ProgressStream
 }
@@ -42,7 +43,7 @@ export async function runCtl(argv: string[], io: CtlIo): Promise<number> {
     }
     params = resolveParams(invocation, io, requestParams(invocation))
     params.out ??= 'text'
-    if (!isFormat(params.out)) throw new UsageError(`unknown format "${params.out}" (known: ${Object.keys(serializers).join(', ')})`)
+    if (!isFormat(params.out) && !isFileFormat(params.out)) throw new UsageError(`unknown format "${params.out}" (known: ${Object.keys(serializers).join(', ')})`)
   } catch (err) {
     if (!(err instanceof UsageError)) throw err
     io.stderr.write(`${program}: ${err.message}\n${shortUsage}\n`)
@@ -61,7 +62,7 @@ export async function runCtl(argv: string[], io: CtlIo): Promise<number> {
   try {
     const core = createCore({ config, db, log: (message, err) => io.stderr.write(`${program}: ${message}: ${(err as Error)?.stack ?? String(err)}\n`) })
     const call = callFrom(params, { local: true }, origin)
-    const body = invocation.info ? await describe(core, call, invocation.func) : await perform(core, call, io.stderr)
+    const body = invocation.info ? await describe(core, call, invocation.func) : await perform(core, call, io)
     io.stdout.write(body.text.endsWith('\n') || body.text === '' ? body.text : `${body.text}\n`)
     return body.failed ? exitCodes.failed : exitCodes.ok
   } finally {
@@ -88,11 +89,22 @@ function printed(outcome: Outcome, call: Call): Printed {
   return { text: serialize(outcome.document, call.out!).body, failed: outcome.error !== undefined }
 }
 
-/** Runs the call, with a progress bar on a terminal when it reports progress. */
-async function perform(core: Core, call: Call, stderr: ProgressStream): Promise<Printed> {
-  const finishProgress = watchProgress(call, stderr)
+/**
+ * Runs the call, with a progress bar on a terminal when it reports progress. A file (a CSV
+ * export, an invoice PDF) goes to standard output as it is produced.
+ */
+async function perform(core: Core, call: Call, io: CtlIo): Promise<Printed> {
+  const finishProgress = watchProgress(call, io.stderr)
   try {
-    return printed(await core.dispatcher.execute(call), call)
+    const outcome = await core.dispatcher.execute(call)
+    const file = outcome.effects.file
+    if (!file || outcome.error) return printed(outcome, call)
+    for await (const chunk of file.content) {
+      // Wait for the pipe to take each chunk: a large export never piles up in memory.
+      await new Promise<void>((resolve) => io.stdout.write(chunk, resolve))
+      file.recycle?.(chunk)
+    }
+    return { text: '', failed: false }
   } finally {
     finishProgress()
   }
