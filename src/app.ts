@@ -10,6 +10,7 @@ import type { Services } from './core/services'
 import type { Db } from './db/connection'
 import { DataGeneration } from './db/generation'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
+import { mountJsonRpc } from './doors/jsonrpc/routes'
 import { createRegistry } from './functions/index'
 import { loadTranslations } from './i18n/index'
 import { clientResolver } from './net/client'
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
     app.get(path, billmgr)
     app.post(path, limit, billmgr)
   }
+  mountJsonRpc(app, { config, dispatcher, registry, services, clientOf })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {

@@ -10,6 +10,7 @@ import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
 import { isCallbackName, isFormat, serialize, serializers, type Serialized } from '../output/index'
+import { keepReply, requestCall } from './call'
 import { collectPairs, dataParam, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
 export const sessionCookie = 'billmgrses5'
@@ -70,19 +71,7 @@ export function toCall(params: Record<string, string>, c: Context, client: Clien
       credentials.sessionFromCookie = true
     }
   }
-  return {
-    func: params.func ?? '',
-    params,
-    out: params.out || undefined,
-    lang: params.lang,
-    su: params.su || undefined,
-    sok: Boolean(params.sok),
-    credentials,
-    address: client.address,
-    userAgent: c.req.header('user-agent') ?? '',
-    secure: client.secure,
-    binary,
-  }
+  return requestCall(c, client, params, { func: params.func ?? '', credentials, sok: Boolean(params.sok), binary })
 }
 
 /** The BILLmanager URL-function door: `/billmgr?func=…&out=…`. */
@@ -122,9 +111,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     applySession(c, outcome, call, deps.config)
     const callback = call.params.callback
     const serialized = serialize(outcome.document, call.out, callback)
-    if (outcome.cacheSlot && !outcome.error) {
-      deps.dispatcher.replies.store(outcome.cacheSlot.key, outcome.cacheSlot.generation, serialized)
-    }
+    keepReply(deps.dispatcher, outcome, serialized)
     return send(c, serialized, outcome.error?.type === 'internal' ? 500 : 200)
   }
 
