@@ -66,7 +66,7 @@ export const defaultConfig: Config = {
   operatorName: 'billgate',
   renewalInterval: 60,
   rpcMaxInFlight: 256,
-  rpcRatePerAddress: 2000,
+  rpcRatePerAddress: 20_000,
 }
 
 export class ConfigError extends Error {

@@ -140,9 +140,18 @@ describe('protocol errors', () => {
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST')
     expect(((await get.json()) as { error: { code: number } }).error.code).toBe(-32600)
-    const big = await rpcClient(t).post({ method: 'currency', params: { filler: 'x'.repeat(4096) }, id: 1 })
-    expect(big.res.status).toBe(413)
-    expect(big.body).toMatchObject({ id: null, error: { code: -32600, data: { message: 'The request body is too large' } } })
+    const rpc = rpcClient(t)
+    const filler = JSON.stringify({ method: 'currency', params: { filler: 'x'.repeat(4096) }, id: 1 })
+    // A declared length is refused before the body is read; a body of unknown length as it streams.
+    const declared = await rpc.post(filler, { headers: { 'Content-Length': String(filler.length) } })
+    const streamed = await rpc.post(filler)
+    for (const big of [declared, streamed]) {
+      expect(big.res.status).toBe(413)
+      expect(big.body).toMatchObject({ id: null, error: { code: -32600, data: { message: 'The request body is too large' } } })
+    }
+    const small = JSON.stringify({ method: 'currency', params: {}, id: 2 })
+    expect((await rpc.post(small, { headers: { 'Content-Length': String(small.length) } })).body.result.code).toBe(false)
+    expect((await rpc.post(small)).body.result.code).toBe(false)
   })
 })
 

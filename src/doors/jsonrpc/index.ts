@@ -17,13 +17,12 @@ import { fingerprintOf, IdempotencyStore } from './idempotency'
 import { discoveryMethods } from './methods'
 import { readRpcParams, takeRecords, type RpcParams } from './params'
 import {
-  errorChunks,
+  errorText,
   isBadRequest,
   readRequest,
-  replyBytes,
-  resultChunks,
+  replyText,
+  resultText,
   RpcCode,
-  type Chunks,
   type RpcId,
   type RpcRequest,
   type RpcResult,
@@ -34,7 +33,6 @@ export interface JsonRpcDoorDeps {
   dispatcher: Dispatcher
   registry: Registry
   services: Services
-  clientOf: (c: Context) => ClientInfo
 }
 
 /** The path the door answers at, as calls record it. */
@@ -67,10 +65,10 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
   const kept = new IdempotencyStore<KeptResult>()
 
-  return async function handleJsonRpc(c: Context): Promise<Response> {
+  return async function handleJsonRpc(c: Context, client: ClientInfo): Promise<Response> {
     const scope: RequestScope = {
       c,
-      client: deps.clientOf(c),
+      client,
       headerLang: acceptedLang(c.req.header('accept-language')),
       idempotencyKey: c.req.header('idempotency-key') || undefined,
     }
@@ -79,37 +77,37 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     try {
       body = JSON.parse(decodeUtf8(await c.req.arrayBuffer()))
     } catch {
-      return send([errorChunks(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse'))], false)
+      return send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
     }
     if (!Array.isArray(body)) {
       const entry = await answer(body, scope)
-      return entry ? send([entry], false) : noContent()
+      return entry === undefined ? noContent() : send(entry)
     }
     if (!body.length || body.length > maxBatch) {
-      return send([errorChunks(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch }))], false)
+      return send(errorText(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
     }
-    const entries: Chunks[] = []
+    const entries: string[] = []
     // In order, one after another: a later call may rely on an earlier one's write.
     for (let i = 0; i < body.length; i++) {
       const entry = await answer(body[i], scope, i)
       if (entry) entries.push(entry)
     }
-    return entries.length ? send(entries, true) : noContent()
+    return entries.length ? send(replyText(entries, true)) : noContent()
   }
 
   /** Answers one request object; undefined for a notification. */
-  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<Chunks | undefined> {
+  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<string | undefined> {
     const request = readRequest(entry)
-    if (isBadRequest(request)) return errorChunks(request.id, request.code)
+    if (isBadRequest(request)) return errorText(request.id, request.code)
     const reply = await run(request, scope, index)
     return request.id === undefined ? undefined : reply
   }
 
-  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<Chunks> {
+  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<string> {
     const id = request.id ?? null
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
-    if (!def) return errorChunks(id, RpcCode.methodNotFound, undefined, { method: request.method })
+    if (!def) return errorText(id, RpcCode.methodNotFound, undefined, { method: request.method })
     let read: RpcParams
     let records: Record<string, string>[] | undefined
     try {
@@ -125,9 +123,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     } catch (err) {
       if (!(err instanceof BillError)) throw err
       const lang = langOf(request.params.lang, scope) ?? config.lang
-      if (err.type === 'xml') return errorChunks(id, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name))
+      if (err.type === 'xml') return errorText(id, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name))
       const given = request.params.SID
-      return resultChunks(id, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null))
+      return resultText(id, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null))
     }
     const lang = langOf(read.params.lang, scope)
     const key = read.idempotencyKey ?? (scope.idempotencyKey && (index === undefined ? scope.idempotencyKey : `${scope.idempotencyKey}#${index}`))
@@ -137,7 +135,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const login = await dispatcher.execute(
         callOf(scope, { username: read.login.login, password: read.login.password, ...(lang ? { lang } : {}) }, 'auth', {}, false),
       )
-      if (login.error) return outcomeChunks(id, login, registry.get('auth')!, undefined, read.params, null)
+      if (login.error) return outcomeText(id, login, registry.get('auth')!, undefined, read.params, null)
       session = login.effects.startSession
     }
     const sok = Boolean(read.params.sok)
@@ -145,7 +143,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const user = key && (writes(def, sok) || records) ? userOf(session, scope.client.address) : undefined
     if (user === undefined || !key) return execute(id, call, def, alias, records, session)
     return once(id, user, key, call, records, (keep) => execute(id, call, def, alias, records, session, keep), (reason) =>
-      resultChunks(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
+      resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
     )
   }
 
@@ -159,14 +157,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     key: string,
     call: Call,
     records: Record<string, string>[] | undefined,
-    work: (keep: (result: KeptResult) => void) => Promise<Chunks>,
-    refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => Chunks,
-  ): Promise<Chunks> {
+    work: (keep: (result: KeptResult) => void) => Promise<string>,
+    refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => string,
+  ): Promise<string> {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
     const fingerprint = fingerprintOf(call.func, records ? { ...asked, records: JSON.stringify(records) } : asked)
     const claim = kept.claim(user, key, fingerprint, services.clock())
-    if (claim.kind === 'replay') return resultChunks(id, { ...claim.result, sessionId: call.credentials.session ?? null })
+    if (claim.kind === 'replay') return resultText(id, { ...claim.result, sessionId: call.credentials.session ?? null })
     if (claim.kind !== 'fresh') return refuse(claim.kind === 'busy' ? 'idempotencybusy' : 'idempotencyreuse')
     let result: KeptResult | undefined
     try {
@@ -185,17 +183,17 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     records: Record<string, string>[] | undefined,
     session: string | undefined,
     keep?: (result: KeptResult) => void,
-  ): Promise<Chunks> {
+  ): Promise<string> {
     if (records) {
       const saved = await saveRecords(call, alias!, records)
-      if ('failed' in saved) return outcomeChunks(id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
+      if ('failed' in saved) return outcomeText(id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
       const result: RpcResult = { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: JSON.stringify({ saved: saved.count }) }
       keep?.(withoutSession(result))
-      return resultChunks(id, result)
+      return resultText(id, result)
     }
     const outcome = await dispatcher.execute(call, true)
-    if ('cached' in outcome) return resultChunks(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes })
-    return outcomeChunks(id, outcome, def, alias, call.params, session ?? null, keep)
+    if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
+    return outcomeText(id, outcome, def, alias, call.params, session ?? null, keep)
   }
 
   /**
@@ -227,7 +225,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     return { count: records.length }
   }
 
-  function outcomeChunks(
+  function outcomeText(
     id: RpcId,
     outcome: Outcome,
     def: FunctionDef,
@@ -235,15 +233,15 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     params: Record<string, string>,
     session: string | null,
     keep?: (result: KeptResult) => void,
-  ): Chunks {
+  ): string {
     if (outcome.error?.type === 'internal') {
-      return errorChunks(id, RpcCode.internalError, rpcErrorOf(outcome.document)?.message)
+      return errorText(id, RpcCode.internalError, rpcErrorOf(outcome.document)?.message)
     }
     const sessionId = sessionAfter(outcome, session)
     if (outcome.error) {
       const result = { ...failedResult(rpcErrorOf(outcome.document)!, alias), sessionId }
       keep?.(withoutSession(result))
-      return resultChunks(id, result)
+      return resultText(id, result)
     }
     const data = rpcData(outcome.document, def)
     const shaped = alias ? aliasReply(alias, data, { registry, lang: outcome.lang, params }) : data
@@ -251,7 +249,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     keepReply(dispatcher, outcome, { body: returnJson, contentType: jsonType })
     const result: RpcResult = { code: true, sessionId, messages: [], errors: [], returnJson }
     keep?.(withoutSession(result))
-    return resultChunks(id, result)
+    return resultText(id, result)
   }
 
   /** The session a script goes on with: a login's new one, none once it ended or was refused. */
@@ -292,9 +290,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     return call
   }
 
-  function send(entries: Chunks[], batch: boolean): Response {
-    const bytes = replyBytes(entries, batch)
-    return new Response(bytes, { status: 200, headers: { ...rpcHeaders, 'Content-Length': String(bytes.length) } })
+  // The headers object is shared: the adapter sets the length without copying it.
+  function send(text: string): Response {
+    return new Response(text, { status: 200, headers: rpcHeaders })
   }
 }
 

@@ -65,35 +65,29 @@ export interface RpcResult {
   sessionId: string | null
   messages: string[]
   errors: RpcError[]
-  /** `return`, serialized (kept replies are reused as bytes). */
-  returnJson: string | Buffer
+  /** `return`, serialized (a kept list reply is reused as it is). */
+  returnJson: string
 }
 
-/** One reply entry as chunks of text and kept bytes, joined once the whole reply is known. */
-export type Chunks = (string | Buffer)[]
-
-export function resultChunks(id: RpcId, result: RpcResult): Chunks {
-  const head =
+/** One reply entry, serialized. */
+export function resultText(id: RpcId, result: RpcResult): string {
+  return (
     `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"code":${result.code},` +
-    `"session_id":${JSON.stringify(result.sessionId)},"messages":${JSON.stringify(result.messages)},"return":`
-  return [head, result.returnJson, `,"errors":${JSON.stringify(result.errors)}}}`]
+    `"session_id":${JSON.stringify(result.sessionId)},"messages":${JSON.stringify(result.messages)},` +
+    `"return":${result.returnJson},"errors":${JSON.stringify(result.errors)}}}`
+  )
 }
 
-export function errorChunks(id: RpcId, code: RpcCode, explanation?: string, data?: Record<string, unknown>): Chunks {
+export function errorText(id: RpcId, code: RpcCode, explanation?: string, data?: Record<string, unknown>): string {
   const error: Record<string, unknown> = { code, message: standardMessages[code] }
   if (explanation !== undefined || data) error.data = { ...data, ...(explanation === undefined ? {} : { message: explanation }) }
-  return [JSON.stringify({ jsonrpc: '2.0', id, error })]
+  return JSON.stringify({ jsonrpc: '2.0', id, error })
 }
 
-/** The reply body: one entry, or a batch's entries in an array. */
-export function replyBytes(entries: Chunks[], batch: boolean): Buffer {
-  const parts: Buffer[] = []
-  const add = (chunk: string | Buffer) => parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  if (batch) add('[')
-  entries.forEach((entry, i) => {
-    if (i) add(',')
-    entry.forEach(add)
-  })
-  if (batch) add(']')
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts)
+/**
+ * The reply body: one entry, or a batch's entries in an array. A string, not bytes: a fresh
+ * buffer per reply would cost more in garbage collection than writing the text does.
+ */
+export function replyText(entries: string[], batch: boolean): string {
+  return batch ? `[${entries.join(',')}]` : entries[0]
 }

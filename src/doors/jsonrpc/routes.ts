@@ -1,46 +1,58 @@
-import type { Context, Hono, Next } from 'hono'
+import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { translator, type Lang } from '../../i18n/index'
+import { translator } from '../../i18n/index'
+import type { ClientInfo } from '../../net/client'
 import { OverloadGuard } from '../../net/overload'
 import { replyHeaders } from '../billmgr'
 import { acceptedLang, jsonrpcDoor, type JsonRpcDoorDeps } from './index'
-import { errorChunks, replyBytes, RpcCode } from './protocol'
+import { errorText, RpcCode } from './protocol'
 
 /**
  * Serves the JSON-RPC door at `/jsonrpc/` and `/jsonrpc`: POST only, within the body limit, and
- * while not overloaded (else 429 with Retry-After).
+ * while not overloaded (else 429 with Retry-After). One handler does it all: a chain of
+ * middleware would cost more than a cached call itself.
  */
-export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps): void {
-  const { config } = deps
-  const handle = jsonrpcDoor(deps)
+export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: (c: Context) => ClientInfo }): void {
+  const { config, clientOf } = deps
+  const answer = jsonrpcDoor(deps)
   const guard = new OverloadGuard({ maxInFlight: config.rpcMaxInFlight, perAddressPerSecond: config.rpcRatePerAddress }, deps.services.clock)
-  const langOf = (c: Context): Lang => acceptedLang(c.req.header('accept-language')) ?? config.lang
-  const refuse = (c: Context, status: 405 | 413 | 429, code: RpcCode, message: string, headers: Record<string, string> = {}) =>
-    new Response(replyBytes([errorChunks(null, code, message)], false), {
+  const refuse = (c: Context, status: 405 | 413 | 429, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    const message = translator(acceptedLang(c.req.header('accept-language')) ?? config.lang)(key, vars)
+    return new Response(errorText(null, code, message), {
       status,
       headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers },
     })
+  }
+  const tooLarge = (c: Context) => refuse(c, 413, RpcCode.invalidRequest, 'jsonrpc:errors.toolarge')
+  const counted = bodyLimit({ maxSize: config.bodyLimit, onError: tooLarge })
 
-  async function admit(c: Context, next: Next): Promise<Response | void> {
-    const admitted = guard.admit(deps.clientOf(c).address)
+  async function serve(c: Context): Promise<Response> {
+    const client = clientOf(c)
+    const admitted = guard.admit(client.address)
     if (!admitted.admitted) {
       const seconds = admitted.retryAfter
-      const message = translator(langOf(c))('jsonrpc:errors.overloaded', { seconds })
-      return refuse(c, 429, RpcCode.overloaded, message, { 'Retry-After': String(seconds) })
+      return refuse(c, 429, RpcCode.overloaded, 'jsonrpc:errors.overloaded', { seconds }, { 'Retry-After': String(seconds) })
     }
     try {
-      await next()
+      // A declared length is checked as it is, and the body is then read straight from the
+      // socket; only a body of unknown length is counted as it streams in.
+      const length = c.req.header('content-length')
+      if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+        let answered: Response | undefined
+        const refused = await counted(c, async () => {
+          answered = await answer(c, client)
+        })
+        return refused ?? answered!
+      }
+      return Number(length) > config.bodyLimit ? tooLarge(c) : await answer(c, client)
     } finally {
       guard.release()
     }
   }
-  const limit = bodyLimit({
-    maxSize: config.bodyLimit,
-    onError: (c) => refuse(c, 413, RpcCode.invalidRequest, translator(langOf(c))('jsonrpc:errors.toolarge')),
-  })
-  const onlyPost = (c: Context) => refuse(c, 405, RpcCode.invalidRequest, translator(langOf(c))('jsonrpc:errors.method'), { Allow: 'POST' })
+
+  const onlyPost = (c: Context) => refuse(c, 405, RpcCode.invalidRequest, 'jsonrpc:errors.method', {}, { Allow: 'POST' })
   for (const path of ['/jsonrpc', '/jsonrpc/']) {
-    app.post(path, admit, limit, handle)
+    app.post(path, serve)
     app.get(path, onlyPost)
   }
 }
