@@ -12,6 +12,7 @@ declare module 'autocannon' {
     timeout?: number
     method?: string
     headers?: Record<string, string>
+    body?: string
     /** Every response body must equal this, or it counts as a mismatch. */
     expectBody?: string
     title?: string

@@ -10,11 +10,13 @@ import {
   checkUserList,
   fetchReply,
   login,
+  type Reply,
   seedUsers,
   startGateway,
   userCount,
   type Gateway,
 } from './lib/gateway'
+import { batchSize, checkPaymentList, fetchRpcReply, paymentCalls, paymentCount, seedPayments, type RpcPost } from './lib/jsonrpc'
 import { figuresOf, load, type Figures } from './lib/load'
 import { startPlain } from './lib/plain'
 import { cpuSeconds, isRunning, killAllNow, stopAll, stopChild, type Child } from './lib/processes'
@@ -29,6 +31,9 @@ type ScenarioName =
   | 'plain xml'
   | 'authinfo json'
   | 'uncached json'
+  | 'url payment json'
+  | 'rpc payment'
+  | 'rpc batch 10'
 
 interface Scenario {
   name: ScenarioName
@@ -40,6 +45,10 @@ interface Scenario {
   out: 'json' | 'xml'
   /** The gateway URL whose reply is measured (or replayed by the plain server). */
   source: string
+  /** A JSON-RPC call: POSTed instead of a GET of source. */
+  post?: RpcPost
+  /** Checks the real reply; the user list by default. */
+  check?: (reply: Reply, what: string) => void
 }
 
 interface Measured {
@@ -85,21 +94,23 @@ async function runScenario(s: Scenario, duration: number, warmup: number): Promi
     throw new Error(`the gateway is not running:\n${gateway?.child.output() ?? ''}`)
   }
   // The real reply first: it is what the plain server replays and what every response must equal.
-  const reply = await fetchReply(s.source)
-  checkUserList(reply, s.out, `${s.name}: gateway reply`)
+  const reply = s.post ? await fetchRpcReply(s.post) : await fetchReply(s.source)
+  if (s.check) s.check(reply, `${s.name}: gateway reply`)
+  else checkUserList(reply, s.out, `${s.name}: gateway reply`)
   let plain: { child: Child; url: string } | undefined
   try {
     if (s.server === 'node:http') {
       if (!workDir) throw new Error('no work directory')
       plain = await startPlain(reply, s.name, workDir)
     }
-    const url = plain?.url ?? s.source
+    const url = plain?.url ?? s.post?.url ?? s.source
     const expectBody = reply.body.toString('utf8')
+    const post = s.post && { body: s.post.body, headers: s.post.headers }
     process.stdout.write(`${s.name.padEnd(14)} ${s.server.padEnd(9)} warm-up ${warmup} s`)
-    await load(`${s.name} (warm-up)`, { url, duration: warmup, connections, expectBody })
+    await load(`${s.name} (warm-up)`, { url, duration: warmup, connections, expectBody, post })
     process.stdout.write(`, measuring ${duration} s`)
     const server = plain?.child ?? (s.server === 'uncached' && uncached ? uncached.child : gateway.child)
-    const options = { url, duration, connections, expectBody }
+    const options = { url, duration, connections, expectBody, post }
     const figures = figuresOf(await load(s.name, options, () => cpuSeconds(server)))
     const full = figures.perSecond.slice(0, duration)
     const slowest = Math.min(...full)
@@ -125,8 +136,9 @@ async function runScenario(s: Scenario, duration: number, warmup: number): Promi
   }
 }
 
-function ratio(name: string, numerator: Measured, denominator: Measured, target: number): Ratio {
-  const value = numerator.figures.requestsPerSec / denominator.figures.requestsPerSec
+/** `callsPerRequest`: calls each numerator request makes (a batch's size), to compare calls/s. */
+function ratio(name: string, numerator: Measured, denominator: Measured, target: number, callsPerRequest = 1): Ratio {
+  const value = (numerator.figures.requestsPerSec * callsPerRequest) / denominator.figures.requestsPerSec
   return { name, value, target, met: value >= target }
 }
 
@@ -178,8 +190,9 @@ async function main(): Promise<void> {
   mkdirSync(workDir)
   const { endpoint } = gateway
   await seedUsers(endpoint)
+  await seedPayments(endpoint)
   const session = await login(endpoint)
-  console.log(`gateway: ${endpoint}, ${userCount} users, logged in\n`)
+  console.log(`gateway: ${endpoint}, ${userCount} users, ${paymentCount} payments, logged in\n`)
 
   const sessionJson = `${endpoint}?auth=${session}&func=user&out=json`
   const sessionXml = `${endpoint}?auth=${session}&func=user&out=xml`
@@ -196,6 +209,19 @@ async function main(): Promise<void> {
     { name: 'plain xml', server: 'node:http', out: 'xml', source: sessionXml },
     { name: 'authinfo json', server: 'gateway', out: 'json', source: authinfoJson },
     { name: 'uncached json', server: 'uncached', out: 'json', source: uncachedJson },
+    // The payment list through both protocols, on one session.
+    ...([
+      ['url payment json', undefined, 'json'],
+      ['rpc payment', paymentCalls(endpoint, session, false), 'rpc'],
+      ['rpc batch 10', paymentCalls(endpoint, session, true), 'batch'],
+    ] as const).map(([name, post, kind]): Scenario => ({
+      name,
+      server: 'gateway',
+      out: 'json',
+      source: `${endpoint}?auth=${session}&func=payment&out=json`,
+      post,
+      check: (reply, what) => checkPaymentList(reply, kind, what),
+    })),
   ]
   const measured = new Map<ScenarioName, Measured>()
   for (const s of scenarios) {
@@ -209,6 +235,8 @@ async function main(): Promise<void> {
     ratio('session json / plain json', get('session json'), get('plain json'), 0.5),
     ratio('session xml / plain xml', get('session xml'), get('plain xml'), 0.5),
     ratio('authinfo json / session json', get('authinfo json'), get('session json'), 0.8),
+    ratio('rpc payment / url payment json', get('rpc payment'), get('url payment json'), 0.9),
+    ratio(`rpc batch 10 calls/s / url payment json`, get('rpc batch 10'), get('url payment json'), 1, batchSize),
   ]
   report([...measured.values()], ratios)
 

@@ -6,6 +6,7 @@ import { malformed } from './core/errors'
 import type { Db } from './db/connection'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
 import { filesDoor, rejectFileRequest } from './doors/files'
+import { mountJsonRpc } from './doors/jsonrpc/routes'
 import { clientResolver } from './net/client'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   const fileLimit = bodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
+  mountJsonRpc(app, { config, dispatcher, registry, services, clientOf })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {

@@ -30,6 +30,10 @@ export interface Config {
   operatorName: string
   /** Seconds between renewal passes over services whose paid time ended; 0: none. */
   renewalInterval: number
+  /** JSON-RPC requests answered at once, beyond which new ones get HTTP 429; 0: no limit. */
+  rpcMaxInFlight: number
+  /** JSON-RPC requests one client address may start per second, beyond which HTTP 429; 0: no limit. */
+  rpcRatePerAddress: number
 }
 
 export interface LockoutConfig {
@@ -61,6 +65,8 @@ export const defaultConfig: Config = {
   replyCache: true,
   operatorName: 'billgate',
   renewalInterval: 60,
+  rpcMaxInFlight: 256,
+  rpcRatePerAddress: 20_000,
 }
 
 export class ConfigError extends Error {
@@ -88,6 +94,8 @@ const fileKeys: Record<string, string> = {
   replyCache: 'BILLGATE_REPLY_CACHE',
   operatorName: 'BILLGATE_OPERATOR_NAME',
   renewalInterval: 'BILLGATE_RENEWAL_INTERVAL',
+  rpcMaxInFlight: 'BILLGATE_RPC_MAX_IN_FLIGHT',
+  rpcRatePerAddress: 'BILLGATE_RPC_RATE',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -188,6 +196,8 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     replyCache: flag('BILLGATE_REPLY_CACHE', d.replyCache),
     operatorName,
     renewalInterval: int('BILLGATE_RENEWAL_INTERVAL', d.renewalInterval, 0, 86400),
+    rpcMaxInFlight: int('BILLGATE_RPC_MAX_IN_FLIGHT', d.rpcMaxInFlight, 0, 1_000_000),
+    rpcRatePerAddress: int('BILLGATE_RPC_RATE', d.rpcRatePerAddress, 0, 1_000_000),
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),

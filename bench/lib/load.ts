@@ -8,6 +8,8 @@ export interface LoadOptions {
   connections: number
   /** Every response must carry exactly this body. */
   expectBody: string
+  /** A POST with this body and these headers instead of a GET. */
+  post?: { body: string; headers: Record<string, string> }
 }
 
 export interface Figures {
@@ -44,6 +46,7 @@ export async function load(
     connections: options.connections,
     duration: options.duration,
     expectBody: options.expectBody,
+    ...(options.post ? { method: 'POST', body: options.post.body, headers: options.post.headers } : {}),
   })
   const perSecond: number[] = []
   instance.on('tick', (tick: { counter: number }) => perSecond.push(tick.counter))

@@ -11,7 +11,7 @@ import { isLang, type Lang } from '../i18n/index'
 import type { ClientInfo } from '../net/client'
 import { securityHeaders } from '../net/security-headers'
 import { isCallbackName, isFormat, serialize, serializers, type Serialized } from '../output/index'
-import { callFrom } from './call'
+import { keepReply, requestCall } from './call'
 import { sendFile } from './file-reply'
 import { collectPairs, dataParam, decodeUtf8, parseJsonBody, parseQuery, parseUrlEncoded } from './request-params'
 
@@ -73,7 +73,7 @@ export function toCall(params: Record<string, string>, c: Context, client: Clien
       credentials.sessionFromCookie = true
     }
   }
-  return callFrom(params, credentials, { address: client.address, userAgent: c.req.header('user-agent') ?? '', secure: client.secure, binary })
+  return requestCall(c, client, params, { func: params.func ?? '', credentials, sok: Boolean(params.sok), binary })
 }
 
 /** The BILLmanager URL-function door: `/billmgr?func=…&out=…`. */
@@ -115,9 +115,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     const callback = call.params.callback
     // A file's failure is told as documents are, in the protocol's own format.
     const serialized = serialize(outcome.document, isFileFormat(call.out) ? 'xml' : call.out, callback)
-    if (outcome.cacheSlot && !outcome.error) {
-      deps.dispatcher.replies.store(outcome.cacheSlot.key, outcome.cacheSlot.generation, serialized)
-    }
+    keepReply(deps.dispatcher, outcome, serialized)
     return send(c, serialized, outcome.error?.type === 'internal' ? 500 : 200)
   }
 

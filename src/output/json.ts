@@ -20,7 +20,7 @@ function toJsonNode(n: DocNode): JsonObject {
 }
 
 /** The document's data alone: no root, no "$" wrappers, numbers and booleans typed. */
-function toDataNode(n: DocNode): unknown {
+export function toDataNode(n: DocNode): unknown {
   if (n.data !== undefined) return n.data
   if (n.children?.length || n.lists?.length) {
     const out: JsonObject = {}

@@ -1,0 +1,343 @@
+import type { Context } from 'hono'
+import type { Config } from '../../config'
+import type { Call } from '../../core/call'
+import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
+import { BillError, invalid, missed } from '../../core/errors'
+import type { Services } from '../../core/services'
+import { writes, type FunctionDef, type Registry } from '../../functions/registry'
+import { isLang, translator, type Lang } from '../../i18n/index'
+import type { ClientInfo } from '../../net/client'
+import { errorMessage } from '../../core/documents'
+import { rpcData, rpcErrorOf, type RpcError } from '../../output/jsonrpc'
+import { replyHeaders } from '../billmgr'
+import { keepReply, requestCall } from '../call'
+import { decodeUtf8 } from '../request-params'
+import { aliasField, aliasReply, aliasRequest, jerasoftMethods, type MethodAlias } from './aliases'
+import { fingerprintOf, IdempotencyStore } from './idempotency'
+import { discoveryMethods } from './methods'
+import { readRpcParams, takeRecords, type RpcParams } from './params'
+import {
+  errorText,
+  isBadRequest,
+  readRequest,
+  replyText,
+  resultText,
+  RpcCode,
+  type RpcId,
+  type RpcRequest,
+  type RpcResult,
+} from './protocol'
+
+export interface JsonRpcDoorDeps {
+  config: Config
+  dispatcher: Dispatcher
+  registry: Registry
+  services: Services
+}
+
+/** The path the door answers at, as calls record it. */
+const binary = '/jsonrpc'
+/** Calls in one batch at most. */
+export const maxBatch = 100
+const maxKeyLength = 255
+
+const jsonType = 'application/json; charset=UTF-8'
+const rpcHeaders: Readonly<Record<string, string>> = { ...replyHeaders, 'Content-Type': jsonType }
+
+/** A result kept for an idempotency key: everything but the session, which is the retry's own. */
+type KeptResult = Omit<RpcResult, 'sessionId'>
+
+/** What a whole HTTP request brings to each of its calls. */
+interface RequestScope {
+  c: Context
+  client: ClientInfo
+  /** From Accept-Language, when no `lang` parameter says otherwise. */
+  headerLang?: Lang
+  /** The Idempotency-Key header; in a batch, call i uses `<key>#<i>`. */
+  idempotencyKey?: string
+}
+
+/**
+ * The JSON-RPC door (`POST /jsonrpc/`): JeraSoft's Management API conventions over the same
+ * registry and dispatcher as the URL protocol.
+ */
+export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
+  const { dispatcher, registry, services, config } = deps
+  const kept = new IdempotencyStore<KeptResult>()
+
+  return async function handleJsonRpc(c: Context, client: ClientInfo): Promise<Response> {
+    const scope: RequestScope = {
+      c,
+      client,
+      headerLang: acceptedLang(c.req.header('accept-language')),
+      idempotencyKey: c.req.header('idempotency-key') || undefined,
+    }
+    const lang = scope.headerLang ?? config.lang
+    let body: unknown
+    try {
+      body = JSON.parse(decodeUtf8(await c.req.arrayBuffer()))
+    } catch {
+      return send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
+    }
+    if (!Array.isArray(body)) {
+      const entry = await answer(body, scope)
+      return entry === undefined ? noContent() : send(entry)
+    }
+    if (!body.length || body.length > maxBatch) {
+      return send(errorText(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
+    }
+    const entries: string[] = []
+    // In order, one after another: a later call may rely on an earlier one's write.
+    for (let i = 0; i < body.length; i++) {
+      const entry = await answer(body[i], scope, i)
+      if (entry) entries.push(entry)
+    }
+    return entries.length ? send(replyText(entries, true)) : noContent()
+  }
+
+  /** Answers one request object; undefined for a notification. */
+  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<string | undefined> {
+    const request = readRequest(entry)
+    if (isBadRequest(request)) return errorText(request.id, request.code)
+    const reply = await run(request, scope, index)
+    return request.id === undefined ? undefined : reply
+  }
+
+  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<string> {
+    const id = request.id ?? null
+    const alias = methodAlias(request.method)
+    const def = registry.get(alias?.func ?? request.method)
+    if (!def) return errorText(id, RpcCode.methodNotFound, undefined, { method: request.method })
+    let read: RpcParams
+    let records: Record<string, string>[] | undefined
+    try {
+      read = readRpcParams(request.params, alias?.params)
+      if (alias) aliasRequest(alias, read.params)
+      if (alias?.each) {
+        records = takeRecords(read.params, alias.each.list)
+        if (!records.length) throw missed(alias.each.list)
+      }
+      if (read.idempotencyKey && read.idempotencyKey.length > maxKeyLength) {
+        throw invalid('idempotency_key', `${read.idempotencyKey.slice(0, 16)}…`, 'toolong', { max: maxKeyLength })
+      }
+    } catch (err) {
+      if (!(err instanceof BillError)) throw err
+      const lang = langOf(request.params.lang, scope) ?? config.lang
+      if (err.type === 'xml') return errorText(id, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name))
+      const given = request.params.SID
+      return resultText(id, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null))
+    }
+    const lang = langOf(read.params.lang, scope)
+    const key = read.idempotencyKey ?? (scope.idempotencyKey && (index === undefined ? scope.idempotencyKey : `${scope.idempotencyKey}#${index}`))
+
+    let session = read.session
+    if (!session && read.login) {
+      const login = await dispatcher.execute(
+        callOf(scope, { username: read.login.login, password: read.login.password, ...(lang ? { lang } : {}) }, 'auth', {}, false),
+      )
+      if (login.error) return outcomeText(id, login, registry.get('auth')!, undefined, read.params, null)
+      session = login.effects.startSession
+    }
+    const sok = Boolean(read.params.sok)
+    const call = callOf(scope, read.params, def.name, session ? { session } : {}, sok, formatOf(request.method, alias))
+    const user = key && (writes(def, sok) || records) ? userOf(session, scope.client.address) : undefined
+    if (user === undefined || !key) return execute(id, call, def, alias, records, session)
+    return once(id, user, key, call, records, (keep) => execute(id, call, def, alias, records, session, keep), (reason) =>
+      resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
+    )
+  }
+
+  /**
+   * Runs a write sent with an idempotency key once per user: a retry with the same parameters gets
+   * the first result (with its own session), one with other parameters an error.
+   */
+  async function once(
+    id: RpcId,
+    user: number,
+    key: string,
+    call: Call,
+    records: Record<string, string>[] | undefined,
+    work: (keep: (result: KeptResult) => void) => Promise<string>,
+    refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => string,
+  ): Promise<string> {
+    // The language and the reply's shape are not what the write does.
+    const { out: _out, lang: _lang, ...asked } = call.params
+    const fingerprint = fingerprintOf(call.func, records ? { ...asked, records: JSON.stringify(records) } : asked)
+    const claim = kept.claim(user, key, fingerprint, services.clock())
+    if (claim.kind === 'replay') return resultText(id, { ...claim.result, sessionId: call.credentials.session ?? null })
+    if (claim.kind !== 'fresh') return refuse(claim.kind === 'busy' ? 'idempotencybusy' : 'idempotencyreuse')
+    let result: KeptResult | undefined
+    try {
+      return await work((r) => (result = r))
+    } finally {
+      kept.settle(user, key, result)
+    }
+  }
+
+  /** Runs the call (each record of it, for an alias that saves records) and writes its reply. */
+  async function execute(
+    id: RpcId,
+    call: Call,
+    def: FunctionDef,
+    alias: MethodAlias | undefined,
+    records: Record<string, string>[] | undefined,
+    session: string | undefined,
+    keep?: (result: KeptResult) => void,
+  ): Promise<string> {
+    if (records) {
+      const saved = await saveRecords(call, alias!, records)
+      if ('failed' in saved) return outcomeText(id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
+      const result: RpcResult = { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: JSON.stringify({ saved: saved.count }) }
+      keep?.(withoutSession(result))
+      return resultText(id, result)
+    }
+    const outcome = await dispatcher.execute(call, true)
+    if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
+    return outcomeText(id, outcome, def, alias, call.params, session ?? null, keep)
+  }
+
+  /**
+   * Saves records one by one, each created when its key names nothing yet. It stops at the first
+   * failure, whose field is named as the caller wrote it (`fields[2][id]`); those before it stay saved.
+   */
+  async function saveRecords(
+    call: Call,
+    alias: MethodAlias,
+    records: Record<string, string>[],
+  ): Promise<{ count: number } | { failed: Outcome; alias: MethodAlias }> {
+    const { list, members, key } = alias.each!
+    for (const [i, record] of records.entries()) {
+      const params: Record<string, string> = { ...call.params, sok: 'ok' }
+      const names: Record<string, string> = {}
+      for (const [name, value] of Object.entries(record)) {
+        const ours = Object.hasOwn(members, name) ? members[name] : name
+        params[ours] = value
+        names[ours] = `${list}[${i}][${name}]`
+      }
+      params.elid = params[key] ?? ''
+      let outcome = await dispatcher.execute({ ...call, params, sok: true })
+      if (outcome.error?.type === 'missed' && outcome.error.object === 'elid') {
+        delete params.elid
+        outcome = await dispatcher.execute({ ...call, params, sok: true })
+      }
+      if (outcome.error) return { failed: outcome, alias: { ...alias, params: { ...alias.params, ...reverse(names) } } }
+    }
+    return { count: records.length }
+  }
+
+  function outcomeText(
+    id: RpcId,
+    outcome: Outcome,
+    def: FunctionDef,
+    alias: MethodAlias | undefined,
+    params: Record<string, string>,
+    session: string | null,
+    keep?: (result: KeptResult) => void,
+  ): string {
+    if (outcome.error?.type === 'internal') {
+      return errorText(id, RpcCode.internalError, rpcErrorOf(outcome.document)?.message)
+    }
+    const sessionId = sessionAfter(outcome, session)
+    if (outcome.error) {
+      const result = { ...failedResult(rpcErrorOf(outcome.document)!, alias), sessionId }
+      keep?.(withoutSession(result))
+      return resultText(id, result)
+    }
+    const data = rpcData(outcome.document, def)
+    const shaped = alias ? aliasReply(alias, data, { registry, lang: outcome.lang, params }) : data
+    const returnJson = JSON.stringify(shaped)
+    keepReply(dispatcher, outcome, { body: returnJson, contentType: jsonType })
+    const result: RpcResult = { code: true, sessionId, messages: [], errors: [], returnJson }
+    keep?.(withoutSession(result))
+    return resultText(id, result)
+  }
+
+  /** The session a script goes on with: a login's new one, none once it ended or was refused. */
+  function sessionAfter(outcome: Outcome | CachedOutcome, session: string | null): string | null {
+    if (outcome.effects.startSession && !session) return outcome.effects.startSession
+    if (outcome.effects.endSession) return null
+    if ('error' in outcome && outcome.error?.type === 'auth') return null
+    return session
+  }
+
+  function failed(err: BillError, lang: Lang, func: string, alias: MethodAlias | undefined, sessionId: string | null): RpcResult {
+    const error = { code: err.type, field: err.object, value: err.value, message: errorMessage(err, translator(lang), func) }
+    return { ...failedResult(error, alias), sessionId }
+  }
+
+  /** Whom a session acts for, to keep idempotency keys apart per user; undefined if it is not valid. */
+  function userOf(session: string | undefined, address: string): number | undefined {
+    if (!session) return undefined
+    try {
+      return services.auth.session(session, address, services.clock(), services.generation.current()).principal.id
+    } catch {
+      return undefined
+    }
+  }
+
+  function callOf(
+    scope: RequestScope,
+    params: Record<string, string>,
+    func: string,
+    credentials: Call['credentials'],
+    sok: boolean,
+    out = 'jsonrpc',
+  ): Call {
+    // `out` keeps kept replies of this door (and of each reply shape) apart from other formats.
+    params.out = out
+    const call = requestCall(scope.c, scope.client, params, { func, credentials, sok, binary })
+    call.lang ??= scope.headerLang
+    return call
+  }
+
+  // The headers object is shared: the adapter sets the length without copying it.
+  function send(text: string): Response {
+    return new Response(text, { status: 200, headers: rpcHeaders })
+  }
+}
+
+function noContent(): Response {
+  return new Response(null, { status: 204, headers: replyHeaders })
+}
+
+function failedResult(error: RpcError, alias: MethodAlias | undefined): Omit<RpcResult, 'sessionId'> {
+  const field = alias ? aliasField(alias, error.field) : error.field
+  return { code: false, messages: [], errors: [{ ...error, field }], returnJson: 'null' }
+}
+
+function withoutSession({ sessionId: _, ...rest }: RpcResult): KeptResult {
+  return rest
+}
+
+function reverse(names: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(names).map(([ours, theirs]) => [theirs, ours]))
+}
+
+function methodAlias(method: string): MethodAlias | undefined {
+  if (Object.hasOwn(jerasoftMethods, method)) return jerasoftMethods[method]
+  if (Object.hasOwn(discoveryMethods, method)) return discoveryMethods[method]
+  return undefined
+}
+
+/** The `out` a call is kept under: one per reply shape. */
+function formatOf(method: string, alias: MethodAlias | undefined): string {
+  return alias ? `jsonrpc:${method}` : 'jsonrpc'
+}
+
+function langOf(param: unknown, scope: RequestScope): Lang | undefined {
+  return isLang(param) ? param : scope.headerLang
+}
+
+/** The first language of an Accept-Language header that billgate speaks, by preference. */
+export function acceptedLang(header: string | undefined): Lang | undefined {
+  if (!header) return undefined
+  let best: { lang: Lang; q: number } | undefined
+  for (const part of header.split(',')) {
+    const [tag, ...attrs] = part.trim().split(';')
+    const lang = tag.trim().toLowerCase().split('-')[0]
+    const qAttr = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='))
+    const q = qAttr ? Number(qAttr.slice(2)) : 1
+    if (isLang(lang) && q > 0 && (!best || q > best.q)) best = { lang, q }
+  }
+  return best?.lang
+}

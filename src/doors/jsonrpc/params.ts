@@ -1,0 +1,83 @@
+import { collectPairs } from '../request-params'
+
+/** What a JSON-RPC request's `params` say besides the function's own parameters. */
+export interface RpcParams {
+  /** Parameters as the URL protocol has them: one string each, lists joined, flags on/off. */
+  params: Record<string, string>
+  /** `SID`, or a session id given as `auth` the URL protocol's way. */
+  session?: string
+  /** `auth {login, password}` (or `auth[login]`, `auth[password]`): log in first. */
+  login?: { login: string; password: string }
+  /** `idempotency_key`. */
+  idempotencyKey?: string
+  /** `sok`, or its synonym `apply`, is set: a form saves. */
+  sok: boolean
+}
+
+/** Parameters that are the door's, not the function's. */
+const sessionParam = 'SID'
+const loginParams = ['auth[login]', 'auth[password]']
+const idempotencyParam = 'idempotency_key'
+
+/** Values that leave a form unsaved, whichever way a script writes "no". */
+const unset = new Set(['', '0', 'off', 'false', 'no'])
+
+/**
+ * Reads a request's named parameters. Nested objects and arrays become bracketed names, as a
+ * form would send them (`auth[login]`, `fields[0][id]`); a list parameter (`elid`) may be an array.
+ * `renames` gives top-level names their billgate names first (`id_clients` → `elid`).
+ */
+export function readRpcParams(given: Record<string, unknown>, renames: Readonly<Record<string, string>> = {}): RpcParams {
+  const pairs: [string, string][] = []
+  for (const [name, value] of Object.entries(given)) flatten(Object.hasOwn(renames, name) ? renames[name] : name, value, pairs, true)
+  const params = collectPairs(pairs)
+  const out: RpcParams = { params, sok: false }
+  if (params[sessionParam]) out.session = params[sessionParam]
+  // A string `auth` is a session id, as in the URL protocol.
+  else if (params.auth) out.session = params.auth
+  if (params[loginParams[0]] !== undefined) out.login = { login: params[loginParams[0]], password: params[loginParams[1]] ?? '' }
+  if (params[idempotencyParam]) out.idempotencyKey = params[idempotencyParam]
+  const sok = params.sok ?? params.apply
+  out.sok = sok !== undefined && !unset.has(sok.toLowerCase())
+  for (const name of [sessionParam, 'auth', ...loginParams, idempotencyParam, 'apply', 'sok']) delete params[name]
+  if (out.sok) params.sok = 'ok'
+  return out
+}
+
+/** List parameters: an array of scalars is the list itself (`"elid": [1, 2]`). */
+const listParams = new Set(['elid', 'elname'])
+
+function flatten(name: string, value: unknown, into: [string, string][], top = false): void {
+  if (value === null || value === undefined) into.push([name, ''])
+  else if (typeof value === 'boolean') into.push([name, value ? 'on' : 'off'])
+  else if (typeof value === 'number') into.push([name, String(value)])
+  else if (typeof value === 'string') into.push([name, value])
+  else if (Array.isArray(value)) {
+    if (top && listParams.has(name) && value.every((v) => v === null || typeof v !== 'object')) {
+      for (const item of value) flatten(name, item, into)
+    } else {
+      value.forEach((item, i) => flatten(`${name}[${i}]`, item, into))
+    }
+  } else if (typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) flatten(`${name}[${key}]`, item, into)
+  }
+}
+
+/**
+ * The records of a list parameter sent as `name[i][member]`: in index order, each with its
+ * members; the bracketed parameters are taken out of `params`.
+ */
+export function takeRecords(params: Record<string, string>, name: string): Record<string, string>[] {
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[(\\d+)\\]\\[([^\\]]+)\\]$`)
+  const byIndex = new Map<number, Record<string, string>>()
+  for (const key of Object.keys(params)) {
+    const m = pattern.exec(key)
+    if (!m) continue
+    const index = Number(m[1])
+    let record = byIndex.get(index)
+    if (!record) byIndex.set(index, (record = {}))
+    record[m[2]] = params[key]
+    delete params[key]
+  }
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, record]) => record)
+}
