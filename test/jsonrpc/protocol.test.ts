@@ -114,6 +114,15 @@ describe('protocol errors', () => {
     expect(entry.result).toBeUndefined()
   })
 
+  it('-32602 for a file, which only the file channel sends, naming where it is', async () => {
+    const { rpc, sid } = await setup()
+    const download = await rpc.call('payment.download', { SID: sid })
+    expect(download.error).toMatchObject({ code: -32602, data: { method: 'payment.download', message: 'files come from the file channel: /admin/payments/download' } })
+    const csv = await rpc.call('xdr', { SID: sid, out: 'csv' })
+    expect(csv.error).toMatchObject({ code: -32602, data: { message: expect.stringContaining('files come from the file channel') } })
+    expect((await rpc.call('xdr', { SID: sid })).result).toMatchObject({ code: true })
+  })
+
   it('-32602 for positional params and parameters that cannot be read; bad values are application errors', async () => {
     const { rpc, sid } = await setup()
     expect((await rpc.post({ method: 'currency', params: [1, 2], id: 1 })).body.error.code).toBe(-32602)

@@ -4,7 +4,7 @@ import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
 import { BillError, invalid, missed } from '../../core/errors'
 import type { Services } from '../../core/services'
-import { writes, type FunctionDef, type Registry } from '../../functions/registry'
+import { fileOf, writes, type FunctionDef, type Registry } from '../../functions/registry'
 import { isLang, translator, type Lang } from '../../i18n/index'
 import type { ClientInfo } from '../../net/client'
 import { errorMessage } from '../../core/documents'
@@ -108,6 +108,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
     if (!def) return errorText(id, RpcCode.methodNotFound, undefined, { method: request.method })
+    // Files do not travel in JSON-RPC replies: the file channel sends them.
+    const file = fileOf(def, typeof request.params.out === 'string' ? request.params.out : undefined)
+    if (file) return errorText(id, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method })
     let read: RpcParams
     let records: Record<string, string>[] | undefined
     try {
