@@ -10,8 +10,6 @@ export interface RpcParams {
   login?: { login: string; password: string }
   /** `idempotency_key`. */
   idempotencyKey?: string
-  /** `sok`, or its synonym `apply`, is set: a form saves. */
-  sok: boolean
 }
 
 /** Parameters that are the door's, not the function's. */
@@ -31,16 +29,16 @@ export function readRpcParams(given: Record<string, unknown>, renames: Readonly<
   const pairs: [string, string][] = []
   for (const [name, value] of Object.entries(given)) flatten(Object.hasOwn(renames, name) ? renames[name] : name, value, pairs, true)
   const params = collectPairs(pairs)
-  const out: RpcParams = { params, sok: false }
+  const out: RpcParams = { params }
   if (params[sessionParam]) out.session = params[sessionParam]
   // A string `auth` is a session id, as in the URL protocol.
   else if (params.auth) out.session = params.auth
   if (params[loginParams[0]] !== undefined) out.login = { login: params[loginParams[0]], password: params[loginParams[1]] ?? '' }
   if (params[idempotencyParam]) out.idempotencyKey = params[idempotencyParam]
+  // `sok`, or its synonym `apply`, set to anything but "no": a form saves (params.sok is 'ok').
   const sok = params.sok ?? params.apply
-  out.sok = sok !== undefined && !unset.has(sok.toLowerCase())
   for (const name of [sessionParam, 'auth', ...loginParams, idempotencyParam, 'apply', 'sok']) delete params[name]
-  if (out.sok) params.sok = 'ok'
+  if (sok !== undefined && !unset.has(sok.toLowerCase())) params.sok = 'ok'
   return out
 }
 
