@@ -1,7 +1,12 @@
-import type { SQL } from 'drizzle-orm'
+import type { AnyColumn, SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { scopeCondition } from '../billing/scope'
+import { scopeOf } from '../core/access'
+import type { ParamSpecs } from '../core/params'
+import { Level } from '../core/principal'
 import type { Db } from '../db/connection'
-import type { FileReply } from '../functions/registry'
+import { filterWhere, type FilterRule } from '../db/filter-where'
+import { defineFunction, type FileDef, type FileReply, type FileSpec } from '../functions/registry'
 import { CsvWriter } from '../output/csv'
 import { windowChunks, windowedRows } from './windows'
 
@@ -43,4 +48,34 @@ export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply
     content: windowChunks(rows, spec.columns, spec.write, out),
     recycle: (chunk) => out.recycle(chunk),
   }
+}
+
+/**
+ * A list's CSV export, both ways it is reached: the list with `out=csv` (`file`) and its
+ * `<list>.download` function for the file channel at `/admin/<route>` (`download`). Either
+ * gives every row the filter selects and the caller may see, in id order.
+ */
+export function csvExportOf(list: {
+  name: string
+  route: string
+  filters: ParamSpecs
+  rules: Record<string, FilterRule>
+  accountColumn: AnyColumn
+  rows: (db: Db) => CsvExport
+}): { file: FileSpec; download: FileDef } {
+  const file: FileSpec = {
+    format: 'csv',
+    open(ctx, filter) {
+      const where = filterWhere(list.rules, filter, scopeCondition(scopeOf(ctx.user), list.accountColumn), ctx.db)
+      return csvFile(ctx.db, list.rows(ctx.db), where)
+    },
+  }
+  const download = defineFunction({
+    name: `${list.name}.download`,
+    kind: 'file',
+    level: Level.user,
+    params: list.filters,
+    file: { ...file, route: list.route },
+  })
+  return { file, download }
 }

@@ -1,12 +1,7 @@
-import { scopeCondition } from '../../billing/scope'
-import { scopeOf } from '../../core/access'
-import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { filterWhere } from '../../db/filter-where'
 import { expenses } from '../../db/schema/index'
-import { csvFile, type CsvExport } from '../../files/csv-export'
+import { csvExportOf, type CsvExport } from '../../files/csv-export'
 import { clientNames, currencyUnits } from '../../files/lookups'
-import { defineFunction, type FileSpec } from '../registry'
 import { expenseFilterRules, expenseFilters } from './filters'
 
 const columns = ['id', 'account', 'account_name', 'item', 'amount', 'currency', 'created', 'description', 'invoice'] as const
@@ -43,20 +38,11 @@ function expensesCsv(db: Db): CsvExport {
   }
 }
 
-/** Expenses as CSV: every one the filter selects and the caller may see, in id order. */
-export const expenseCsv: FileSpec = {
-  format: 'csv',
-  open(ctx, filter) {
-    const where = filterWhere(expenseFilterRules, filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
-    return csvFile(ctx.db, expensesCsv(ctx.db), where)
-  },
-}
-
-/** The expense list as a CSV file; each filter applies when given (no `filter=on`). */
-export const expenseDownload = defineFunction({
-  name: 'expense.download',
-  kind: 'file',
-  level: Level.user,
-  params: expenseFilters,
-  file: { ...expenseCsv, route: 'expenses/download' },
+export const { file: expenseCsv, download: expenseDownload } = csvExportOf({
+  name: 'expense',
+  route: 'expenses/download',
+  filters: expenseFilters,
+  rules: expenseFilterRules,
+  accountColumn: expenses.accountId,
+  rows: expensesCsv,
 })

@@ -1,12 +1,7 @@
-import { scopeCondition } from '../../billing/scope'
-import { scopeOf } from '../../core/access'
-import { Level } from '../../core/principal'
-import { filterWhere } from '../../db/filter-where'
 import type { Db } from '../../db/connection'
 import { payments } from '../../db/schema/index'
-import { csvFile, type CsvExport } from '../../files/csv-export'
+import { csvExportOf, type CsvExport } from '../../files/csv-export'
 import { clientNames, currencyUnits, emptyCell, paymethodNames } from '../../files/lookups'
-import { defineFunction, type FileSpec } from '../registry'
 import { paymentFilterRules, paymentFilters } from './filters'
 
 const columns = ['id', 'number', 'account', 'account_name', 'paymethod', 'amount', 'currency', 'status', 'created', 'paid', 'sender'] as const
@@ -47,20 +42,11 @@ function paymentsCsv(db: Db): CsvExport {
   }
 }
 
-/** Payments as CSV: every one the filter selects and the caller may see, in id order. */
-export const paymentCsv: FileSpec = {
-  format: 'csv',
-  open(ctx, filter) {
-    const where = filterWhere(paymentFilterRules, filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
-    return csvFile(ctx.db, paymentsCsv(ctx.db), where)
-  },
-}
-
-/** The payment list as a CSV file; each filter applies when given (no `filter=on`). */
-export const paymentDownload = defineFunction({
-  name: 'payment.download',
-  kind: 'file',
-  level: Level.user,
-  params: paymentFilters,
-  file: { ...paymentCsv, route: 'payments/download' },
+export const { file: paymentCsv, download: paymentDownload } = csvExportOf({
+  name: 'payment',
+  route: 'payments/download',
+  filters: paymentFilters,
+  rules: paymentFilterRules,
+  accountColumn: payments.accountId,
+  rows: paymentsCsv,
 })

@@ -1,14 +1,9 @@
-import { scopeCondition } from '../../billing/scope'
 import { formatUnitPrice } from '../../billing/xdrs'
-import { scopeOf } from '../../core/access'
-import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { filterWhere } from '../../db/filter-where'
 import { xdrs } from '../../db/schema/index'
-import { csvFile, type CsvExport } from '../../files/csv-export'
+import { csvExportOf, type CsvExport } from '../../files/csv-export'
 import { clientCurrencies, clientNames, perKey } from '../../files/lookups'
 import { encodeCell } from '../../output/csv'
-import { defineFunction, type FileSpec } from '../registry'
 import { xdrFilterRules, xdrFilters } from './filters'
 
 const columns = ['id', 'item', 'account', 'account_name', 'started', 'quantity', 'unit_price', 'cost', 'currency', 'expense'] as const
@@ -41,20 +36,11 @@ function usageCsv(db: Db): CsvExport {
   }
 }
 
-/** Usage records as CSV: every one the filter selects and the caller may see, in id order. */
-export const xdrCsv: FileSpec = {
-  format: 'csv',
-  open(ctx, filter) {
-    const where = filterWhere(xdrFilterRules, filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
-    return csvFile(ctx.db, usageCsv(ctx.db), where)
-  },
-}
-
-/** The usage record list as a CSV file; each filter applies when given (no `filter=on`). */
-export const xdrDownload = defineFunction({
-  name: 'xdr.download',
-  kind: 'file',
-  level: Level.user,
-  params: xdrFilters,
-  file: { ...xdrCsv, route: 'xdrs/download' },
+export const { file: xdrCsv, download: xdrDownload } = csvExportOf({
+  name: 'xdr',
+  route: 'xdrs/download',
+  filters: xdrFilters,
+  rules: xdrFilterRules,
+  accountColumn: xdrs.accountId,
+  rows: usageCsv,
 })
