@@ -1,21 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createUrlClient } from '../../src/client/index'
 import { sessions } from '../../src/db/schema/index'
-import { adminPassword, makeTestApp } from '../helpers'
-
-let server: ServerType | undefined
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
-
-/** The gateway on a real loopback socket. */
-async function listening() {
-  const t = await makeTestApp()
-  const url = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`))
-  })
-  return { t, url }
-}
+import { adminPassword } from '../helpers'
+import { listening } from './listening'
 
 describe('the URL-protocol client', () => {
   it('logs in once, reuses its session, and returns data or typed problems', async () => {
