@@ -11,7 +11,7 @@ import { fetchReply, login, query, startGateway, type Gateway, type Reply } from
 import { sequentialLatency, type Latency } from './lib/latency'
 import { figuresOf, load, type Figures } from './lib/load'
 import { startPlain } from './lib/plain'
-import { cpuSeconds, isRunning, killAllNow, stopAll, stopChild, type Child } from './lib/processes'
+import { cpuSeconds, isRunning, runBench, stopChild, type Child } from './lib/processes'
 import { envSeconds, gitCommit, mask, runFacts, table } from './lib/report'
 
 const connections = 50
@@ -52,19 +52,6 @@ const usage = 'usage: npm run bench:billing [-- --rebuild]   (BENCH_DURATION, BE
 let cached: Gateway | undefined
 let uncached: Gateway | undefined
 
-function cleanupNow(): void {
-  killAllNow()
-  cached?.close()
-  uncached?.close()
-}
-
-process.on('exit', cleanupNow)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\nbench: ${signal}, stopping`)
-    process.exit(130)
-  })
-}
 
 type Verdict = { ok: true } | { ok: false; missedFunc: boolean; why: string }
 
@@ -266,14 +253,7 @@ async function main(): Promise<number> {
   return broken ? 1 : 0
 }
 
-try {
-  process.exitCode = await main()
-  await stopAll()
-} catch (err) {
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  console.error(`\nbench failed: ${text}`)
-  await stopAll()
-  process.exitCode = 1
-} finally {
-  cleanupNow()
-}
+await runBench(main, () => {
+  cached?.close()
+  uncached?.close()
+})

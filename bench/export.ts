@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { billingData } from './lib/billing-data'
 import { fetchReply, login, query, startGateway, type Gateway } from './lib/gateway'
-import { cpuSeconds, isRunning, killAllNow, stopAll, type Child } from './lib/processes'
+import { cpuSeconds, isRunning, runBench, type Child } from './lib/processes'
 import { gitCommit, table } from './lib/report'
 
 const targets = { megabytesPerSecond: 50, peakRssMegabytes: 150 }
@@ -23,16 +23,6 @@ const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
 let gateway: Gateway | undefined
 
-process.on('exit', () => {
-  killAllNow()
-  gateway?.close()
-})
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\nbench: ${signal}, stopping`)
-    process.exit(130)
-  })
-}
 
 /** The resident memory of a process now, in bytes, from /proc (undefined elsewhere). */
 function rssOf(child: Child): number | undefined {
@@ -243,15 +233,6 @@ async function main(): Promise<number> {
   return problems.length ? 1 : 0
 }
 
-try {
-  process.exitCode = await main()
-  await stopAll()
-} catch (err) {
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  console.error(`\nbench failed: ${text}`)
-  await stopAll()
-  process.exitCode = 1
-} finally {
-  killAllNow()
+await runBench(main, () => {
   gateway?.close()
-}
+})

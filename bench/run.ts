@@ -19,7 +19,7 @@ import {
 import { batchSize, checkPaymentList, fetchRpcReply, paymentCalls, paymentCount, seedPayments, type RpcPost } from './lib/jsonrpc'
 import { figuresOf, load, type Figures } from './lib/load'
 import { startPlain } from './lib/plain'
-import { cpuSeconds, isRunning, killAllNow, stopAll, stopChild, type Child } from './lib/processes'
+import { cpuSeconds, isRunning, runBench, stopChild, type Child } from './lib/processes'
 import { envSeconds, gitCommit, mask, runFacts, table } from './lib/report'
 
 const connections = 50
@@ -74,20 +74,6 @@ let gateway: Gateway | undefined
 let uncached: Gateway | undefined
 let workDir: string | undefined
 
-function cleanupNow(): void {
-  killAllNow()
-  if (workDir) rmSync(workDir, { recursive: true, force: true })
-  gateway?.close()
-  uncached?.close()
-}
-
-process.on('exit', cleanupNow)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\nbench: ${signal}, stopping`)
-    process.exit(130)
-  })
-}
 
 async function runScenario(s: Scenario, duration: number, warmup: number): Promise<Measured> {
   if (!gateway || !isRunning(gateway.child)) {
@@ -252,14 +238,8 @@ async function main(): Promise<void> {
   console.log(`figures written to ${file}`)
 }
 
-try {
-  await main()
-  await stopAll()
-} catch (err) {
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  console.error(`\nbench failed: ${text}`)
-  await stopAll()
-  process.exitCode = 1
-} finally {
-  cleanupNow()
-}
+await runBench(main, () => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true })
+  gateway?.close()
+  uncached?.close()
+})

@@ -137,3 +137,34 @@ export function cpuSeconds(child: Child): number | undefined {
     return undefined
   }
 }
+
+/**
+ * Runs a benchmark's main to its exit code: children stopped afterwards (or killed at once on
+ * exit or a signal), `cleanup` (servers, temporary files) run whatever happens, and a failure
+ * reported without leaving anything behind.
+ */
+export async function runBench(main: () => Promise<number | void>, cleanup: () => void): Promise<void> {
+  const cleanupNow = () => {
+    killAllNow()
+    cleanup()
+  }
+  process.on('exit', cleanupNow)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      console.error(`\nbench: ${signal}, stopping`)
+      process.exit(130)
+    })
+  }
+  try {
+    const code = await main()
+    if (code !== undefined) process.exitCode = code
+    await stopAll()
+  } catch (err) {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
+    console.error(`\nbench failed: ${text}`)
+    await stopAll()
+    process.exitCode = 1
+  } finally {
+    cleanupNow()
+  }
+}
