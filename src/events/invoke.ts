@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process'
+import http from 'node:http'
+import https from 'node:https'
+import { signatureHeader } from './signature'
+
+/** What calling a handler needs to know of it. */
+export interface HandlerTarget {
+  type: 'http' | 'script'
+  /** URL or absolute path of the executable. */
+  target: string
+  secret: string
+}
+
+/** One call of a handler. */
+export interface Invocation {
+  /** The exact JSON body (for a script: its stdin). */
+  body: string
+  event: string
+  objectId: number | null
+  /** `X-Billgate-Delivery` / `BILLGATE_DELIVERY`. */
+  deliveryId: string
+  timeoutMs: number
+  /** For `X-Billgate-Timestamp` and the signature: the time of this attempt (ms). */
+  now: number
+}
+
+export interface InvokeResult {
+  /** A 2xx answer, or exit code 0. */
+  ok: boolean
+  /** The HTTP status or the exit code, when there was one. */
+  code?: number
+  /** The answer's body or the script's stdout, cut to `maxResponse` bytes. */
+  response: string
+  /** Why it failed: connection error, timeout, stderr of a failed script. Empty when ok. */
+  error: string
+  /** No answer in time, or no connection: before-handlers then apply their `on_failure`. */
+  unreachable: boolean
+  durationMs: number
+}
+
+/** How much of an answer is kept. */
+export const maxResponse = 4096
+/** How much of an answer is read at all; the rest is discarded. */
+const maxRead = 64 * 1024
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 })
+
+/** Calls a handler once: POSTs to its URL or runs its executable. Never throws. */
+export function invoke(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
+  return handler.type === 'http' ? postTo(handler, inv) : runScript(handler, inv)
+}
+
+export function deliveryHeaders(handler: HandlerTarget, inv: Invocation): Record<string, string> {
+  const timestamp = Math.floor(inv.now / 1000)
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(inv.body)),
+    'user-agent': 'billgate-provisioning',
+    'x-billgate-event': inv.event,
+    'x-billgate-delivery': inv.deliveryId,
+    'x-billgate-timestamp': String(timestamp),
+  }
+  if (handler.secret) headers['x-billgate-signature'] = signatureHeader(handler.secret, timestamp, inv.body)
+  return headers
+}
+
+function postTo(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
+  const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  return new Promise((resolve) => {
+    let settled = false
+    const finish = (r: Omit<InvokeResult, 'durationMs'>) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve({ ...r, durationMs: elapsed() })
+    }
+    let url: URL
+    try {
+      url = new URL(handler.target)
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`)
+    } catch (err) {
+      resolve({ ok: false, response: '', error: `bad URL: ${(err as Error).message}`, unreachable: true, durationMs: 0 })
+      return
+    }
+    const client = url.protocol === 'https:' ? https : http
+    const req = client.request(url, { method: 'POST', headers: deliveryHeaders(handler, inv), agent: url.protocol === 'https:' ? httpsAgent : httpAgent })
+    const timer = setTimeout(() => {
+      finish({ ok: false, response: '', error: `no answer within ${inv.timeoutMs} ms`, unreachable: true })
+      req.destroy()
+    }, inv.timeoutMs)
+    req.on('error', (err) => finish({ ok: false, response: '', error: err.message || String(err), unreachable: true }))
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        if (size < maxRead) chunks.push(chunk)
+        size += chunk.length
+      })
+      res.on('error', (err) => finish({ ok: false, response: '', error: err.message, unreachable: true }))
+      res.on('end', () => {
+        const status = res.statusCode ?? 0
+        const body = Buffer.concat(chunks).subarray(0, maxRead).toString('utf8')
+        const ok = status >= 200 && status < 300
+        finish({ ok, code: status, response: cut(body), error: ok ? '' : `HTTP ${status}`, unreachable: false })
+      })
+    })
+    req.end(inv.body)
+  })
+}
+
+/** Runs a script handler: no shell, payload on stdin, killed when its time is up. */
+function runScript(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
+  const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  return new Promise((resolve) => {
+    let settled = false
+    const finish = (r: Omit<InvokeResult, 'durationMs'>) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve({ ...r, durationMs: elapsed() })
+    }
+    let child
+    try {
+      child = spawnScript(handler, inv)
+    } catch (e) {
+      resolve({ ok: false, response: '', error: (e as Error).message, unreachable: true, durationMs: 0 })
+      return
+    }
+    const out = collector()
+    const err = collector()
+    child.stdout.on('data', out.add)
+    child.stderr.on('data', err.add)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      finish({ ok: false, response: cut(out.text()), error: `no answer within ${inv.timeoutMs} ms (killed)`, unreachable: true })
+    }, inv.timeoutMs)
+    child.on('error', (e) => finish({ ok: false, response: '', error: e.message, unreachable: true }))
+    child.on('close', (code, signal) => {
+      const ok = code === 0
+      const stderr = err.text().trim()
+      const error = ok ? '' : stderr || (signal ? `killed by ${signal}` : `exit code ${code}`)
+      finish({ ok, code: code ?? undefined, response: cut(out.text()), error: cut(error), unreachable: false })
+    })
+    // A script that does not read its stdin must not fail the call.
+    child.stdin.on('error', () => {})
+    child.stdin.end(inv.body)
+  })
+}
+
+function spawnScript(handler: HandlerTarget, inv: Invocation) {
+  return spawn(handler.target, [], {
+    shell: false,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // The server's own environment (its admin password, its secrets) is not passed on.
+    env: {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      BILLGATE_EVENT: inv.event,
+      BILLGATE_OBJECT_ID: inv.objectId === null ? '' : String(inv.objectId),
+      BILLGATE_DELIVERY: inv.deliveryId,
+    },
+  })
+}
+
+function collector() {
+  const chunks: Buffer[] = []
+  let size = 0
+  return {
+    add: (chunk: Buffer) => {
+      if (size < maxRead) chunks.push(chunk)
+      size += chunk.length
+    },
+    text: () => Buffer.concat(chunks).subarray(0, maxRead).toString('utf8'),
+  }
+}
+
+/** Cuts a text to `maxResponse` bytes (on a character boundary). */
+export function cut(text: string): string {
+  if (Buffer.byteLength(text) <= maxResponse) return text
+  return Buffer.from(text).subarray(0, maxResponse).toString('utf8').replace(/\uFFFD$/, '')
+}
