@@ -1,3 +1,5 @@
+import { emit } from '../../events/outbox'
+import { paymentData } from '../../events/snapshots'
 import { eq } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
 import { isCredited } from '../../billing/ledger'
@@ -77,6 +79,7 @@ function create(ctx: FunctionContext, values: Values): number {
     .returning({ id: payments.id })
     .get().id
   if (given === undefined) ctx.db.update(payments).set({ number: generatedNumber(ctx.db, id) }).where(eq(payments.id, id)).run()
+  emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: paymentData(ctx.db, id)! })
   return id
 }
 
