@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +29,15 @@ export interface Reply {
 
 const connectionHeaders = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'set-cookie'])
 
+let built = false
+
+/** Builds dist/main.mjs once per run, as `npm start` does before it starts the server. */
+function buildServer(): void {
+  if (built) return
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' })
+  built = true
+}
+
 /**
  * Starts the real server on a fresh database, as `npm start` does, and waits until it answers.
  * nodeArgs go to node before the script (e.g. --cpu-prof); extraEnv adds settings (experiments).
@@ -53,7 +63,8 @@ export async function startGateway(
   if (existsSync(join(repoRoot, 'billgate.config.json'))) {
     console.warn('note: billgate.config.json in the repository root also applies to the gateway')
   }
-  const child = spawnNode('gateway', 'src/main.ts', { nodeArgs, env })
+  buildServer()
+  const child = spawnNode('gateway', 'dist/main.mjs', { nodeArgs, env })
   const endpoint = `http://127.0.0.1:${port}/billmgr`
   const close = () => rmSync(dir, { recursive: true, force: true })
   try {

@@ -20,15 +20,16 @@ const children = new Set<Child>()
 const maxOutput = 64 * 1024
 
 /**
- * Starts `node --import tsx [nodeArgs] script [args]` in the repository root, as `npm start`
- * starts the gateway (npm's `tsx src/main.ts` is the same loader on the same node).
+ * Starts `node --import tsx [nodeArgs] script [args]` in the repository root; a `.mjs` script
+ * (the built server, as `npm start` runs it) starts without the TypeScript loader.
  */
 export function spawnNode(
   name: string,
   script: string,
   options: { nodeArgs?: string[]; args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Child {
-  const argv = ['--import', 'tsx', ...(options.nodeArgs ?? []), script, ...(options.args ?? [])]
+  const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx']
+  const argv = [...loader, ...(options.nodeArgs ?? []), script, ...(options.args ?? [])]
   const proc = spawn(process.execPath, argv, {
     cwd: repoRoot,
     env: options.env ?? process.env,

@@ -1,12 +1,12 @@
 // `billgate-ctl` (bin/billgate-ctl.js): calls one function on the configured database. See ctl/args.ts.
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { projectRoot } from '../paths'
 import { runCtl } from './ctl/run'
 
 const invokedFrom = process.cwd()
 // Like npm start, which runs in the project's directory: the default database and config file,
 // and relative paths in BILLGATE_DB, mean the same files from wherever this is run.
-process.chdir(fileURLToPath(new URL('../..', import.meta.url)))
+process.chdir(projectRoot)
 
 // A reader that stopped early (`| head`) is not an error of ours.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -3,11 +3,12 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { projectPath } from '../paths'
 import * as schema from './schema/index'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
-const migrationsFolder = new URL('../../db/migrations', import.meta.url).pathname
+const migrationsFolder = projectPath('db', 'migrations')
 
 /** Opens (creating if needed) and migrates the database at path, or in memory for ':memory:'. */
 export function openDatabase(path: string): Db {

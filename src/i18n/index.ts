@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import i18next, { type i18n } from 'i18next'
+import { projectPath } from '../paths'
 
 export const supportedLanguages = ['en', 'ru'] as const
 export type Lang = (typeof supportedLanguages)[number]
@@ -12,7 +13,7 @@ export function isLang(value: unknown): value is Lang {
   return supportedLanguages.includes(value as Lang)
 }
 
-const localesDir = new URL('../../locales/', import.meta.url)
+const localesDir = projectPath('locales')
 
 let shared: i18n | undefined
 
@@ -54,7 +55,7 @@ export function loadTranslations(): i18n {
   const namespaces = new Set<string>()
   for (const lang of supportedLanguages) {
     resources[lang] = {}
-    const dir = join(localesDir.pathname, lang)
+    const dir = join(localesDir, lang)
     for (const { ns, file } of localeFiles(dir)) {
       namespaces.add(ns)
       mergeStrings((resources[lang][ns] ??= {}), JSON.parse(readFileSync(join(dir, file), 'utf8')), `${lang}/${file}`)
