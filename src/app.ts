@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Config } from './config'
 import { createCore } from './core/assemble'
 import { malformed } from './core/errors'
@@ -7,6 +6,7 @@ import type { Db } from './db/connection'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
 import { filesDoor, rejectFileRequest } from './doors/files'
 import { mountJsonRpc } from './doors/jsonrpc/routes'
+import { declaredBodyLimit } from './net/body-limit'
 import { clientResolver } from './net/client'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps) {
   const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel })
 
   const app = new Hono()
-  const limit = bodyLimit({
+  const limit = declaredBodyLimit({
     maxSize: config.bodyLimit,
     onError: (c) => rejectRequest(c, malformed('body', '', 'toolarge'), { config, clientOf }),
   })
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps) {
     app.post(path, limit, billmgr)
   }
   const files = filesDoor({ config, dispatcher, registry, clientOf, log })
-  const fileLimit = bodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
+  const fileLimit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
   mountJsonRpc(app, { config, dispatcher, registry, services, clientOf })
