@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { AddressSet, normalizeAddress } from './addresses'
@@ -13,16 +15,10 @@ export interface ClientInfo {
  */
 export function clientResolver(trustedProxies: string[]) {
   const trusted = new AddressSet(trustedProxies)
-  return function clientOf(c: Context): ClientInfo {
-    let peer = ''
-    try {
-      peer = normalizeAddress(getConnInfo(c).remote.address ?? '')
-    } catch {
-      // Not served by the Node adapter (no socket): an unknown address, trusted for nothing.
-    }
-    const tls = c.req.url.startsWith('https:')
+  function resolve(socketPeer: string, header: (name: string) => string | undefined, tls: boolean): ClientInfo {
+    const peer = normalizeAddress(socketPeer)
     if (!trusted.size || !trusted.has(peer)) return { address: peer, secure: tls }
-    const hops = (c.req.header('x-forwarded-for') ?? '')
+    const hops = (header('x-forwarded-for') ?? '')
       .split(',')
       .map((s) => normalizeAddress(s))
       .filter(Boolean)
@@ -31,7 +27,25 @@ export function clientResolver(trustedProxies: string[]) {
       address = hops[i]
       if (!trusted.has(address)) break
     }
-    const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim()
+    const proto = header('x-forwarded-proto')?.split(',')[0]?.trim()
     return { address, secure: tls || proto === 'https' }
   }
+  function clientOf(c: Context): ClientInfo {
+    let peer = ''
+    try {
+      peer = getConnInfo(c).remote.address ?? ''
+    } catch {
+      // Not served by the Node adapter (no socket): an unknown address, trusted for nothing.
+    }
+    return resolve(peer, (name) => c.req.header(name), c.req.url.startsWith('https:'))
+  }
+  /** The same for a request Node's server hands over directly (no Hono context). */
+  function fromNode(req: IncomingMessage): ClientInfo {
+    const header = (name: string) => {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value.join(', ') : value
+    }
+    return resolve(req.socket.remoteAddress ?? '', header, (req.socket as TLSSocket).encrypted === true)
+  }
+  return Object.assign(clientOf, { fromNode })
 }
