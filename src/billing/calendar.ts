@@ -1,3 +1,5 @@
+import { formatDate } from '../core/time'
+
 /** Calendar arithmetic on UTC milliseconds, for paid periods and date filters. */
 
 /**
@@ -10,4 +12,9 @@ export function addMonths(ms: number, months: number): number {
   const month = d.getUTCMonth() + months
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
   return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds())
+}
+
+/** The last day an exclusive end covers, as `YYYY-MM-DD`: how a period's end is shown. */
+export function lastDay(exclusiveEnd: number): string {
+  return formatDate(exclusiveEnd - 1)
 }

@@ -39,6 +39,6 @@ export function manualCharge(
  */
 export function deleteExpense(env: BillingEnv, expense: Expense): void {
   if (expense.invoiceId !== null) throw invalid('elid', String(expense.id), 'expense.invoiced')
-  removeExpense(env.db, expense)
+  removeExpense(env.db, expense, env.now)
   if (expense.amount > 0) settleAccount(env.db, expense.accountId, env.now, env.lang)
 }

@@ -1,17 +1,16 @@
 import { and, eq, getTableName, gte, isNull, lt, sql } from 'drizzle-orm'
 import { invalid } from '../core/errors'
-import { dayAfter, dayStart, formatDate } from '../core/time'
+import { dayAfter, dayStart } from '../core/time'
 import type { Db } from '../db/connection'
 import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
+import { emit } from '../events/outbox'
+import { invoiceData } from '../events/snapshots'
 import type { Account } from './scope'
 
 export type Invoice = typeof invoices.$inferSelect
 export type InvoiceState = (typeof InvoiceStatus)[number]
 
-/** The last day an exclusive end covers, as `YYYY-MM-DD`: how a period's end is shown. */
-export function lastDay(exclusiveEnd: number): string {
-  return formatDate(exclusiveEnd - 1)
-}
+export { lastDay } from './calendar'
 
 /** `INV-2026-000042`: the year it was issued and its id, which is unique and never reused. */
 export function invoiceNumber(id: number, issuedAt: number): string {
@@ -72,6 +71,7 @@ export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number
     .values({ id, number, accountId: r.account.id, currencyId: r.account.currencyId, periodFrom, periodTo, amount, createdAt: r.now })
     .run()
   db.update(expenses).set({ invoiceId: id }).where(open).run()
+  emit(db, r.now, { event: 'invoices.create', objectId: id, data: invoiceData(db, id)! })
   return { id, number, amount }
 }
 
@@ -79,6 +79,7 @@ export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number
 export function markInvoicePaid(db: Db, invoice: Invoice, now: number): void {
   if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
   db.update(invoices).set({ status: 'paid', paidAt: now }).where(eq(invoices.id, invoice.id)).run()
+  emit(db, now, { event: 'invoices.paid', objectId: invoice.id, data: invoiceData(db, invoice.id)! })
 }
 
 /** Cancels a new invoice and frees its expenses, so that another invoice may cover them. */

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { accounts, expenses, PaymentStatus, payments } from '../db/schema/index'
+import { emit } from '../events/outbox'
 
 /**
  * Payment statuses whose amount is on the client's balance: credited, and pending return
@@ -18,12 +19,31 @@ export function isCredited(status: number): boolean {
  * payments minus expenses.
  */
 
-/** Moves a payment's amount onto the balance (`sign` 1) or off it again (`sign` -1). */
-export function creditPayment(db: Db, accountId: number, amount: number, sign: 1 | -1): void {
-  db.update(accounts)
-    .set({ balance: sql`${accounts.balance} + ${sign * amount}` })
+/**
+ * Tells handlers when a change of `delta` took a client's balance (now `after`) across zero: up
+ * from below zero, or down from above it. Judged on the balance the change itself returned, so
+ * each crossing is told once, whatever else runs at the same time.
+ */
+function balanceMoved(db: Db, accountId: number, after: number, delta: number, now: number): void {
+  const before = after - delta
+  const event = before < 0 && after >= 0 ? 'clients.balance_notzero' : before > 0 && after <= 0 ? 'clients.balance_zero' : undefined
+  if (event) emit(db, now, { event, objectId: accountId, data: {} })
+}
+
+/** Adds `delta` to a client's balance at `now`. */
+function addToBalance(db: Db, accountId: number, delta: number, now: number): void {
+  const row = db
+    .update(accounts)
+    .set({ balance: sql`${accounts.balance} + ${delta}` })
     .where(eq(accounts.id, accountId))
-    .run()
+    .returning({ balance: accounts.balance })
+    .get()
+  if (row) balanceMoved(db, accountId, row.balance, delta, now)
+}
+
+/** Moves a payment's amount onto the balance (`sign` 1) or off it again (`sign` -1). */
+export function creditPayment(db: Db, accountId: number, amount: number, sign: 1 | -1, now: number): void {
+  addToBalance(db, accountId, sign * amount, now)
 }
 
 export interface Charge {
@@ -57,6 +77,7 @@ function prepareCharge(db: Db) {
       .update(accounts)
       .set({ balance: sql`${accounts.balance} - ${sql.placeholder('amount')}` })
       .where(eq(accounts.id, sql.placeholder('accountId')))
+      .returning({ balance: accounts.balance })
       .prepare(),
   }
 }
@@ -67,17 +88,15 @@ export function charge(db: Db, c: Charge): number {
   if (!statements) prepared.set(db, (statements = prepareCharge(db)))
   const values = { ...c, itemId: c.itemId ?? null }
   const row = statements.insert.get(values)
-  statements.lower.run(values)
+  const lowered = statements.lower.get(values)
+  if (lowered) balanceMoved(db, c.accountId, lowered.balance, -c.amount, c.at)
   return row!.id
 }
 
 /** Deletes an expense and gives its amount back to the balance. */
-export function removeExpense(db: Db, expense: { id: number; accountId: number; amount: number }): void {
+export function removeExpense(db: Db, expense: { id: number; accountId: number; amount: number }, now: number): void {
   db.delete(expenses).where(eq(expenses.id, expense.id)).run()
-  db.update(accounts)
-    .set({ balance: sql`${accounts.balance} + ${expense.amount}` })
-    .where(eq(accounts.id, expense.accountId))
-    .run()
+  addToBalance(db, expense.accountId, expense.amount, now)
 }
 
 /** Whether a charge fits the client's balance and credit limit. */

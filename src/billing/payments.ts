@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm'
 import { invalid } from '../core/errors'
 import type { Db } from '../db/connection'
 import { PaymentStatus, payments } from '../db/schema/index'
+import { emit } from '../events/outbox'
+import { paymentData } from '../events/snapshots'
 import type { Lang } from '../i18n/index'
 import { creditPayment, isCredited } from './ledger'
 import { settleAccount } from './services'
@@ -37,15 +39,17 @@ export function movePayment(db: Db, payment: Payment, move: PaymentMove, now: nu
   if (!rule.from.includes(payment.status)) throw invalid('elid', String(payment.id), `payment${move}`)
   const was = isCredited(payment.status)
   const will = isCredited(rule.to)
-  if (was !== will) creditPayment(db, payment.accountId, payment.amount, will ? 1 : -1)
+  if (was !== will) creditPayment(db, payment.accountId, payment.amount, will ? 1 : -1, now)
   const paidAt = rule.to === s.new ? null : will && !was ? now : payment.paidAt
   db.update(payments).set({ status: rule.to, paidAt }).where(eq(payments.id, payment.id)).run()
+  emit(db, now, { event: 'payments.update', objectId: payment.id, data: paymentData(db, payment.id)! })
   if (will && !was) settleAccount(db, payment.accountId, now, lang)
 }
 
-/** Deletes a payment; one whose amount is on the balance is refused. */
-export function deletePayment(db: Db, payment: Payment): void {
+/** Deletes a payment; one whose amount is on the balance is refused. Handlers are told what it was. */
+export function deletePayment(db: Db, payment: Payment, now: number): void {
   if (isCredited(payment.status)) throw invalid('elid', String(payment.id), 'paymentdelete')
+  emit(db, now, { event: 'payments.delete', objectId: payment.id, data: paymentData(db, payment.id)! })
   db.delete(payments).where(eq(payments.id, payment.id)).run()
 }
 

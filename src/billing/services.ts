@@ -3,6 +3,9 @@ import { BillError, invalid } from '../core/errors'
 import { formatDate } from '../core/time'
 import type { Db } from '../db/connection'
 import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
+import { emit } from '../events/outbox'
+import type { EventId } from '../events/catalog'
+import { serviceData } from '../events/snapshots'
 import { isLang, translator, type Lang } from '../i18n/index'
 import { addMonths } from './calendar'
 import { canAfford, charge } from './ledger'
@@ -57,6 +60,11 @@ export function tariffById(db: Db, id: number): Tariff | undefined {
 
 export function itemById(db: Db, id: number): Item | undefined {
   return db.select().from(items).where(eq(items.id, id)).get()
+}
+
+/** Tells handlers of a change to a service; `item` is the service as it is after it. */
+function tell(env: { db: Db; now: number }, event: EventId, item: Item): void {
+  emit(env.db, env.now, { event, objectId: item.id, data: serviceData(env.db, item) })
 }
 
 /** A service's state does not allow what was asked (closed, not yet paid, being set up). */
@@ -117,6 +125,7 @@ export function orderService(env: BillingEnv, input: OrderInput): Item {
     })
     .returning()
     .get()
+  tell(env, 'clients.subscriptions.assign', item)
   activate(env, item, account, tariff)
   return itemById(env.db, item.id)!
 }
@@ -130,7 +139,9 @@ function activate(env: BillingEnv, item: Item, account: Account, tariff: Tariff)
   const base = { accountId: account.id, currencyId: account.currencyId, itemId: item.id, at: env.now }
   if (setup !== 0) charge(env.db, { ...base, amount: setup, description: texts.setup(tariff.name) })
   charge(env.db, { ...base, amount: item.cost, description: texts.period(tariff.name, item.period, until) })
-  env.db.update(items).set({ status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: until }).where(eq(items.id, item.id)).run()
+  const active = { status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: until }
+  env.db.update(items).set(active).where(eq(items.id, item.id)).run()
+  tell(env, 'clients.subscriptions.activate', { ...item, ...active })
   return true
 }
 
@@ -159,7 +170,10 @@ function renewThroughNow(
       at: env.now,
     })
   }
-  setState(item.id, ItemStatus.active, SuspendReason.operator, ends[ends.length - 1])
+  const renewed = { ...item, status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: ends[ends.length - 1] }
+  setState(item.id, renewed.status, renewed.suspendReason, renewed.expiresAt)
+  tell(env, 'clients.subscriptions.renew', renewed)
+  if (item.status !== ItemStatus.active) tell(env, 'clients.subscriptions.activate', renewed)
   return true
 }
 
@@ -205,19 +219,20 @@ export function prolongService(env: BillingEnv, item: Item, months: number = ite
   })
   const lapsed = item.status === ItemStatus.suspended && item.suspendReason !== SuspendReason.operator
   const resumes = lapsed && until > env.now
-  env.db
-    .update(items)
-    .set({ expiresAt: until, ...(resumes ? { status: ItemStatus.active, suspendReason: SuspendReason.operator } : {}) })
-    .where(eq(items.id, item.id))
-    .run()
+  const changes = { expiresAt: until, ...(resumes ? { status: ItemStatus.active, suspendReason: SuspendReason.operator } : {}) }
+  env.db.update(items).set(changes).where(eq(items.id, item.id)).run()
+  tell(env, 'clients.subscriptions.renew', { ...item, ...changes })
+  if (resumes) tell(env, 'clients.subscriptions.activate', { ...item, ...changes })
   return until
 }
 
 /** An operator suspends an active service; a suspended one stays as it is. */
-export function suspendService(db: Db, item: Item): void {
+export function suspendService(env: { db: Db; now: number }, item: Item): void {
   if (item.status === ItemStatus.suspended) return
   if (item.status !== ItemStatus.active) throw wrongState(item)
-  db.update(items).set({ status: ItemStatus.suspended, suspendReason: SuspendReason.operator }).where(eq(items.id, item.id)).run()
+  const suspended = { status: ItemStatus.suspended, suspendReason: SuspendReason.operator }
+  env.db.update(items).set(suspended).where(eq(items.id, item.id)).run()
+  tell(env, 'clients.subscriptions.deactivate', { ...item, ...suspended })
 }
 
 /**
@@ -231,7 +246,9 @@ export function resumeService(env: BillingEnv, item: Item): void {
   if (item.status !== ItemStatus.suspended) throw wrongState(item)
   const lapsed = item.suspendReason !== SuspendReason.operator && (item.expiresAt ?? env.now) <= env.now
   if (!lapsed) {
-    env.db.update(items).set({ status: ItemStatus.active, suspendReason: SuspendReason.operator }).where(eq(items.id, item.id)).run()
+    const active = { status: ItemStatus.active, suspendReason: SuspendReason.operator }
+    env.db.update(items).set(active).where(eq(items.id, item.id)).run()
+    tell(env, 'clients.subscriptions.activate', { ...item, ...active })
     return
   }
   const account = accountById(env.db, item.accountId)!
@@ -240,9 +257,10 @@ export function resumeService(env: BillingEnv, item: Item): void {
 }
 
 /** Closes a service. What was paid is not given back. */
-export function closeService(db: Db, item: Item): void {
+export function closeService(env: { db: Db; now: number }, item: Item): void {
   if (item.status === ItemStatus.deleted) return
-  db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item.id)).run()
+  env.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item.id)).run()
+  tell(env, 'clients.subscriptions.close', { ...item, status: ItemStatus.deleted })
 }
 
 /**
@@ -325,13 +343,17 @@ export function renewDue(db: Db, now: number, lang: Lang = 'en'): RenewalCounts 
   const renewOne = (id: number) => {
     const item = loadItem.get({ id })
     if (!item || item.status !== ItemStatus.active || (item.expiresAt ?? now) > now) return
+    const suspend = (reason: string) => {
+      setState(item.id, ItemStatus.suspended, reason, item.expiresAt)
+      tell(env, 'clients.subscriptions.deactivate', { ...item, status: ItemStatus.suspended, suspendReason: reason })
+    }
     if (!item.autoRenew) {
-      setState(item.id, ItemStatus.suspended, SuspendReason.expired, item.expiresAt)
+      suspend(SuspendReason.expired)
       counts.expired++
     } else if (renewThroughNow(env, item, loadAccount.get({ id: item.accountId })!, nameOf(item.pricelistId), setState)) {
       counts.renewed++
     } else {
-      setState(item.id, ItemStatus.suspended, SuspendReason.nopay, item.expiresAt)
+      suspend(SuspendReason.nopay)
       counts.suspended++
     }
   }

@@ -1,34 +1,193 @@
-import { eq } from 'drizzle-orm'
-import { formatDateTime } from '../core/time'
-import type { Db } from '../db/connection'
-import { currencies, payments } from '../db/schema/index'
+import { eq, sql } from 'drizzle-orm'
+import { lastDay } from '../billing/calendar'
 import { formatAmount } from '../billing/money'
+import { formatDate, formatDateTime } from '../core/time'
+import type { Db } from '../db/connection'
+import { accounts, currencies, invoices, items, payments, users } from '../db/schema/index'
+import { Level } from '../core/principal'
+import type { Scalar } from '../output/document'
 
 /**
  * Objects as handlers are told of them: the fields the API returns for the object (its `.edit`
- * form's names), with `id`, amounts as decimal strings and times in UTC.
+ * form's names), with `id`, amounts as decimal strings and times in UTC. The `.edit` forms load
+ * through the same builders, so an event never says something the API would not.
  */
 
-export function paymentData(db: Db, id: number): Record<string, unknown> | undefined {
-  const row = db
-    .select({ p: payments, code: currencies.code, places: currencies.places })
-    .from(payments)
-    .innerJoin(currencies, eq(currencies.id, payments.currencyId))
-    .where(eq(payments.id, id))
-    .get()
-  if (!row) return undefined
-  const { p } = row
+export type Snapshot = Record<string, Scalar>
+
+type Currency = { code: string; places: number }
+
+function currencyUnit(db: Db, id: number): Currency {
+  return db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, id)).get()!
+}
+
+/** The fields whose values differ between two snapshots of one object, as they are after. */
+export function changedFields(before: Snapshot, after: Snapshot): Snapshot {
+  const changed: Snapshot = {}
+  for (const [name, value] of Object.entries(after)) {
+    if (JSON.stringify(value) !== JSON.stringify(before[name])) changed[name] = value
+  }
+  return changed
+}
+
+// Clients
+
+type Client = typeof accounts.$inferSelect
+
+/** A client as `account.edit` shows it. */
+export function clientFields(db: Db, a: Client): Snapshot {
+  const currency = currencyUnit(db, a.currencyId)
   return {
-    id: p.id,
+    name: a.name,
+    email: a.email,
+    reseller: a.resellerId ?? '',
+    currency: currency.code,
+    credit_limit: formatAmount(a.creditLimit, currency.places),
+    language: a.lang,
+    allowed_addresses: a.allowedAddresses,
+    note: a.note,
+    status: a.status,
+    balance: formatAmount(a.balance, currency.places),
+    created: formatDateTime(a.createdAt),
+  }
+}
+
+export function clientData(db: Db, id: number): Snapshot | undefined {
+  const a = db.select().from(accounts).where(eq(accounts.id, id)).get()
+  return a && { id: a.id, ...clientFields(db, a) }
+}
+
+// Client users
+
+type User = typeof users.$inferSelect
+
+/** A user as `user.edit` shows it: never its password. */
+export function userFields(u: User): Snapshot {
+  return {
+    name: u.name,
+    realname: u.realname,
+    email: u.email,
+    level: u.level,
+    language: u.lang,
+    allowed_addresses: u.allowedAddresses,
+    reseller: u.resellerId ?? '',
+    account: u.accountId ?? '',
+    status: u.status,
+  }
+}
+
+/** A user of a client (a client's own login, JeraSoft's "account"), or undefined for any other user. */
+export function clientUserData(db: Db, id: number): Snapshot | undefined {
+  const u = db.select().from(users).where(eq(users.id, id)).get()
+  return u && isClientUser(u) ? { id: u.id, ...userFields(u) } : undefined
+}
+
+export function isClientUser(u: Pick<User, 'level' | 'accountId'>): boolean {
+  return u.level === Level.user && u.accountId !== null
+}
+
+// Services
+
+type Service = typeof items.$inferSelect
+
+/** A service as `item.edit` shows it; `places` are those of its client's currency. */
+export function serviceFields(item: Service, places: number): Snapshot {
+  return {
+    account: item.accountId,
+    pricelist: item.pricelistId,
+    period: String(item.period),
+    name: item.name,
+    auto_renew: item.autoRenew,
+    status: String(item.status),
+    expires: item.expiresAt === null ? '' : formatDate(item.expiresAt),
+    cost: formatAmount(item.cost, places),
+  }
+}
+
+const placesStatements = new WeakMap<Db, ReturnType<typeof preparePlaces>>()
+
+/** Prepared once: the renewal pass tells of thousands of services. */
+function preparePlaces(db: Db) {
+  return db
+    .select({ places: currencies.places })
+    .from(accounts)
+    .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare()
+}
+
+/** The decimal places of the currency a client's services are priced in. */
+export function accountPlaces(db: Db, accountId: number): number {
+  let statement = placesStatements.get(db)
+  if (!statement) placesStatements.set(db, (statement = preparePlaces(db)))
+  return statement.get({ id: accountId })!.places
+}
+
+/** A service as it is now (`item` is its current row). */
+export function serviceData(db: Db, item: Service): Snapshot {
+  return { id: item.id, ...serviceFields(item, accountPlaces(db, item.accountId)) }
+}
+
+// Payments
+
+type Payment = typeof payments.$inferSelect
+
+/** A payment as `payment.edit` shows it. */
+export function paymentFields(db: Db, p: Payment): Snapshot {
+  const currency = currencyUnit(db, p.currencyId)
+  return {
     account: p.accountId,
     paymethod: p.paymethodId ?? '',
-    amount: formatAmount(p.amount, row.places),
+    amount: formatAmount(p.amount, currency.places),
     number: p.number,
     sender: p.sender,
     note: p.note,
     status: p.status,
-    currency: row.code,
+    currency: currency.code,
     created: formatDateTime(p.createdAt),
     paid: p.paidAt === null ? '' : formatDateTime(p.paidAt),
   }
+}
+
+export function paymentData(db: Db, id: number): Snapshot | undefined {
+  const p = db.select().from(payments).where(eq(payments.id, id)).get()
+  return p && { id: p.id, ...paymentFields(db, p) }
+}
+
+// Invoices
+
+/** An invoice with what showing it needs: its client's name and email, its currency. */
+export function invoiceRecord(db: Db, id: number) {
+  const found = db
+    .select({ invoice: invoices, name: accounts.name, email: accounts.email, code: currencies.code, places: currencies.places })
+    .from(invoices)
+    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+    .innerJoin(currencies, eq(currencies.id, invoices.currencyId))
+    .where(eq(invoices.id, id))
+    .get()
+  if (!found) return undefined
+  return { invoice: found.invoice, account: { name: found.name, email: found.email }, currency: { code: found.code, places: found.places } }
+}
+
+export type InvoiceRecord = NonNullable<ReturnType<typeof invoiceRecord>>
+
+/** The fields every view of one invoice shows; the period's end is its last day, as it was asked for. */
+export function invoiceFields({ invoice, account, currency }: InvoiceRecord): Snapshot {
+  return {
+    number: invoice.number,
+    account: invoice.accountId,
+    account_name: account.name,
+    period_from: formatDate(invoice.periodFrom),
+    period_to: lastDay(invoice.periodTo),
+    amount: formatAmount(invoice.amount, currency.places),
+    currency: currency.code,
+    status: invoice.status,
+    created: formatDateTime(invoice.createdAt),
+    paid: invoice.paidAt === null ? '' : formatDateTime(invoice.paidAt),
+  }
+}
+
+export function invoiceData(db: Db, id: number): Snapshot | undefined {
+  const record = invoiceRecord(db, id)
+  return record && { id, ...invoiceFields(record) }
 }

@@ -26,7 +26,7 @@ const accountRow = (t: TestApp, id: number) => t.db.select().from(accounts).wher
 function creditedPayment(t: TestApp, accountId: number, amount: number, number: string) {
   t.db.$client.transaction(() => {
     t.db.insert(payments).values({ number, accountId, amount, currencyId: accountRow(t, accountId)!.currencyId, status: PaymentStatus.credited, createdAt: 0 }).run()
-    creditPayment(t.db, accountId, amount, 1)
+    creditPayment(t.db, accountId, amount, 1, t.clock())
   })()
 }
 

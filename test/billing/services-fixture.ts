@@ -28,7 +28,7 @@ export async function servicesWorld() {
         .insert(payments)
         .values({ number: `T-${++paid}`, accountId, amount: minor, currencyId: account.currencyId, status: PaymentStatus.credited, createdAt: t.clock() })
         .run()
-      creditPayment(t.db, accountId, minor, 1)
+      creditPayment(t.db, accountId, minor, 1, t.clock())
     })()
   }
 

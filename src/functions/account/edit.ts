@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
 import { formatAmount } from '../../billing/money'
-import { visibleAccount, type Account } from '../../billing/scope'
+import { accountById, visibleAccount, type Account } from '../../billing/scope'
 import { denied, invalid, missed } from '../../core/errors'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
 import { rowById } from '../../db/query'
 import { accounts, currencies, expenses, items, payments, resellers, users } from '../../db/schema/index'
+import { emit } from '../../events/outbox'
+import { changedFields, clientData, clientFields, isClientUser, userFields, type Snapshot } from '../../events/snapshots'
 import { currencyById, currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
 import { resellerChoices } from '../user/edit'
@@ -48,21 +49,7 @@ export const accountEdit = defineFunction({
   },
   load(ctx, id) {
     const a = visibleAccount(ctx.db, ctx.user, id)
-    if (!a) return undefined
-    const currency = currencyById(ctx.db, String(a.currencyId))!
-    return {
-      name: a.name,
-      email: a.email,
-      reseller: a.resellerId ?? '',
-      currency: currency.code,
-      credit_limit: formatAmount(a.creditLimit, currency.places),
-      language: a.lang,
-      allowed_addresses: a.allowedAddresses,
-      note: a.note,
-      status: a.status,
-      balance: formatAmount(a.balance, currency.places),
-      created: formatDateTime(a.createdAt),
-    }
+    return a && clientFields(ctx.db, a)
   },
   save(ctx, values, id) {
     const existing = id === undefined ? undefined : visibleAccount(ctx.db, ctx.user, id)!
@@ -78,20 +65,33 @@ export const accountEdit = defineFunction({
     const limit = creditLimitOf(values, existing, previous, currency)
     if (limit !== undefined) changes.creditLimit = limit
     if (!existing) {
-      return ctx.db
+      const created = ctx.db
         .insert(accounts)
         .values({ name: String(values.name), ...changes, createdAt: ctx.now })
         .returning({ id: accounts.id })
         .get().id
+      emit(ctx.db, ctx.now, { event: 'clients.create', objectId: created, data: clientData(ctx.db, created)! })
+      return created
     }
+    const before = clientFields(ctx.db, existing)
     ctx.db.update(accounts).set(changes).where(eq(accounts.id, existing.id)).run()
+    tellChanges(ctx, existing.id, before)
     if (resellerId !== existing.resellerId) {
       // The client's users belong to the client's reseller: they move with it.
-      ctx.db.update(users).set({ resellerId, updatedAt: ctx.now }).where(eq(users.accountId, existing.id)).run()
+      const moved = ctx.db.update(users).set({ resellerId, updatedAt: ctx.now }).where(eq(users.accountId, existing.id)).returning().all()
+      for (const user of moved.filter(isClientUser)) {
+        emit(ctx.db, ctx.now, { event: 'clients.accounts.update', objectId: user.id, data: { id: user.id, reseller: userFields(user).reseller } })
+      }
     }
     return existing.id
   },
 })
+
+/** Tells handlers which of a client's fields a change made differ from `before` (if any). */
+export function tellChanges(ctx: FunctionContext, id: number, before: Snapshot): void {
+  const changed = changedFields(before, clientFields(ctx.db, accountById(ctx.db, id)!))
+  if (Object.keys(changed).length) emit(ctx.db, ctx.now, { event: 'clients.update', objectId: id, data: { id, ...changed } })
+}
 
 /**
  * The reseller a client is to belong to. A reseller's staff may only name its own (the form

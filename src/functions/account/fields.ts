@@ -4,6 +4,7 @@ import { BillError, invalid, missed } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { pageOf, sortedList } from '../../db/query'
 import { accountFields } from '../../db/schema/index'
+import { emit } from '../../events/outbox'
 import { defineFunction, type FunctionContext } from '../registry'
 
 const listed = {
@@ -30,6 +31,14 @@ function fieldOf(ctx: FunctionContext, accountId: number, name: string) {
     .from(accountFields)
     .where(and(eq(accountFields.accountId, accountId), eq(accountFields.name, name)))
     .get()
+}
+
+/**
+ * Tells handlers of changed custom fields of a client, as JeraSoft's `clients.fieldsUpdate`
+ * takes them: `{id, fields: [{id: name, value}]}`; a field that is gone has the value null.
+ */
+function tellFields(ctx: FunctionContext, accountId: number, fields: { id: string; value: string | null }[]): void {
+  emit(ctx.db, ctx.now, { event: 'clients.custom_fields.update', objectId: accountId, data: { id: accountId, fields } })
 }
 
 /** One client's custom fields (`elid` = the client). */
@@ -80,13 +89,21 @@ export const accountFieldEdit = defineFunction({
     const value = values.value === undefined ? undefined : String(values.value)
     if (id === undefined) {
       ctx.db.insert(accountFields).values({ accountId: account.id, name, value: value ?? '' }).run()
+      tellFields(ctx, account.id, [{ id: name, value: value ?? '' }])
       return name
     }
-    ctx.db
+    const before = fieldOf(ctx, account.id, id)
+    const after = ctx.db
       .update(accountFields)
       .set({ name, ...(value === undefined ? {} : { value }) })
       .where(and(eq(accountFields.accountId, account.id), eq(accountFields.name, id)))
-      .run()
+      .returning()
+      .get()
+    if (before && after) {
+      const renamed = before.name !== after.name
+      if (renamed) tellFields(ctx, account.id, [{ id: before.name, value: null }, { id: after.name, value: after.value }])
+      else if (before.value !== after.value) tellFields(ctx, account.id, [{ id: after.name, value: after.value }])
+    }
     return name
   },
 })
@@ -98,9 +115,11 @@ export const accountFieldDelete = defineFunction({
   level: Level.reseller,
   each(ctx, id) {
     const account = parentAccount(ctx, 'plid')
-    ctx.db
+    const deleted = ctx.db
       .delete(accountFields)
       .where(and(eq(accountFields.accountId, account.id), eq(accountFields.name, id)))
-      .run()
+      .returning({ name: accountFields.name })
+      .get()
+    if (deleted) tellFields(ctx, account.id, [{ id: deleted.name, value: null }])
   },
 })

@@ -1,9 +1,12 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, ne } from 'drizzle-orm'
 import { visibleAccount } from '../../billing/scope'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { accounts, items, ItemStatus } from '../../db/schema/index'
+import { accounts, items, ItemStatus, users } from '../../db/schema/index'
+import { emit } from '../../events/outbox'
+import { clientFields, isClientUser, serviceData } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
+import { tellChanges } from './edit'
 import type { AccountStatus } from './list'
 
 /** Services that still run, or may yet run, for a client: an archived client has none. */
@@ -21,7 +24,26 @@ function setStatus(ctx: FunctionContext, id: string, status: AccountStatus): voi
       .get()
     if (live) throw invalid('elid', id, 'liveservices')
   }
+  const before = clientFields(ctx.db, account)
   ctx.db.update(accounts).set({ status }).where(eq(accounts.id, account.id)).run()
+  if (status === 'archived') emit(ctx.db, ctx.now, { event: 'clients.archive', objectId: account.id, data: {} })
+  else tellChanges(ctx, account.id, before)
+}
+
+/**
+ * Before a client is deleted with everything that is theirs: its services that were not closed
+ * close, and its users go, so handlers that set them up elsewhere take them down.
+ */
+function tellDeletion(ctx: FunctionContext, accountId: number): void {
+  const open = ctx.db.select().from(items).where(and(eq(items.accountId, accountId), ne(items.status, ItemStatus.deleted))).all()
+  for (const item of open) {
+    const closed = { ...item, status: ItemStatus.deleted }
+    emit(ctx.db, ctx.now, { event: 'clients.subscriptions.close', objectId: item.id, data: serviceData(ctx.db, closed) })
+  }
+  for (const user of ctx.db.select().from(users).where(eq(users.accountId, accountId)).all().filter(isClientUser)) {
+    emit(ctx.db, ctx.now, { event: 'clients.accounts.delete', objectId: user.id, data: {} })
+  }
+  emit(ctx.db, ctx.now, { event: 'clients.delete', objectId: accountId, data: {} })
 }
 
 export const accountSuspend = defineFunction({
@@ -57,6 +79,8 @@ export const accountDelete = defineFunction({
   level: Level.reseller,
   each(ctx, id) {
     const account = visibleAccount(ctx.db, ctx.user, id)
-    if (account) ctx.db.delete(accounts).where(eq(accounts.id, account.id)).run()
+    if (!account) return
+    tellDeletion(ctx, account.id)
+    ctx.db.delete(accounts).where(eq(accounts.id, account.id)).run()
   },
 })

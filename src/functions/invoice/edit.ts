@@ -2,7 +2,8 @@ import { BillError } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { InvoiceStatus } from '../../db/schema/index'
 import { defineFunction } from '../registry'
-import { invoiceDetails, invoiceFields } from './access'
+import { invoiceFields } from '../../events/snapshots'
+import { invoiceDetails } from './access'
 
 /**
  * One invoice, for viewing: it is issued by invoice.generate and changes only through its group

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm'
-import { accountById } from '../../billing/scope'
 import { orderService, type Item } from '../../billing/services'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { formatDate } from '../../core/time'
 import { node } from '../../output/document'
 import { items } from '../../db/schema/index'
+import { accountPlaces, serviceFields } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
-import { amountFormatter, billingEnv, orderableTariffs, orderingAccount, periodValues, requireTariff, statusValues, visibleItem } from './common'
+import { billingEnv, orderableTariffs, orderingAccount, periodValues, requireTariff, statusValues, visibleItem } from './common'
 
 /** What an order names: the client (a client user's own by default), tariff, period, name, auto-renewal. */
 const orderParams = {
@@ -64,18 +64,7 @@ export const itemEdit = defineFunction({
   choices: (ctx) => ({ pricelist: orderableTariffs(ctx.db) }),
   load(ctx, id) {
     const item = visibleItem(ctx, id)
-    if (!item) return undefined
-    const account = accountById(ctx.db, item.accountId)!
-    return {
-      account: item.accountId,
-      pricelist: item.pricelistId,
-      period: String(item.period),
-      name: item.name,
-      auto_renew: item.autoRenew,
-      status: String(item.status),
-      expires: item.expiresAt === null ? '' : formatDate(item.expiresAt),
-      cost: amountFormatter(ctx.db)(item.cost, account.currencyId),
-    }
+    return item && serviceFields(item, accountPlaces(ctx.db, item.accountId))
   },
   save(ctx, values, id) {
     if (id === undefined) return placeOrder(ctx, values).id

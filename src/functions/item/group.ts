@@ -10,7 +10,7 @@ export const itemSuspend = defineFunction({
   level: Level.reseller,
   each(ctx, id) {
     const item = visibleItem(ctx, id)
-    if (item) suspendService(ctx.db, item)
+    if (item) suspendService(billingEnv(ctx), item)
   },
 })
 
@@ -32,6 +32,6 @@ export const itemDelete = defineFunction({
   level: Level.reseller,
   each(ctx, id) {
     const item = visibleItem(ctx, id)
-    if (item) closeService(ctx.db, item)
+    if (item) closeService(billingEnv(ctx), item)
   },
 })

@@ -1,15 +1,13 @@
 import { emit } from '../../events/outbox'
-import { paymentData } from '../../events/snapshots'
+import { paymentData, paymentFields } from '../../events/snapshots'
 import { eq } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
 import { isCredited } from '../../billing/ledger'
-import { formatAmount } from '../../billing/money'
 import type { Payment } from '../../billing/payments'
 import { requireAccount } from '../../billing/scope'
 import { invalid, missed, taken } from '../../core/errors'
 import { parseValue, type Values } from '../../core/params'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -102,7 +100,9 @@ function update(ctx: FunctionContext, payment: Payment, values: Values): void {
   }
   if (values.sender !== undefined) changes.sender = String(values.sender)
   if (values.note !== undefined) changes.note = String(values.note)
-  if (Object.keys(changes).length) ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id)).run()
+  if (!Object.keys(changes).length) return
+  ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id)).run()
+  emit(ctx.db, ctx.now, { event: 'payments.update', objectId: payment.id, data: paymentData(ctx.db, payment.id)! })
 }
 
 /**
@@ -137,20 +137,7 @@ export const paymentEdit = defineFunction({
   }),
   load(ctx, id) {
     const p = visiblePayment(ctx, id)
-    if (!p) return undefined
-    const currency = currencyOf(ctx.db, p.currencyId)
-    return {
-      account: p.accountId,
-      paymethod: p.paymethodId ?? '',
-      amount: formatAmount(p.amount, currency.places),
-      number: p.number,
-      sender: p.sender,
-      note: p.note,
-      status: p.status,
-      currency: currency.code,
-      created: formatDateTime(p.createdAt),
-      paid: p.paidAt === null ? '' : formatDateTime(p.paidAt),
-    }
+    return p && paymentFields(ctx.db, p)
   },
   save(ctx, values, id) {
     if (id === undefined) return create(ctx, values)

@@ -55,6 +55,6 @@ export const paymentDelete = defineFunction({
   level: Level.reseller,
   each: (ctx, id) => {
     const payment = visiblePayment(ctx, id)
-    if (payment) deletePayment(ctx.db, payment)
+    if (payment) deletePayment(ctx.db, payment, ctx.now)
   },
 })

@@ -5,7 +5,26 @@ import { denied } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { countRows, elementId } from '../../db/query'
 import { users } from '../../db/schema/index'
+import { emit } from '../../events/outbox'
+import { changedFields, isClientUser, userFields } from '../../events/snapshots'
 import type { FunctionContext } from '../registry'
+
+type User = typeof users.$inferSelect
+
+/**
+ * Tells handlers of a change to a user that is, or was, a client's own user (JeraSoft's
+ * "account"): one that becomes one is created, one that stops being one is deleted.
+ */
+export function tellUserChange(ctx: FunctionContext, id: number, before: User | undefined, after: User | undefined): void {
+  const was = before !== undefined && isClientUser(before)
+  const is = after !== undefined && isClientUser(after)
+  if (is && !was) emit(ctx.db, ctx.now, { event: 'clients.accounts.create', objectId: id, data: { id, ...userFields(after) } })
+  else if (was && !is) emit(ctx.db, ctx.now, { event: 'clients.accounts.delete', objectId: id, data: {} })
+  else if (was && is) {
+    const changed = changedFields(userFields(before), userFields(after))
+    if (Object.keys(changed).length) emit(ctx.db, ctx.now, { event: 'clients.accounts.update', objectId: id, data: { id, ...changed } })
+  }
+}
 
 /** The user with this id if it exists; access error if the caller may not manage it. */
 export function managedUser(ctx: FunctionContext, id: string): UserRecord | undefined {

@@ -10,8 +10,9 @@ import { valueLabel } from '../../core/labels'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { resellers, sessions, users } from '../../db/schema/index'
+import { userFields } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
-import { keepAnAdmin, managedUser } from './access'
+import { keepAnAdmin, managedUser, tellUserChange } from './access'
 import { levelValues } from './list'
 
 /** Levels the caller may give: an admin up to its own, a reseller only plain users. */
@@ -45,18 +46,7 @@ export default defineFunction({
   },
   load(ctx, id) {
     const u = managedUser(ctx, id)
-    if (!u) return undefined
-    return {
-      name: u.name,
-      realname: u.realname,
-      email: u.email,
-      level: u.level,
-      language: u.lang,
-      allowed_addresses: u.allowedAddresses,
-      reseller: u.resellerId ?? '',
-      account: u.accountId ?? '',
-      status: u.status,
-    }
+    return u && userFields(u)
   },
   async prepare(_ctx, values): Promise<string | undefined> {
     if (values.passwd === undefined) return undefined
@@ -90,16 +80,19 @@ export default defineFunction({
           createdAt: ctx.now,
           updatedAt: ctx.now,
         })
-        .returning({ id: users.id })
+        .returning()
         .get()
+      tellUserChange(ctx, row.id, undefined, row)
       return row.id
     }
     if (changes.level !== undefined && changes.level < Level.admin) keepAnAdmin(ctx, target!)
-    ctx.db
+    const updated = ctx.db
       .update(users)
       .set({ ...changes, ...binding, ...(name ? { name } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: ctx.now })
       .where(eq(users.id, target!.id))
-      .run()
+      .returning()
+      .get()
+    tellUserChange(ctx, target!.id, target, updated)
     if (passwordHash) endOtherSessions(ctx, target!.id)
     return target!.id
   },

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { listFilters, users } from '../../db/schema/index'
 import { Level } from '../../core/principal'
 import { defineFunction, type FunctionContext } from '../registry'
-import { keepAnAdmin, managedUser } from './access'
+import { keepAnAdmin, managedUser, tellUserChange } from './access'
 
 export const userDelete = defineFunction({
   name: 'user.delete',
@@ -13,6 +13,7 @@ export const userDelete = defineFunction({
     if (!user) return
     keepAnAdmin(ctx, user)
     ctx.db.delete(users).where(eq(users.id, user.id)).run()
+    tellUserChange(ctx, user.id, user, undefined)
     ctx.db.delete(listFilters).where(eq(listFilters.userId, user.id)).run()
     if (user.id === ctx.user.id) ctx.reply.endSession = true
   },
@@ -23,7 +24,8 @@ function setStatus(ctx: FunctionContext, id: string, status: 'active' | 'suspend
   const user = managedUser(ctx, id)
   if (!user || user.status === status) return
   if (status === 'suspended') keepAnAdmin(ctx, user)
-  ctx.db.update(users).set({ status, updatedAt: ctx.now }).where(eq(users.id, user.id)).run()
+  const updated = ctx.db.update(users).set({ status, updatedAt: ctx.now }).where(eq(users.id, user.id)).returning().get()
+  tellUserChange(ctx, user.id, user, updated)
   if (status === 'suspended') {
     ctx.services.sessions.endAllOf(user.id)
     if (user.id === ctx.user.id) ctx.reply.endSession = true
