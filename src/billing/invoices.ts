@@ -71,7 +71,7 @@ export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number
     .values({ id, number, accountId: r.account.id, currencyId: r.account.currencyId, periodFrom, periodTo, amount, createdAt: r.now })
     .run()
   db.update(expenses).set({ invoiceId: id }).where(open).run()
-  emit(db, r.now, { event: 'invoices.create', objectId: id, data: invoiceData(db, id)! })
+  emit(db, r.now, { event: 'invoices.create', objectId: id, data: () => invoiceData(db, id)! })
   return { id, number, amount }
 }
 
@@ -79,7 +79,7 @@ export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number
 export function markInvoicePaid(db: Db, invoice: Invoice, now: number): void {
   if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
   db.update(invoices).set({ status: 'paid', paidAt: now }).where(eq(invoices.id, invoice.id)).run()
-  emit(db, now, { event: 'invoices.paid', objectId: invoice.id, data: invoiceData(db, invoice.id)! })
+  emit(db, now, { event: 'invoices.paid', objectId: invoice.id, data: () => invoiceData(db, invoice.id)! })
 }
 
 /** Cancels a new invoice and frees its expenses, so that another invoice may cover them. */

@@ -42,14 +42,14 @@ export function movePayment(db: Db, payment: Payment, move: PaymentMove, now: nu
   if (was !== will) creditPayment(db, payment.accountId, payment.amount, will ? 1 : -1, now)
   const paidAt = rule.to === s.new ? null : will && !was ? now : payment.paidAt
   db.update(payments).set({ status: rule.to, paidAt }).where(eq(payments.id, payment.id)).run()
-  emit(db, now, { event: 'payments.update', objectId: payment.id, data: paymentData(db, payment.id)! })
+  emit(db, now, { event: 'payments.update', objectId: payment.id, data: () => paymentData(db, payment.id)! })
   if (will && !was) settleAccount(db, payment.accountId, now, lang)
 }
 
 /** Deletes a payment; one whose amount is on the balance is refused. Handlers are told what it was. */
 export function deletePayment(db: Db, payment: Payment, now: number): void {
   if (isCredited(payment.status)) throw invalid('elid', String(payment.id), 'paymentdelete')
-  emit(db, now, { event: 'payments.delete', objectId: payment.id, data: paymentData(db, payment.id)! })
+  emit(db, now, { event: 'payments.delete', objectId: payment.id, data: () => paymentData(db, payment.id)! })
   db.delete(payments).where(eq(payments.id, payment.id)).run()
 }
 

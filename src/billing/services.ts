@@ -64,7 +64,7 @@ export function itemById(db: Db, id: number): Item | undefined {
 
 /** Tells handlers of a change to a service; `item` is the service as it is after it. */
 function tell(env: { db: Db; now: number }, event: EventId, item: Item): void {
-  emit(env.db, env.now, { event, objectId: item.id, data: serviceData(env.db, item) })
+  emit(env.db, env.now, { event, objectId: item.id, data: () => serviceData(env.db, item) })
 }
 
 /** A service's state does not allow what was asked (closed, not yet paid, being set up). */

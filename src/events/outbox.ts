@@ -9,13 +9,17 @@ export interface DomainEvent {
   event: EventId
   /** The client, service, payment… the event is about. */
   objectId: number | null
-  /** What the event's table says: the object as the API returns it, changed fields, or `{}`. */
-  data: Record<string, unknown>
+  /**
+   * What the event's table says: the object as the API returns it, changed fields, or `{}`. A
+   * function is called only when some handler wants the event (most changes have no listener).
+   */
+  data: Record<string, unknown> | (() => Record<string, unknown>)
 }
 
 /** The JSON body handlers get (JeraSoft's shape), for an event that happened at `at` (ms). */
 export function payloadOf(e: DomainEvent, at: number): string {
-  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data: e.data })
+  const data = typeof e.data === 'function' ? e.data() : e.data
+  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data })
 }
 
 /** `2026-11-24T10:00:00+00:00`. */

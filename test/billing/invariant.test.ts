@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { eq } from 'drizzle-orm'
-import { accounts, expenses, invoices, ItemStatus, items, paymethods, payments, pricelists } from '../../src/db/schema/index'
+import { accounts, expenses, invoices, ItemStatus, items, paymethods, payments, pricelists, provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp } from '../helpers'
 
 /**
@@ -134,6 +134,8 @@ function checkBooks(db: Db, label: string) {
 describe('the balance invariant', () => {
   it('holds after thousands of random operations, including renewals over months', async () => {
     const t = await makeTestApp()
+    // Every change also records its events: the outbox must never break or skew the books.
+    t.db.insert(provisioningHandlers).values({ name: 'all', events: '*', type: 'http', target: 'http://127.0.0.1:9/', createdAt: 0 }).run()
     const r = random(20261124)
     const asAdmin = { authinfo: `admin:${adminPassword}` }
     const send = (p: Params) => t.data({ ...p, ...asAdmin }) as Promise<Reply>
@@ -156,6 +158,10 @@ describe('the balance invariant', () => {
       expect(seen.get(done) ?? 0, done).toBeGreaterThan(5)
     }
     expect(t.db.select().from(items).all().filter((i) => i.status === ItemStatus.active).length).toBeGreaterThan(0)
+    const recorded = new Set(t.db.select({ event: provisioningDeliveries.event }).from(provisioningDeliveries).all().map((d) => d.event))
+    for (const event of ['payments.create', 'payments.update', 'clients.subscriptions.assign', 'clients.subscriptions.renew', 'clients.balance_zero', 'clients.balance_notzero', 'invoices.create']) {
+      expect(recorded.has(event), event).toBe(true)
+    }
   })
 })
 

@@ -70,7 +70,7 @@ export const accountEdit = defineFunction({
         .values({ name: String(values.name), ...changes, createdAt: ctx.now })
         .returning({ id: accounts.id })
         .get().id
-      emit(ctx.db, ctx.now, { event: 'clients.create', objectId: created, data: clientData(ctx.db, created)! })
+      emit(ctx.db, ctx.now, { event: 'clients.create', objectId: created, data: () => clientData(ctx.db, created)! })
       return created
     }
     const before = clientFields(ctx.db, existing)

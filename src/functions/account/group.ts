@@ -38,7 +38,7 @@ function tellDeletion(ctx: FunctionContext, accountId: number): void {
   const open = ctx.db.select().from(items).where(and(eq(items.accountId, accountId), ne(items.status, ItemStatus.deleted))).all()
   for (const item of open) {
     const closed = { ...item, status: ItemStatus.deleted }
-    emit(ctx.db, ctx.now, { event: 'clients.subscriptions.close', objectId: item.id, data: serviceData(ctx.db, closed) })
+    emit(ctx.db, ctx.now, { event: 'clients.subscriptions.close', objectId: item.id, data: () => serviceData(ctx.db, closed) })
   }
   for (const user of ctx.db.select().from(users).where(eq(users.accountId, accountId)).all().filter(isClientUser)) {
     emit(ctx.db, ctx.now, { event: 'clients.accounts.delete', objectId: user.id, data: {} })

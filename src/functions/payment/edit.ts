@@ -77,7 +77,7 @@ function create(ctx: FunctionContext, values: Values): number {
     .returning({ id: payments.id })
     .get().id
   if (given === undefined) ctx.db.update(payments).set({ number: generatedNumber(ctx.db, id) }).where(eq(payments.id, id)).run()
-  emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: paymentData(ctx.db, id)! })
+  emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: () => paymentData(ctx.db, id)! })
   return id
 }
 
@@ -102,7 +102,7 @@ function update(ctx: FunctionContext, payment: Payment, values: Values): void {
   if (values.note !== undefined) changes.note = String(values.note)
   if (!Object.keys(changes).length) return
   ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id)).run()
-  emit(ctx.db, ctx.now, { event: 'payments.update', objectId: payment.id, data: paymentData(ctx.db, payment.id)! })
+  emit(ctx.db, ctx.now, { event: 'payments.update', objectId: payment.id, data: () => paymentData(ctx.db, payment.id)! })
 }
 
 /**
