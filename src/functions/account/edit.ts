@@ -11,6 +11,7 @@ import { rowById } from '../../db/query'
 import { accounts, currencies, expenses, items, payments, resellers, users } from '../../db/schema/index'
 import { currencyById, currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
+import { savedForm } from '../provisioning/proposed'
 import { resellerChoices } from '../user/edit'
 import { accountStatuses } from './list'
 
@@ -25,6 +26,7 @@ export const accountEdit = defineFunction({
   name: 'account.edit',
   kind: 'form',
   level: Level.user,
+  before: savedForm('clients.create', 'clients.update'),
   // A client user sees its own client; the operator and the client's reseller change it.
   saveLevel: Level.reseller,
   fields: {

@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { accounts, items, ItemStatus } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
+import { aboutElement } from '../provisioning/proposed'
 import type { AccountStatus } from './list'
 
 /** Services that still run, or may yet run, for a client: an archived client has none. */
@@ -43,6 +44,7 @@ export const accountArchive = defineFunction({
   name: 'account.archive',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.archive', 'account.edit', true),
   each: (ctx, id) => setStatus(ctx, id, 'archived'),
 })
 
@@ -55,6 +57,7 @@ export const accountDelete = defineFunction({
   name: 'account.delete',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.delete', 'account.edit', true),
   each(ctx, id) {
     const account = visibleAccount(ctx.db, ctx.user, id)
     if (account) ctx.db.delete(accounts).where(eq(accounts.id, account.id)).run()

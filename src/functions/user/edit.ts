@@ -11,6 +11,7 @@ import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { resellers, sessions, users } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
+import { clientUser } from '../provisioning/proposed'
 import { keepAnAdmin, managedUser } from './access'
 import { levelValues } from './list'
 
@@ -24,6 +25,7 @@ export default defineFunction({
   name: 'user.edit',
   kind: 'form',
   level: Level.reseller,
+  before: clientUser(),
   fields: {
     name: { type: 'login', required: true, max: 64 },
     realname: { type: 'string', max: 128 },
