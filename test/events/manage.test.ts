@@ -176,8 +176,8 @@ describe('provisioning.log', () => {
     const all = await t.data({ func: 'provisioning.log', ...admin })
     expect(all.elem.map((r: { id: number }) => r.id)).toEqual([3, 2, 1])
     expect(all.elem[2]).toMatchObject({ status: 'fail', stage: 'after', event: 'payments.create', handler: 'After', object: 7, attempt: 1, duration: 12, date: '2026-11-20 10:00:00' })
-    expect(all.elem[2].error.length).toBeLessThanOrEqual(121)
-    expect(all.elem[2].error.endsWith('…')).toBe(true)
+    expect(all.elem[2].message.length).toBeLessThanOrEqual(121)
+    expect(all.elem[2].message.endsWith('…')).toBe(true)
     const f = async (filter: Record<string, string>) =>
       (await t.data({ func: 'provisioning.log', filter: 'on', ...filter, ...admin })).elem?.map((r: { id: number }) => r.id) ?? []
     expect(await f({ event: 'clients.update' })).toEqual([3])
@@ -203,7 +203,7 @@ describe('provisioning.log', () => {
     const { t, delivery } = await withLog()
     const info = await t.data({ func: 'provisioning.log.info', elid: '1', ...admin })
     expect(info).toMatchObject({ handler: 1, handler_name: 'After', delivery: 'd-1', delivery_status: 'retrying', response: 'oops', payload: delivery.payload })
-    expect(info.error).toBe('HTTP 500 '.repeat(40))
+    expect(info.message).toBe('HTTP 500 '.repeat(40))
     const before = await t.data({ func: 'provisioning.log.info', elid: '3', ...admin })
     expect(before).toMatchObject({ stage: 'before', payload: '{"data":{"id":3}}', delivery: '' })
     expect((await t.data({ func: 'provisioning.log.info', elid: '99', ...admin })).error).toMatchObject({ type: 'missed' })

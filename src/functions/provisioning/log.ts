@@ -13,7 +13,7 @@ import { defineFunction, type FunctionContext } from '../registry'
 const logStatuses = ['success', 'fail', 'pending', 'retrying'] as const
 const stages = ['after', 'before'] as const
 
-/** How much of an error a row of the list shows; the details show all of it. */
+/** How much of an error a row of the list shows (as `message`); the details show all of it. */
 const shortError = 120
 
 const handlerName = sql<string | null>`(select ${provisioningHandlers.name} from ${provisioningHandlers} where ${provisioningHandlers.id} = ${provisioningLog.handlerId})`
@@ -44,7 +44,7 @@ function pageRows(db: Db, where: SQL, orderBy: SQL[]) {
       object: provisioningLog.objectId,
       attempt: provisioningLog.attempt,
       duration: provisioningLog.durationMs,
-      error: sql<string>`substr(${provisioningLog.error}, 1, ${shortError + 1})`,
+      message: sql<string>`substr(${provisioningLog.error}, 1, ${shortError + 1})`,
     })
     .from(provisioningLog)
     .leftJoin(provisioningHandlers, eq(provisioningHandlers.id, provisioningLog.handlerId))
@@ -92,7 +92,7 @@ export const logList = defineFunction({
     { name: 'object', type: 'int' },
     { name: 'attempt', type: 'int' },
     { name: 'duration', type: 'int' },
-    { name: 'error', type: 'string', sort: false },
+    { name: 'message', type: 'string', sort: false },
   ],
   defaultSort: 'id',
   defaultOrder: 'desc',
@@ -109,12 +109,12 @@ export const logList = defineFunction({
     const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ handler_id, ...r }) => {
-        const error = String(r.error)
+        const message = String(r.message)
         return {
           ...r,
           date: formatDateTime(Number(r.date)),
           handler: handlerLabel(r.handler as string | null, Number(handler_id)),
-          error: error.length > shortError ? `${error.slice(0, shortError)}…` : error,
+          message: message.length > shortError ? `${message.slice(0, shortError)}…` : message,
         }
       }),
       total,
@@ -156,7 +156,8 @@ export const logInfo = defineFunction({
     delivery_status: { type: 'string', readonly: true },
     payload: { type: 'text', readonly: true },
     response: { type: 'text', readonly: true },
-    error: { type: 'text', readonly: true },
+    // Not `error`: an `<error>` element in a reply means the call failed.
+    message: { type: 'text', readonly: true },
   },
   load(ctx, id) {
     const found = logEntry(ctx.db, id)
@@ -177,7 +178,7 @@ export const logInfo = defineFunction({
       delivery_status: delivery?.status ?? '',
       payload,
       response: entry.response,
-      error: entry.error,
+      message: entry.error,
     }
   },
   save() {
