@@ -4,7 +4,7 @@ import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
 import { node } from '../output/document'
-import type { FileSpec, FunctionContext, FunctionDef, ListDef, Registry, ReplyEffects } from '../functions/registry'
+import type { FileSpec, FunctionContext, FunctionDef, ListDef, ProposedEvents, Registry, ReplyEffects } from '../functions/registry'
 import { fileOf, isFileFormat, paramsOf, writes } from '../functions/registry'
 import { savedFilter, usableFilter } from '../functions/list-filter'
 import { csrfToken } from '../auth/tokens'
@@ -23,7 +23,8 @@ import {
 } from './documents'
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
-import { isSecret, parseParams, parseValue, refuseFixedChanges, type Values } from './params'
+import { clip, isSecret, parseParams, parseValue, refuseFixedChanges, type ParamSpecs, type Values } from './params'
+import { beforeHandlers, runBefore } from '../events/before'
 import { principalOf } from '../auth/authenticate'
 import { anonymous, localRoot, type Principal } from './principal'
 import type { Services } from './services'
@@ -188,8 +189,14 @@ export class Dispatcher {
         if (def.saveLevel !== undefined && ctx.user.level < def.saveLevel) throw denied('func', call.func)
         const current = elid === undefined ? undefined : def.load(ctx, elid)
         if (elid !== undefined && !current) throw missed('elid', elid)
-        const values = parseParams(def.fields, call.params, { requireAll: elid === undefined, withDefaults: elid === undefined })
+        const options = { requireAll: elid === undefined, withDefaults: elid === undefined }
+        let values = parseParams(def.fields, call.params, options)
         if (current) refuseFixedChanges(def.fields, values, current)
+        const changed = await this.beforeStage(def.before, ctx, def.fields, values, [elid])
+        if (changed) {
+          values = parseParams(def.fields, { ...call.params, ...changed }, options)
+          if (current) refuseFixedChanges(def.fields, values, current)
+        }
         const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined
         const id = this.transaction(ctx, def, () => def.save(ctx, values, elid, prepared))
         return elid === undefined ? [node('ok', true), node('id', id)] : [node('ok', true)]
@@ -199,6 +206,7 @@ export class Dispatcher {
         if (!ids.length) throw missed('elid')
         if (ids.length > maxElids) throw invalid('elid', `${ids.length}`, 'toomany', { max: maxElids })
         ids.forEach(checkElid)
+        await this.beforeStage(def.before, ctx, {}, {}, ids)
         this.transaction(ctx, def, () => {
           for (const id of ids) def.each(ctx, id)
         })
@@ -207,15 +215,49 @@ export class Dispatcher {
       case 'file':
         return this.openFile(def.file, ctx, parseParams(def.params, call.params, { requireAll: true, withDefaults: true }))
       default: {
-        const values = parseParams(def.params, call.params, { requireAll: true, withDefaults: true })
+        const options = { requireAll: true, withDefaults: true }
+        let values = parseParams(def.params, call.params, options)
         const file = fileOf(def, call.out)
         if (file) return this.openFile(file, ctx, values)
+        const changed = def.writes ? await this.beforeStage(def.before, ctx, def.params, values, [undefined]) : undefined
+        if (changed) values = parseParams(def.params, { ...call.params, ...changed }, options)
         const prepared = def.prepare ? await def.prepare(ctx, values) : undefined
         if (!def.writes) return def.run(ctx, values, prepared)
         const content = this.transaction(ctx, def, () => def.run(ctx, values, prepared))
         return content.length ? content : [node('ok', true)]
       }
     }
+  }
+
+  /**
+   * Asks the before-handlers about the change a call proposes, with no transaction open; throws
+   * their refusal. Returns the parameters they changed (as request text, only those the function
+   * takes), to be parsed and checked again, or undefined. Costs one indexed query when no
+   * before-handler is enabled.
+   */
+  private async beforeStage(
+    proposed: ProposedEvents | undefined,
+    ctx: FunctionContext,
+    specs: ParamSpecs,
+    values: Values,
+    ids: (string | undefined)[],
+  ): Promise<Record<string, string> | undefined> {
+    if (!proposed) return undefined
+    const handlers = beforeHandlers(this.deps.db)
+    if (!handlers.length) return undefined
+    // Handlers never see secrets (a new user's password).
+    const shown: Values = {}
+    for (const name in values) if (!isSecret(name, specs[name])) shown[name] = values[name]
+    const events = ids.flatMap((id) => proposed(ctx, shown, id) ?? [])
+    if (!events.length) return undefined
+    const changes = Object.assign({}, ...(await runBefore(this.deps.db, ctx.now, handlers, events))) as Record<string, unknown>
+    const params: Record<string, string> = {}
+    for (const [name, value] of Object.entries(changes)) {
+      const spec = specs[name]
+      if (!spec || spec.readonly || isSecret(name, spec)) continue
+      params[name] = requestText(name, value, spec.type === 'flag')
+    }
+    return Object.keys(params).length ? params : undefined
   }
 
   /** Opens the file the call answers with; the door sends it instead of the document. */
@@ -230,7 +272,7 @@ export class Dispatcher {
     const p = ctx.call.params
     const cnt = p.p_cnt ? Math.min(maxPageSize, parseValue('p_cnt', { type: 'int', min: 1 }, p.p_cnt) as number) : defaultPageSize
     const requested = p.p_num ? (parseValue('p_num', { type: 'int', min: 1 }, p.p_num) as number) : 1
-    const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : 'asc'
+    const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : (def.defaultOrder ?? 'asc')
     const sortable = def.columns.filter((c) => c.sort !== false).map((c) => c.name)
     const sort = p.p_sort && sortable.includes(p.p_sort) ? p.p_sort : def.defaultSort
     const filter = listFilter(def, ctx)
@@ -378,6 +420,14 @@ function replyKey(def: FunctionDef, user: Principal, lang: Lang, call: Call): st
     if (!isSecret(name, specs[name])) key += `\u0000${name}\u0001${call.params[name]}`
   }
   return key
+}
+
+/** A value a handler gave, as a call would send it. */
+function requestText(name: string, value: unknown, flag: boolean): string {
+  if (typeof value === 'boolean') return flag ? (value ? 'on' : 'off') : String(value)
+  if (typeof value === 'string' || typeof value === 'number') return String(value)
+  if (value === null) return ''
+  throw invalid(name, clip(JSON.stringify(value) ?? ''), 'scalar')
 }
 
 function checkElid(id: string): void {

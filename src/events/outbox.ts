@@ -18,8 +18,12 @@ export interface DomainEvent {
 
 /** The JSON body handlers get (JeraSoft's shape), for an event that happened at `at` (ms). */
 export function payloadOf(e: DomainEvent, at: number): string {
-  const data = typeof e.data === 'function' ? e.data() : e.data
-  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data })
+  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data: dataOf(e) })
+}
+
+/** An event's data, built now if it is built on demand. */
+export function dataOf(e: DomainEvent): Record<string, unknown> {
+  return typeof e.data === 'function' ? e.data() : e.data
 }
 
 /** `2026-11-24T10:00:00+00:00`. */

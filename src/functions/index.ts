@@ -26,6 +26,7 @@ import { itemRenewal } from './item/renewal'
 import { paymentDelete, paymentDownload, paymentEdit, paymentFraud, paymentList, paymentReturn, paymentReturned, paymentSetNoPay, paymentSetPaid } from './payment/index'
 import { paymethodDelete, paymethodDisable, paymethodEdit, paymethodEnable, paymethodList } from './paymethod/index'
 import { pricelistDelete, pricelistEdit, pricelistList } from './pricelist/index'
+import { handlerDelete, handlerDisable, handlerEdit, handlerEnable, handlerList, logInfo, logList, logResend } from './provisioning/index'
 import { resellerDelete, resellerEdit, resellerList, resellerResume, resellerSuspend } from './reseller/index'
 import { sessionDelete, sessionList, sessionNewKey } from './session/index'
 import userEdit from './user/edit'
@@ -111,6 +112,14 @@ export function createRegistry(): Registry {
     xdrDownload,
     help,
     helpParams,
+    handlerList,
+    handlerEdit,
+    handlerEnable,
+    handlerDisable,
+    handlerDelete,
+    logList,
+    logInfo,
+    logResend,
   ]
   return new Registry([...functions, ...filterForms(functions)])
 }

@@ -5,6 +5,7 @@ import type { Lang, Translate } from '../i18n/index'
 import type { DocNode, Scalar } from '../output/document'
 import type { ParamSpecs, Values } from '../core/params'
 import type { Services } from '../core/services'
+import type { DomainEvent } from '../events/outbox'
 
 export type FunctionKind = 'list' | 'form' | 'group' | 'report' | 'action' | 'file'
 
@@ -73,6 +74,14 @@ export interface ReplyEffects {
   file?: FileReply
 }
 
+/**
+ * The event a call of a function proposes, for the before-stage of provisioning handlers: a form
+ * gets its parsed values and the element's id (undefined when creating), a group each element's
+ * id, an action its parsed values. Undefined when the call proposes nothing (the element does
+ * not exist). Asked only when an enabled before-handler exists.
+ */
+export type ProposedEvents = (ctx: FunctionContext, values: Values, id: string | undefined) => DomainEvent | DomainEvent[] | undefined
+
 interface BaseDef {
   name: string
   kind: FunctionKind
@@ -102,6 +111,8 @@ export interface ListDef extends BaseDef {
   /** The column that identifies a row; first in every row. */
   key?: string
   defaultSort?: string
+  /** The order rows come in when the call asks for none (`p_order`): a log shows the newest first. */
+  defaultOrder?: 'asc' | 'desc'
   /** Columns a list can be filtered on with `filter=on`. */
   filters?: ParamSpecs
   /** Functions offered on the list's toolbar: the `.edit` form and group operations. */
@@ -134,12 +145,16 @@ export interface FormDef<P = unknown> extends BaseDef {
   load(ctx: FunctionContext, id: string): Record<string, Scalar> | undefined
   /** Slow or asynchronous work (hashing) before the transaction; its result goes to save. */
   prepare?(ctx: FunctionContext, values: Values, id: string | undefined): Promise<P>
+  /** The event a save proposes to before-handlers (create or update). */
+  before?: ProposedEvents
   /** Creates (id undefined) or updates an element inside a transaction; returns its id. */
   save(ctx: FunctionContext, values: Values, id: string | undefined, prepared: P): string | number
 }
 
 export interface GroupDef extends BaseDef {
   kind: 'group'
+  /** The event acting on one element proposes to before-handlers. */
+  before?: ProposedEvents
   /** Acts on one element inside the call's transaction; a vanished element is skipped. */
   each(ctx: FunctionContext, id: string): void
 }
@@ -153,6 +168,8 @@ export interface ActionDef<P = unknown> extends BaseDef {
   choicesFrom?: string
   /** With `out=<its format>`, a report answers with this file instead of its document. */
   file?: FileSpec
+  /** The event a writing action proposes to before-handlers. */
+  before?: ProposedEvents
   prepare?(ctx: FunctionContext, values: Values): Promise<P>
   run(ctx: FunctionContext, values: Values, prepared: P): DocNode[]
 }

@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Progress } from '../../src/cli/progress'
 import { Level } from '../../src/core/principal'
-import { accounts, expenses, users } from '../../src/db/schema/index'
+import { accounts, expenses, provisioningLog, users } from '../../src/db/schema/index'
 import { demoPassword, seedDemo } from '../../src/demo/seed'
 import type { ListDef } from '../../src/functions/registry'
 import { serializers } from '../../src/output/index'
@@ -37,6 +37,10 @@ beforeAll(async () => {
   if (!invoice.ok) throw new Error(`invoice.generate: ${JSON.stringify(invoice)}`)
   await t.data({ func: 'account.customfields.edit', plid: charged, sok: 'ok', name: 'contract', value: 'C-1', ...asAdmin })
   parentOf['account.customfields'] = charged
+  // A provisioning handler and one logged call of it (the delivery worker writes those).
+  const hook = await t.data({ func: 'provisioning.handler.edit', sok: 'ok', name: 'hook', events: '*', target: 'http://127.0.0.1:9/', status: 'disabled', ...asAdmin })
+  if (!hook.ok) throw new Error(`provisioning.handler.edit: ${JSON.stringify(hook)}`)
+  t.db.insert(provisioningLog).values({ handlerId: hook.id, stage: 'after', event: 'payments.create', objectId: 1, status: 'fail', at: t.clock(), error: 'HTTP 500 <&>' }).run()
   parentOf['invoice.lines'] = String(invoice.id)
   const all = t.db.select().from(users).all()
   const staffRow = all.find((u) => u.level === Level.reseller && u.resellerId !== null)!
@@ -76,7 +80,7 @@ describe('every list', () => {
   })
 
   it('has rows for the admin in every billing list of the demo operator', async () => {
-    for (const name of ['account', 'payment', 'item', 'expense', 'invoice', 'invoice.lines', 'xdr', 'account.customfields']) {
+    for (const name of ['account', 'payment', 'item', 'expense', 'invoice', 'invoice.lines', 'xdr', 'account.customfields', 'provisioning.handler', 'provisioning.log']) {
       const reply = await t.data(callOf(t.registry.get(name) as ListDef, { authinfo: `admin:${adminPassword}` }))
       expect(reply.elem?.length, name).toBeGreaterThan(0)
     }

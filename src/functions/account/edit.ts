@@ -12,6 +12,7 @@ import { emit } from '../../events/outbox'
 import { changedFields, clientData, clientFields, isClientUser, userFields, type Snapshot } from '../../events/snapshots'
 import { currencyById, currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
+import { savedForm } from '../provisioning/proposed'
 import { resellerChoices } from '../user/edit'
 import { accountStatuses } from './list'
 
@@ -26,6 +27,7 @@ export const accountEdit = defineFunction({
   name: 'account.edit',
   kind: 'form',
   level: Level.user,
+  before: savedForm('clients.create', 'clients.update'),
   // A client user sees its own client; the operator and the client's reseller change it.
   saveLevel: Level.reseller,
   fields: {

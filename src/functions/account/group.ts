@@ -7,6 +7,7 @@ import { emit } from '../../events/outbox'
 import { clientFields, isClientUser, serviceData } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
 import { tellChanges } from './edit'
+import { aboutElement } from '../provisioning/proposed'
 import type { AccountStatus } from './list'
 
 /** Services that still run, or may yet run, for a client: an archived client has none. */
@@ -65,6 +66,7 @@ export const accountArchive = defineFunction({
   name: 'account.archive',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.archive', 'account.edit', true),
   each: (ctx, id) => setStatus(ctx, id, 'archived'),
 })
 
@@ -77,6 +79,7 @@ export const accountDelete = defineFunction({
   name: 'account.delete',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.delete', 'account.edit', true),
   each(ctx, id) {
     const account = visibleAccount(ctx.db, ctx.user, id)
     if (!account) return

@@ -3,6 +3,7 @@ import { requireAccount } from '../../billing/scope'
 import { Level } from '../../core/principal'
 import { node } from '../../output/document'
 import { defineFunction } from '../registry'
+import { created } from '../provisioning/proposed'
 
 /**
  * Issues an invoice to a client for the expenses of a period that no invoice covers yet: from
@@ -12,6 +13,7 @@ export const invoiceGenerate = defineFunction({
   name: 'invoice.generate',
   kind: 'action',
   level: Level.reseller,
+  before: created('invoices.create'),
   writes: true,
   params: {
     account: { type: 'int', required: true, min: 1 },

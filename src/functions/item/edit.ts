@@ -7,6 +7,7 @@ import { node } from '../../output/document'
 import { items } from '../../db/schema/index'
 import { accountPlaces, serviceFields } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
+import { created } from '../provisioning/proposed'
 import { billingEnv, orderableTariffs, orderingAccount, periodValues, requireTariff, statusValues, visibleItem } from './common'
 
 /** What an order names: the client (a client user's own by default), tariff, period, name, auto-renewal. */
@@ -38,6 +39,7 @@ export const itemOrder = defineFunction({
   name: 'item.order',
   kind: 'action',
   level: Level.user,
+  before: created('clients.subscriptions.assign'),
   writes: true,
   params: orderParams,
   choicesFrom: 'item.edit',

@@ -1,6 +1,7 @@
 import { closeService, resumeService, suspendService } from '../../billing/services'
 import { Level } from '../../core/principal'
 import { defineFunction } from '../registry'
+import { aboutElement } from '../provisioning/proposed'
 import { billingEnv, visibleItem } from './common'
 
 /** An operator suspends active services. */
@@ -8,6 +9,7 @@ export const itemSuspend = defineFunction({
   name: 'item.suspend',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.subscriptions.deactivate', 'item.edit'),
   each(ctx, id) {
     const item = visibleItem(ctx, id)
     if (item) suspendService(billingEnv(ctx), item)
@@ -19,6 +21,7 @@ export const itemResume = defineFunction({
   name: 'item.resume',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.subscriptions.activate', 'item.edit'),
   each(ctx, id) {
     const item = visibleItem(ctx, id)
     if (item) resumeService(billingEnv(ctx), item)
@@ -30,6 +33,7 @@ export const itemDelete = defineFunction({
   name: 'item.delete',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('clients.subscriptions.close', 'item.edit'),
   each(ctx, id) {
     const item = visibleItem(ctx, id)
     if (item) closeService(billingEnv(ctx), item)

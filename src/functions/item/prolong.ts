@@ -3,6 +3,7 @@ import { Level } from '../../core/principal'
 import { formatDate } from '../../core/time'
 import { node } from '../../output/document'
 import { defineFunction } from '../registry'
+import { aboutElement } from '../provisioning/proposed'
 import { billingEnv, periodValues, requireItem } from './common'
 
 /**
@@ -13,6 +14,7 @@ export const serviceProlong = defineFunction({
   name: 'service.prolong',
   kind: 'action',
   level: Level.user,
+  before: aboutElement('clients.subscriptions.renew', 'item.edit'),
   writes: true,
   params: {
     elid: { type: 'int', min: 1, required: true },

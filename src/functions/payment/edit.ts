@@ -11,6 +11,7 @@ import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
+import { savedForm } from '../provisioning/proposed'
 import { paymentStatusValues, visiblePayment } from './access'
 
 function currencyOf(db: Db, id: number) {
@@ -113,6 +114,7 @@ export const paymentEdit = defineFunction({
   name: 'payment.edit',
   kind: 'form',
   level: Level.user,
+  before: savedForm('payments.create', 'payments.update'),
   fields: {
     account: { type: 'int', min: 1, fixed: true },
     paymethod: { type: 'int', min: 1 },

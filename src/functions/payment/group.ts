@@ -1,6 +1,7 @@
 import { deletePayment, movePayment, type PaymentMove } from '../../billing/payments'
 import { Level } from '../../core/principal'
 import { defineFunction, type FunctionContext } from '../registry'
+import { aboutElement } from '../provisioning/proposed'
 import { visiblePayment } from './access'
 
 function move(ctx: FunctionContext, id: string, to: PaymentMove): void {
@@ -53,6 +54,7 @@ export const paymentDelete = defineFunction({
   name: 'payment.delete',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.delete', 'payment.edit'),
   each: (ctx, id) => {
     const payment = visiblePayment(ctx, id)
     if (payment) deletePayment(ctx.db, payment, ctx.now)

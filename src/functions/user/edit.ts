@@ -12,6 +12,7 @@ import { Level } from '../../core/principal'
 import { resellers, sessions, users } from '../../db/schema/index'
 import { userFields } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
+import { clientUser } from '../provisioning/proposed'
 import { keepAnAdmin, managedUser, tellUserChange } from './access'
 import { levelValues } from './list'
 
@@ -25,6 +26,7 @@ export default defineFunction({
   name: 'user.edit',
   kind: 'form',
   level: Level.reseller,
+  before: clientUser(),
   fields: {
     name: { type: 'login', required: true, max: 64 },
     realname: { type: 'string', max: 128 },
