@@ -68,8 +68,11 @@ function statementsOf(db: Db) {
 const listeners = new WeakMap<Db, Set<() => void>>()
 const wakeScheduled = new WeakSet<Db>()
 
-/** Wakes the listeners once the current (synchronous) transaction has committed, not inside it. */
-function wakeSoon(db: Db): void {
+/**
+ * Wakes the in-process delivery worker once the current (synchronous) transaction has committed,
+ * not inside it: for anything that records deliveries.
+ */
+export function wakeSoon(db: Db): void {
   const waiting = listeners.get(db)
   if (!waiting?.size || wakeScheduled.has(db)) return
   wakeScheduled.add(db)

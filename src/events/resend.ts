@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { provisioningDeliveries, provisioningHandlers } from '../db/schema/index'
 import { isEventId, objectKeyOf } from './catalog'
+import { wakeSoon } from './outbox'
 
 /** A logged call to deliver again. */
 export interface Resent {
@@ -41,5 +42,6 @@ export function resendDelivery(db: Db, now: number, logged: Resent): string | un
       updatedAt: now,
     })
     .run()
+  wakeSoon(db)
   return deliveryId
 }
