@@ -160,6 +160,22 @@ describe('before-handlers over HTTP', () => {
     expect(t.db.select().from(payments).all()).toHaveLength(1)
   })
 
+  it('status moves propose the payment with its new status; a forbidden one leaves payment and balance alone', async () => {
+    const { t, account, receiver, pay } = await setup()
+    const id = String((await pay()).id)
+    receiver.answer(() => ({ body: '{"allow":false,"error":"not yet"}' }))
+    const r = await t.data({ func: 'payment.setpaid', elid: id, ...admin })
+    expect(r.error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'not yet' })
+    const asked = receiver.received.at(-1)!.json
+    expect(asked.event).toMatchObject({ events_id: 'payments.update', object_id: Number(id) })
+    expect(asked.data).toMatchObject({ id: Number(id), status: 4, amount: '10.00' })
+    expect(t.db.select().from(payments).all()[0].status).toBe(1)
+    expect(t.db.select().from(accounts).all().find((a) => a.id === Number(account))!.balance).toBe(0)
+    receiver.answer(() => ({}))
+    expect((await t.data({ func: 'payment.setpaid', elid: id, ...admin })).ok).toBe(true)
+    expect(t.db.select().from(accounts).all().find((a) => a.id === Number(account))!.balance).toBe(1000)
+  })
+
   it('runs in priority order, each seeing what the earlier ones changed; others are not called', async () => {
     const { t, receiver, pay } = await setup((r) => ({ body: JSON.stringify({ data: { note: `${r.json.data.note}+first` } }) }), { priority: '1' })
     const second = await startBeforeReceiver((r) => ({ body: JSON.stringify({ data: { note: `${r.json.data.note}+second` } }) }))
@@ -194,6 +210,14 @@ describe('before-handlers over HTTP', () => {
     const r = await t.data({ func: 'user.edit', sok: 'ok', elid: '2', realname: 'Renamed', ...admin })
     expect(r.error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'no renames' })
     expect(t.db.select().from(users).all().find((u) => u.name === 'client1')!.realname).toBe('')
+    // Deleting: asked about the client user (and refused), not about the operator's user.
+    await t.data({ func: 'provisioning.handler.edit', elid: '1', sok: 'ok', events: 'clients.accounts.delete', ...admin })
+    const asked = receiver.received.length
+    expect((await t.data({ func: 'user.delete', elid: '2', ...admin })).error).toMatchObject({ type: 'access', object: 'provisioning' })
+    expect(receiver.received.at(-1)!.json.event).toMatchObject({ events_id: 'clients.accounts.delete', object_id: 2 })
+    expect((await t.data({ func: 'user.delete', elid: '3', ...admin })).ok).toBe(true)
+    expect(receiver.received).toHaveLength(asked + 1)
+    expect(t.db.select().from(users).all().map((u) => u.name).sort()).toEqual(['admin', 'client1'])
   })
 
   it('guards client deletion and creation', async () => {

@@ -1,5 +1,6 @@
 import { deletePayment, movePayment, type PaymentMove } from '../../billing/payments'
 import { Level } from '../../core/principal'
+import { PaymentStatus } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../registry'
 import { aboutElement } from '../provisioning/proposed'
 import { visiblePayment } from './access'
@@ -14,6 +15,7 @@ export const paymentSetPaid = defineFunction({
   name: 'payment.setpaid',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.credited }),
   each: (ctx, id) => move(ctx, id, 'setpaid'),
 })
 
@@ -22,6 +24,7 @@ export const paymentSetNoPay = defineFunction({
   name: 'payment.setnopay',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.new }),
   each: (ctx, id) => move(ctx, id, 'setnopay'),
 })
 
@@ -30,6 +33,7 @@ export const paymentReturn = defineFunction({
   name: 'payment.return',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.pendingReturn }),
   each: (ctx, id) => move(ctx, id, 'return'),
 })
 
@@ -38,6 +42,7 @@ export const paymentReturned = defineFunction({
   name: 'payment.returned',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.returned }),
   each: (ctx, id) => move(ctx, id, 'returned'),
 })
 
@@ -46,6 +51,7 @@ export const paymentFraud = defineFunction({
   name: 'payment.fraud',
   kind: 'group',
   level: Level.reseller,
+  before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.fraudulent }),
   each: (ctx, id) => move(ctx, id, 'fraud'),
 })
 

@@ -25,17 +25,18 @@ export function created(event: EventId): ProposedEvents {
 
 /**
  * An event about an existing element (a group's, or an action's `elid`): the element as its
- * form `form` shows it, with the call's own values; `{}` with `bare`. Nothing when the element
+ * form `form` shows it, with the call's own values and what it `proposed` (a new status); `{}`
+ * with `bare`. Nothing when the element
  * does not exist (the function then skips or refuses it itself).
  */
-export function aboutElement(event: EventId, form: string, bare = false): ProposedEvents {
+export function aboutElement(event: EventId, form: string, bare = false, proposed: Record<string, unknown> = {}): ProposedEvents {
   return (ctx, values, id) => {
     const { elid, ...given } = values
     const key = id ?? (elid === undefined ? undefined : String(elid))
     const objectId = key === undefined ? undefined : elementId(key)
     const shown = objectId === undefined ? undefined : loaded(ctx, form, key!)
     if (!shown) return undefined
-    return { event, objectId: objectId!, data: bare ? {} : { id: objectId, ...shown, ...given } }
+    return { event, objectId: objectId!, data: bare ? {} : { id: objectId, ...shown, ...given, ...proposed } }
   }
 }
 
@@ -46,6 +47,12 @@ export function clientUser(): ProposedEvents {
     const level = id === undefined ? values.level : values.level ?? loaded(ctx, 'user.edit', id)?.level
     return Number(level ?? Level.user) === Level.user ? (form(ctx, values, id) as DomainEvent | undefined) : undefined
   }
+}
+
+/** A client user's deletion (other users are not JeraSoft's "accounts"). */
+export function clientUserDeleted(): ProposedEvents {
+  const about = aboutElement('clients.accounts.delete', 'user.edit', true)
+  return (ctx, values, id) => (id !== undefined && Number(loaded(ctx, 'user.edit', id)?.level) === Level.user ? about(ctx, values, id) : undefined)
 }
 
 function loaded(ctx: FunctionContext, form: string, id: string) {

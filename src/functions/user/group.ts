@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { listFilters, users } from '../../db/schema/index'
+import { clientUserDeleted } from '../provisioning/proposed'
 import { Level } from '../../core/principal'
 import { defineFunction, type FunctionContext } from '../registry'
 import { keepAnAdmin, managedUser, tellUserChange } from './access'
@@ -8,6 +9,7 @@ export const userDelete = defineFunction({
   name: 'user.delete',
   kind: 'group',
   level: Level.reseller,
+  before: clientUserDeleted(),
   each(ctx, id) {
     const user = managedUser(ctx, id)
     if (!user) return
