@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { Config } from '../../config'
+import type { Db } from '../../db/connection'
 import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
 import { BillError, invalid, missed } from '../../core/errors'
@@ -30,6 +31,8 @@ import {
 
 export interface JsonRpcDoorDeps {
   config: Config
+  /** Where idempotency keys are kept. */
+  db: Db
   dispatcher: Dispatcher
   registry: Registry
   services: Services
@@ -63,7 +66,7 @@ interface RequestScope {
  */
 export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
-  const kept = new IdempotencyStore<KeptResult>()
+  const kept = new IdempotencyStore<KeptResult>(deps.db)
 
   return async function handleJsonRpc(c: Context, client: ClientInfo): Promise<Response> {
     const scope: RequestScope = {
