@@ -3,7 +3,7 @@ import type { Config } from '../../config'
 import type { Db } from '../../db/connection'
 import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
-import { BillError, invalid, missed } from '../../core/errors'
+import { BillError, busyRetrySeconds, invalid, isBusy, missed } from '../../core/errors'
 import type { Services } from '../../core/services'
 import { fileOf, writes, type FunctionDef, type Registry } from '../../functions/registry'
 import { isLang, translator, type Lang } from '../../i18n/index'
@@ -58,6 +58,8 @@ interface RequestScope {
   headerLang?: Lang
   /** The Idempotency-Key header; in a batch, call i uses `<key>#<i>`. */
   idempotencyKey?: string
+  /** Set when a call found the database busy: the reply says when to retry. */
+  busy?: boolean
 }
 
 /**
@@ -84,6 +86,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
     if (!Array.isArray(body)) {
       const entry = await answer(body, scope)
+      if (scope.busy) return retryLater(entry, 503)
       return entry === undefined ? noContent() : send(entry)
     }
     if (!body.length || body.length > maxBatch) {
@@ -95,6 +98,8 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const entry = await answer(body[i], scope, i)
       if (entry) entries.push(entry)
     }
+    // Other calls of the batch may have been done: only the busy ones are to be sent again.
+    if (scope.busy) return retryLater(entries.length ? replyText(entries, true) : undefined, 200)
     return entries.length ? send(replyText(entries, true)) : noContent()
   }
 
@@ -141,14 +146,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const login = await dispatcher.execute(
         callOf(scope, { username: read.login.login, password: read.login.password, ...(lang ? { lang } : {}) }, 'auth', {}, false),
       )
-      if (login.error) return outcomeText(id, login, registry.get('auth')!, undefined, read.params, null)
+      if (login.error) return outcomeText(scope, id, login, registry.get('auth')!, undefined, read.params, null)
       session = login.effects.startSession
     }
     const sok = Boolean(read.params.sok)
     const call = callOf(scope, read.params, def.name, session ? { session } : {}, sok, formatOf(request.method, alias))
     const user = key && (writes(def, sok) || records) ? userOf(session, scope.client.address) : undefined
-    if (user === undefined || !key) return execute(id, call, def, alias, records, session)
-    return once(id, user, key, call, records, (keep) => execute(id, call, def, alias, records, session, keep), (reason) =>
+    if (user === undefined || !key) return execute(scope, id, call, def, alias, records, session)
+    return once(scope, id, user, key, call, records, (keep) => execute(scope, id, call, def, alias, records, session, keep), (reason) =>
       resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
     )
   }
@@ -158,6 +163,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
    * the first result (with its own session), one with other parameters an error.
    */
   async function once(
+    scope: RequestScope,
     id: RpcId,
     user: number,
     key: string,
@@ -169,7 +175,13 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
     const fingerprint = fingerprintOf(call.func, records ? { ...asked, records: JSON.stringify(records) } : asked)
-    const claim = kept.claim(user, key, fingerprint, services.clock())
+    let claim
+    try {
+      claim = kept.claim(user, key, fingerprint, services.clock())
+    } catch (err) {
+      if (!(err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw err
+      return busyText(scope, id, translator(isLang(call.lang) ? call.lang : config.lang)('errors:internal.busy'))
+    }
     if (claim.kind === 'replay') return resultText(id, { ...claim.result, sessionId: call.credentials.session ?? null })
     if (claim.kind !== 'fresh') return refuse(claim.kind === 'busy' ? 'idempotencybusy' : 'idempotencyreuse')
     let result: KeptResult | undefined
@@ -182,6 +194,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
 
   /** Runs the call (each record of it, for an alias that saves records) and writes its reply. */
   async function execute(
+    scope: RequestScope,
     id: RpcId,
     call: Call,
     def: FunctionDef,
@@ -192,14 +205,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   ): Promise<string> {
     if (records) {
       const saved = await saveRecords(call, alias!, records)
-      if ('failed' in saved) return outcomeText(id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
+      if ('failed' in saved) return outcomeText(scope, id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
       const result: RpcResult = { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: JSON.stringify({ saved: saved.count }) }
       keep?.(withoutSession(result))
       return resultText(id, result)
     }
     const outcome = await dispatcher.execute(call, true)
     if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
-    return outcomeText(id, outcome, def, alias, call.params, session ?? null, keep)
+    return outcomeText(scope, id, outcome, def, alias, call.params, session ?? null, keep)
   }
 
   /**
@@ -232,6 +245,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   }
 
   function outcomeText(
+    scope: RequestScope,
     id: RpcId,
     outcome: Outcome,
     def: FunctionDef,
@@ -240,6 +254,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     session: string | null,
     keep?: (result: KeptResult) => void,
   ): string {
+    if (isBusy(outcome.error)) return busyText(scope, id, rpcErrorOf(outcome.document)?.message)
     if (outcome.error?.type === 'internal') {
       return errorText(id, RpcCode.internalError, rpcErrorOf(outcome.document)?.message)
     }
@@ -296,10 +311,22 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     return call
   }
 
+  /** The database was busy: nothing was done, and the caller may send the call again. */
+  function busyText(scope: RequestScope, id: RpcId, message: string | undefined): string {
+    scope.busy = true
+    return errorText(id, RpcCode.busy, message, { retry_after: busyRetrySeconds })
+  }
+
   // The headers object is shared: the adapter sets the length without copying it.
   function send(text: string): Response {
     return new Response(text, { status: 200, headers: rpcHeaders })
   }
+}
+
+/** A reply with a call that found the database busy: Retry-After says when to send it again. */
+function retryLater(text: string | undefined, status: 200 | 503): Response {
+  const headers = { ...(text === undefined ? replyHeaders : rpcHeaders), 'Retry-After': String(busyRetrySeconds) }
+  return new Response(text ?? null, { status: text === undefined ? 204 : status, headers })
 }
 
 function noContent(): Response {
