@@ -13,7 +13,7 @@ import { rpcData, rpcErrorOf, type RpcError } from '../../output/jsonrpc'
 import { replyHeaders } from '../billmgr'
 import { keepReply, requestCall } from '../call'
 import { decodeUtf8 } from '../request-params'
-import { aliasField, aliasReply, aliasRequest, jerasoftMethods, type MethodAlias } from './aliases'
+import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, type MethodAlias } from './aliases'
 import { fingerprintOf, IdempotencyStore } from './idempotency'
 import { discoveryMethods } from './methods'
 import { readRpcParams, takeRecords, type RpcParams } from './params'
@@ -120,13 +120,13 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const file = fileOf(def, typeof request.params.out === 'string' ? request.params.out : undefined)
     if (file) return errorText(id, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method })
     let read: RpcParams
-    let records: Record<string, string>[] | undefined
     try {
       read = readRpcParams(request.params, alias?.params)
       if (alias) aliasRequest(alias, read.params)
-      if (alias?.each) {
-        records = takeRecords(read.params, alias.each.list)
-        if (!records.length) throw missed(alias.each.list)
+      if (alias?.records) {
+        const records = takeRecords(read.params, alias.records.list)
+        if (!records.length) throw missed(alias.records.list)
+        read.params[alias.records.list] = recordsParam(alias, records)
       }
       if (read.idempotencyKey && read.idempotencyKey.length > maxKeyLength) {
         throw invalid('idempotency_key', `${read.idempotencyKey.slice(0, 16)}…`, 'toolong', { max: maxKeyLength })
@@ -151,9 +151,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
     const sok = Boolean(read.params.sok)
     const call = callOf(scope, read.params, def.name, session ? { session } : {}, sok, formatOf(request.method, alias))
-    const user = key && (writes(def, sok) || records) ? userOf(session, scope.client.address) : undefined
-    if (user === undefined || !key) return execute(scope, id, call, def, alias, records, session)
-    return once(scope, id, user, key, call, records, (keep) => execute(scope, id, call, def, alias, records, session, keep), (reason) =>
+    const user = key && writes(def, sok) ? userOf(session, scope.client.address) : undefined
+    if (user === undefined || !key) return execute(scope, id, call, def, alias, session)
+    return once(scope, id, user, key, call, (keep) => execute(scope, id, call, def, alias, session, keep), (reason) =>
       resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
     )
   }
@@ -168,13 +168,12 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     user: number,
     key: string,
     call: Call,
-    records: Record<string, string>[] | undefined,
     work: (keep: (result: KeptResult) => void) => Promise<string>,
     refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => string,
   ): Promise<string> {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
-    const fingerprint = fingerprintOf(call.func, records ? { ...asked, records: JSON.stringify(records) } : asked)
+    const fingerprint = fingerprintOf(call.func, asked)
     let claim
     try {
       claim = kept.claim(user, key, fingerprint, services.clock())
@@ -192,56 +191,19 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
   }
 
-  /** Runs the call (each record of it, for an alias that saves records) and writes its reply. */
+  /** Runs the call and writes its reply. */
   async function execute(
     scope: RequestScope,
     id: RpcId,
     call: Call,
     def: FunctionDef,
     alias: MethodAlias | undefined,
-    records: Record<string, string>[] | undefined,
     session: string | undefined,
     keep?: (result: KeptResult) => void,
   ): Promise<string> {
-    if (records) {
-      const saved = await saveRecords(call, alias!, records)
-      if ('failed' in saved) return outcomeText(scope, id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
-      const result: RpcResult = { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: JSON.stringify({ saved: saved.count }) }
-      keep?.(withoutSession(result))
-      return resultText(id, result)
-    }
     const outcome = await dispatcher.execute(call, true)
     if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
     return outcomeText(scope, id, outcome, def, alias, call.params, session ?? null, keep)
-  }
-
-  /**
-   * Saves records one by one, each created when its key names nothing yet. It stops at the first
-   * failure, whose field is named as the caller wrote it (`fields[2][id]`); those before it stay saved.
-   */
-  async function saveRecords(
-    call: Call,
-    alias: MethodAlias,
-    records: Record<string, string>[],
-  ): Promise<{ count: number } | { failed: Outcome; alias: MethodAlias }> {
-    const { list, members, key } = alias.each!
-    for (const [i, record] of records.entries()) {
-      const params: Record<string, string> = { ...call.params, sok: 'ok' }
-      const names: Record<string, string> = {}
-      for (const [name, value] of Object.entries(record)) {
-        const ours = Object.hasOwn(members, name) ? members[name] : name
-        params[ours] = value
-        names[ours] = `${list}[${i}][${name}]`
-      }
-      params.elid = params[key] ?? ''
-      let outcome = await dispatcher.execute({ ...call, params, sok: true })
-      if (outcome.error?.type === 'missed' && outcome.error.object === 'elid') {
-        delete params.elid
-        outcome = await dispatcher.execute({ ...call, params, sok: true })
-      }
-      if (outcome.error) return { failed: outcome, alias: { ...alias, params: { ...alias.params, ...reverse(names) } } }
-    }
-    return { count: records.length }
   }
 
   function outcomeText(
@@ -340,10 +302,6 @@ function failedResult(error: RpcError, alias: MethodAlias | undefined): Omit<Rpc
 
 function withoutSession({ sessionId: _, ...rest }: RpcResult): KeptResult {
   return rest
-}
-
-function reverse(names: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(names).map(([ours, theirs]) => [theirs, ours]))
 }
 
 function methodAlias(method: string): MethodAlias | undefined {
