@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
   const fileLimit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
-  mountJsonRpc(app, { config, dispatcher, registry, services, clientOf })
+  mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {

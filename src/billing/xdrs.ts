@@ -35,52 +35,160 @@ export function formatUnitPrice(unitPrice: number, places: number): string {
   return text.slice(0, end === text.length - unitPricePlaces ? end - 1 : end)
 }
 
+/** A service as a batch was checked against: what its records' client and costs were taken from. */
+interface CheckedService extends Service {
+  /** The first record (batch position) that names it, for an error about it. */
+  first: number
+}
+
 /**
- * Stores a checked batch, inside the caller's transaction: every record's service must exist
- * and be neither deleted nor still waiting to be activated; a given cost must fit the currency's places, otherwise it is computed.
- * The first bad record (in batch order) stops the batch, before anything is written. Returns
- * the count. `onProgress`, if given, hears how many records are stored so far, now and then.
+ * A batch checked and written to a temporary table of the connection, ready to be stored in
+ * one short step. Temporary tables are the connection's own: filling one takes no write lock.
  */
-export function importUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): number {
-  const findService = db
-    .select({ accountId: items.accountId, status: items.status, places: currencies.places })
-    .from(items)
-    .innerJoin(accounts, eq(accounts.id, items.accountId))
-    .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
-    .where(eq(items.id, sql.placeholder('id')))
-    .prepare()
-  const services = new Map<number, Service | undefined>()
+export interface StagedUsage {
+  table: string
+  count: number
+  services: Map<number, CheckedService>
+}
+
+/** Staging tables in use on this process's connections; any other found is a failed import's. */
+const staging = new Set<string>()
+let stagingSerial = 0
+/** Records per statement when staging: one call into SQLite for many rows. */
+const stagingRows = 100
+const stagedColumns = '(item_id, account_id, started_at, quantity, unit_price, cost)'
+
+/**
+ * Checks a batch against its services and stages it, outside any transaction, so that the
+ * write lock is later held only to copy it: every record's service must exist and be neither
+ * deleted nor still waiting to be activated; a given cost must fit the currency's places,
+ * otherwise it is computed. The first bad record (in batch order) stops the batch, before
+ * anything is staged. `onProgress`, if given, hears how many records are staged so far.
+ */
+export function stageUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): StagedUsage {
+  const findService = serviceReader(db)
+  const services = new Map<number, CheckedService | undefined>()
   const accountIds = new Array<number>(records.length)
   const costs = new Array<number>(records.length)
   for (let i = 0; i < records.length; i++) {
     const r = records[i]
     let service = services.get(r.item)
     if (!services.has(r.item)) {
-      const row = findService.get({ id: r.item })
-      service = row && { accountId: row.accountId, places: row.places, status: row.status }
+      const found = findService(r.item)
+      service = found && { ...found, first: r.n }
       services.set(r.item, service)
     }
-    if (!service) throw recordError(r.n, 'item', String(r.item), 'xdrnoitem')
-    if (service.status === ItemStatus.deleted) throw recordError(r.n, 'item', String(r.item), 'xdrdeleted')
-    // Nothing can have been used of a service that was never activated.
-    if (service.status === ItemStatus.ordered) throw recordError(r.n, 'item', String(r.item), 'xdrordered')
-    accountIds[i] = service.accountId
-    costs[i] = costOf(r, service.places)
+    refuseService(service, r.n, r.item)
+    accountIds[i] = service!.accountId
+    costs[i] = costOf(r, service!.places)
   }
-  // In start order, so the start-time index grows at its end rather than everywhere; and one
-  // plain prepared statement, as a batch may hold hundreds of thousands of rows.
+  // In start order, so the start-time index grows at its end rather than everywhere.
   const order = records.map((_, i) => i).sort((a, b) => records[a].startedAt - records[b].startedAt || a - b)
-  const insert = db.$client.prepare(
-    'insert into xdrs (item_id, account_id, started_at, quantity, unit_price, cost) values (?, ?, ?, ?, ?, ?)',
-  )
-  let stored = 0
-  for (const i of order) {
-    const r = records[i]
-    insert.run(r.item, accountIds[i], r.startedAt, r.quantity, r.unitPrice, costs[i])
-    if (onProgress && ++stored % progressEvery === 0) onProgress(stored, records.length)
+  const sqlite = db.$client
+  dropAbandonedStaging(db)
+  const table = `xdr_staging_${++stagingSerial}`
+  staging.add(table)
+  try {
+    sqlite.exec(`create temp table ${table} ${stagedColumns}`)
+    const many = sqlite.prepare(`insert into temp.${table} values ${Array(stagingRows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`)
+    const one = sqlite.prepare(`insert into temp.${table} values (?, ?, ?, ?, ?, ?)`)
+    const args = new Array<number>(stagingRows * 6)
+    sqlite.transaction(() => {
+      let done = 0
+      for (; done + stagingRows <= order.length; done += stagingRows) {
+        for (let j = 0; j < stagingRows; j++) {
+          const i = order[done + j]
+          const r = records[i]
+          const at = j * 6
+          args[at] = r.item
+          args[at + 1] = accountIds[i]
+          args[at + 2] = r.startedAt
+          args[at + 3] = r.quantity
+          args[at + 4] = r.unitPrice
+          args[at + 5] = costs[i]
+        }
+        many.run(args)
+        if (onProgress && done % progressEvery < stagingRows) onProgress(done, records.length)
+      }
+      for (; done < order.length; done++) {
+        const i = order[done]
+        const r = records[i]
+        one.run(r.item, accountIds[i], r.startedAt, r.quantity, r.unitPrice, costs[i])
+      }
+    })()
+  } catch (err) {
+    dropStaging(db, table)
+    throw err
   }
   onProgress?.(records.length, records.length)
-  return records.length
+  return { table, count: records.length, services: services as Map<number, CheckedService> }
+}
+
+/**
+ * Stores a staged batch, inside the caller's transaction, in one statement. The services are
+ * read again first: one deleted (or changed) since the batch was checked stops it. Returns the count.
+ */
+export function storeUsage(db: Db, staged: StagedUsage): number {
+  try {
+    const findService = serviceReader(db)
+    for (const [id, checked] of staged.services) {
+      const now = findService(id)
+      refuseService(now, checked.first, id)
+      if (now!.accountId !== checked.accountId || now!.places !== checked.places) {
+        throw recordError(checked.first, 'item', String(id), 'xdrchanged')
+      }
+    }
+    db.$client
+      .prepare(`insert into xdrs ${stagedColumns} select * from temp.${staged.table} order by rowid`)
+      .run()
+    return staged.count
+  } finally {
+    // Within the transaction: if it is rolled back, the table stays, and the next batch drops it.
+    dropStaging(db, staged.table)
+  }
+}
+
+/**
+ * Checks and stores a batch in one go, inside the caller's transaction (the whole work holds the
+ * write lock: for large batches, stage first with stageUsage).
+ */
+export function importUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): number {
+  return storeUsage(db, stageUsage(db, records, onProgress))
+}
+
+function serviceReader(db: Db): (id: number) => Service | undefined {
+  const statement = db
+    .select({ accountId: items.accountId, status: items.status, places: currencies.places })
+    .from(items)
+    .innerJoin(accounts, eq(accounts.id, items.accountId))
+    .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
+    .where(eq(items.id, sql.placeholder('id')))
+    .prepare()
+  return (id) => {
+    const row = statement.get({ id })
+    return row && { accountId: row.accountId, places: row.places, status: row.status }
+  }
+}
+
+function refuseService(service: Service | undefined, n: number, item: number): void {
+  if (!service) throw recordError(n, 'item', String(item), 'xdrnoitem')
+  if (service.status === ItemStatus.deleted) throw recordError(n, 'item', String(item), 'xdrdeleted')
+  // Nothing can have been used of a service that was never activated.
+  if (service.status === ItemStatus.ordered) throw recordError(n, 'item', String(item), 'xdrordered')
+}
+
+function dropStaging(db: Db, table: string): void {
+  staging.delete(table)
+  db.$client.exec(`drop table if exists temp.${table}`)
+}
+
+/** Staging tables left by batches whose transaction was rolled back after their copy. */
+function dropAbandonedStaging(db: Db): void {
+  const tables = db.$client
+    .prepare("select name from temp.sqlite_master where type = 'table' and name glob 'xdr_staging_*'")
+    .pluck()
+    .all() as string[]
+  for (const table of tables) if (!staging.has(table)) dropStaging(db, table)
 }
 
 const progressEvery = 4096

@@ -382,7 +382,7 @@ export class Dispatcher {
       const column = /\.(\w+)$/.exec((err as Error).message)?.[1] ?? 'value'
       return new BillError('exists', column, call.params[column] ?? '')
     }
-    if (code === 'SQLITE_BUSY') return new BillError('internal', 'busy')
+    if (code?.startsWith('SQLITE_BUSY')) return new BillError('internal', 'busy')
     this.deps.log?.(`call ${call.func} failed`, err)
     return new BillError('internal', 'server')
   }

@@ -30,6 +30,13 @@ export class BillError extends Error {
   }
 }
 
+/**
+ * The database stayed locked by another writer (an import from the command line) for longer than
+ * the busy timeout: the call did nothing and may simply be sent again, after this many seconds.
+ */
+export const busyRetrySeconds = 2
+export const isBusy = (err: BillError | undefined): boolean => err?.type === 'internal' && err.object === 'busy'
+
 export const missed = (object: string, value = '', vars: Record<string, unknown> = {}) =>
   new BillError('missed', object, value, vars)
 export const invalid = (object: string, value: string, reason: string, vars: Record<string, unknown> = {}) =>

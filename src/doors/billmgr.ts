@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Config } from '../config'
 import type { Call } from '../core/call'
 import { errorDocument } from '../core/documents'
-import { BillError, invalid, malformed } from '../core/errors'
+import { BillError, busyRetrySeconds, invalid, isBusy, malformed } from '../core/errors'
 import type { Dispatcher, Outcome } from '../core/dispatch'
 import type { KeptReply } from '../core/reply-cache'
 import { fileFormats, isFileFormat } from '../functions/registry'
@@ -116,7 +116,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     // A file's failure is told as documents are, in the protocol's own format.
     const serialized = serialize(outcome.document, isFileFormat(call.out) ? 'xml' : call.out, callback)
     keepReply(deps.dispatcher, outcome, serialized)
-    return send(c, serialized, outcome.error?.type === 'internal' ? 500 : 200)
+    return send(c, serialized, statusOf(outcome.error))
   }
 
 }
@@ -155,14 +155,22 @@ export function applySession(c: Context, outcome: Outcome, call: Call, config: C
 
 function respond(c: Context, outcome: Outcome, call: Call): Response {
   const callback = call.params.callback && isCallbackName(call.params.callback) ? call.params.callback : undefined
-  return send(c, serialize(outcome.document, call.out ?? 'xml', callback), outcome.error?.type === 'internal' ? 500 : 200)
+  return send(c, serialize(outcome.document, call.out ?? 'xml', callback), statusOf(outcome.error))
 }
 
 /** What every reply of this door carries besides its type. */
 export const replyHeaders: Readonly<Record<string, string>> = { ...securityHeaders, 'Cache-Control': 'no-store' }
 
-function send(c: Context, reply: Serialized, status: 200 | 500): Response {
-  return c.body(reply.body, status, { ...replyHeaders, 'Content-Type': reply.contentType })
+/** 500 for a failure of the server, 503 (with Retry-After) when the database was busy; else 200. */
+function statusOf(err: BillError | undefined): 200 | 500 | 503 {
+  if (err?.type !== 'internal') return 200
+  return isBusy(err) ? 503 : 500
+}
+
+function send(c: Context, reply: Serialized, status: 200 | 500 | 503): Response {
+  const headers: Record<string, string> = { ...replyHeaders, 'Content-Type': reply.contentType }
+  if (status === 503) headers['Retry-After'] = String(busyRetrySeconds)
+  return c.body(reply.body, status, headers)
 }
 
 /**

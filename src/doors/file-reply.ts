@@ -36,9 +36,14 @@ function chunksOf(file: FileReply): AsyncIterator<Uint8Array> | Iterator<Uint8Ar
  *
  * On the Node server the chunks are written to the socket itself, and each is handed back to
  * the file (`recycle`) once written, to be filled again; elsewhere (a test's `app.request`) they
- * go out as a web stream.
+ * go out as a web stream. A HEAD request gets the headers alone: the content is never produced.
  */
 export async function sendFile(c: Context, file: FileReply, onError?: (err: unknown) => void): Promise<Response> {
+  if (c.req.method === 'HEAD') {
+    // The checks are done and the file is open: its headers say all HEAD asks, and no row is read.
+    await chunksOf(file).return?.(undefined)
+    return c.body(null, 200, headersOf(file))
+  }
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
   if (outgoing && typeof outgoing.writeHead === 'function') {
     await writeToSocket(outgoing, file, onError)

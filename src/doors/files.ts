@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { Config } from '../config'
 import type { Call } from '../core/call'
 import { errorMessage } from '../core/documents'
-import { BillError, errorCodes, missed } from '../core/errors'
+import { BillError, busyRetrySeconds, errorCodes, isBusy, missed } from '../core/errors'
 import type { Dispatcher } from '../core/dispatch'
 import type { FileSpec, FunctionDef, Registry } from '../functions/registry'
 import { isLang, supportedLanguages, translator, type Lang } from '../i18n/index'
@@ -119,7 +119,7 @@ export function languageOf(param: string | undefined, acceptLanguage: string | u
 }
 
 /** The HTTP status of a failure: who you are, what you may, what exists, what you sent. */
-export function fileStatus(err: BillError): 400 | 401 | 403 | 404 | 409 | 500 {
+export function fileStatus(err: BillError): 400 | 401 | 403 | 404 | 409 | 500 | 503 {
   switch (err.type) {
     case 'auth':
       return 401
@@ -131,7 +131,8 @@ export function fileStatus(err: BillError): 400 | 401 | 403 | 404 | 409 | 500 {
     case 'exists':
       return 409
     case 'internal':
-      return 500
+      // Busy: the database was locked by another writer for too long; the same request may be sent again.
+      return isBusy(err) ? 503 : 500
     default:
       return 400
   }
@@ -148,6 +149,7 @@ export function fileFailure(c: Context, err: BillError, lang: Lang, func: string
     errors: [{ code: err.type, field: callerName, value: err.value, message: errorMessage(err, translator(lang), func) }],
   }
   return c.body(JSON.stringify(body), fileStatus(err), {
+    ...(isBusy(err) ? { 'Retry-After': String(busyRetrySeconds) } : {}),
     ...securityHeaders,
     'Cache-Control': 'no-store',
     'Content-Type': 'application/json; charset=UTF-8',

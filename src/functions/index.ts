@@ -1,5 +1,5 @@
 import { accountEdit } from './account/edit'
-import { accountFieldDelete, accountFieldEdit, accountFieldList } from './account/fields'
+import { accountFieldDelete, accountFieldEdit, accountFieldList, accountFieldUpdate } from './account/fields'
 import { accountArchive, accountDelete, accountResume, accountSuspend } from './account/group'
 import { accountList } from './account/list'
 import { accountSu } from './account/su'
@@ -94,6 +94,7 @@ export function createRegistry(): Registry {
     accountFieldList,
     accountFieldEdit,
     accountFieldDelete,
+    accountFieldUpdate,
     itemList,
     itemOrder,
     itemEdit,

@@ -22,6 +22,8 @@ describe('events whatever door the change came through', () => {
 
     const client = (await js('clients.add', { name: 'Customer A', currency: 'USD', credit: '50', apply: 1 })).id as number
     await js('clients.edit', { id_clients: client, notes: 'via rpc', apply: 1 })
+    await js('clients.fieldsUpdate', { id_clients: client, fields: [{ id: 'trunk', value: 'T1' }, { id: 'region', value: 'EU' }] })
+    // The same values again change nothing, and tell nothing.
     await js('clients.fieldsUpdate', { id_clients: client, fields: [{ id: 'trunk', value: 'T1' }] })
     const payment = (await js('payments.add', { id_clients: client, amount: '10', apply: 1 })).id as number
     await js('payments.edit', { id_payments: payment, notes: 'checked', apply: 1 })
@@ -46,7 +48,7 @@ describe('events whatever door the change came through', () => {
     ])
     const data = told(t.db).map((d) => d.data)
     expect(data[1]).toEqual({ id: client, note: 'via rpc' })
-    expect(data[2]).toEqual({ id: client, fields: [{ id: 'trunk', value: 'T1' }] })
+    expect(data[2]).toEqual({ id: client, fields: [{ id: 'trunk', value: 'T1' }, { id: 'region', value: 'EU' }] })
     expect(data[4]).toMatchObject({ id: payment, note: 'checked', status: 1 })
     expect(data[5]).toMatchObject({ id: payment, status: 4 })
   })

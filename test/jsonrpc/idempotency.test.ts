@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest'
-import { accounts, auditLog, payments } from '../../src/db/schema/index'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { makeConfig } from '../../src/config'
+import { openDatabase } from '../../src/db/connection'
+import { accounts, auditLog, idempotencyKeys, payments } from '../../src/db/schema/index'
+import { ensureAdmin } from '../../src/db/seed'
 import { IdempotencyStore } from '../../src/doors/jsonrpc/idempotency'
-import { makeTestApp } from '../helpers'
+import { adminPassword, makeTestApp, type RequestOptions, type TestApp } from '../helpers'
 import { rpcClient } from './rpc'
 
 async function setup() {
@@ -86,17 +93,69 @@ describe('Idempotency-Key', () => {
     expect(t.db.select().from(accounts).all()).toHaveLength(3)
   })
 
-  it('the store forgets the oldest keys beyond its bound, and a running key is busy', () => {
-    const store = new IdempotencyStore<string>(1000, 2)
+  it('a key used on one app is replayed by a second app on the same database file, as after a restart', async () => {
+    const path = join(dir, 'restart.db')
+    const first = await fileApp(path)
+    const rpc1 = rpcClient(first.t)
+    const sid = await rpc1.login()
+    const account = (await rpc1.ok('account.edit', { SID: sid, name: 'Payer', currency: 'USD', apply: 1 })).id
+    const params = { account, amount: '10', apply: 1, idempotency_key: 'pay-restart' }
+    const done = await rpc1.call('payment.edit', { SID: sid, ...params })
+    expect(done.result!.code).toBe(true)
+    first.db.$client.close()
+
+    const second = await fileApp(path)
+    const rpc2 = rpcClient(second.t)
+    const sid2 = await rpc2.login()
+    const retry = await rpc2.call('payment.edit', { SID: sid2, ...params })
+    expect(retry.result).toEqual({ ...done.result, session_id: sid2 })
+    const changed = await rpc2.call('payment.edit', { SID: sid2, ...params, amount: '11' })
+    expect(changed.result).toMatchObject({ code: false, errors: [{ code: 'value', field: 'idempotency_key' }] })
+    expect(second.db.select().from(payments).all()).toHaveLength(1)
+    second.db.$client.close()
+  })
+
+  it('the store: busy while running (for another connection too), replay, conflict, expiry and the sweep', () => {
+    const path = join(dir, 'store.db')
+    const one = openDatabase(path)
+    const other = openDatabase(path)
+    const store = new IdempotencyStore<{ n: number }>(one, 1000, 10, 2)
+    const elsewhere = new IdempotencyStore<{ n: number }>(other, 1000, 10, 2)
+    const rows = () => one.select().from(idempotencyKeys).all()
     expect(store.claim(1, 'a', 'f', 0)).toEqual({ kind: 'fresh' })
+    expect(elsewhere.claim(1, 'a', 'f', 1)).toEqual({ kind: 'busy' })
     expect(store.claim(1, 'a', 'f', 1)).toEqual({ kind: 'busy' })
-    store.settle(1, 'a', 'done')
-    expect(store.claim(1, 'a', 'f', 2)).toEqual({ kind: 'replay', result: 'done' })
-    expect(store.claim(1, 'a', 'g', 2)).toEqual({ kind: 'conflict' })
-    store.claim(1, 'b', 'f', 3)
-    store.claim(1, 'c', 'f', 4)
-    expect(store.size).toBe(2)
-    expect(store.claim(1, 'a', 'g', 5)).toEqual({ kind: 'fresh' })
-    expect(store.claim(1, 'c', 'f', 1004)).toEqual({ kind: 'fresh' })
+    store.settle(1, 'a', { n: 7 })
+    expect(elsewhere.claim(1, 'a', 'f', 2)).toEqual({ kind: 'replay', result: { n: 7 } })
+    expect(elsewhere.claim(1, 'a', 'g', 2)).toEqual({ kind: 'conflict' })
+    expect(elsewhere.claim(2, 'a', 'g', 2)).toEqual({ kind: 'fresh' })
+    // A call that did nothing frees its key.
+    elsewhere.settle(2, 'a', undefined)
+    expect(rows().map((r) => [r.userId, r.key])).toEqual([[1, 'a']])
+    // Expired: a new claim starts over, whatever the parameters.
+    expect(store.claim(1, 'a', 'g', 1000)).toEqual({ kind: 'fresh' })
+    expect(rows()).toEqual([{ userId: 1, key: 'a', fingerprint: 'g', result: null, createdAt: 1000 }])
+    for (const key of ['b', 'c', 'd']) store.settle(1, key, undefined)
+    for (const [i, key] of ['b', 'c', 'd'].entries()) elsewhere.claim(1, key, 'f', 1001 + i)
+    // Past expiry, claims sweep the expired keys a batch (here 2) at a time.
+    expect(store.claim(1, 'e', 'f', 2002)).toEqual({ kind: 'fresh' })
+    expect(rows().map((r) => r.key)).toEqual(['c', 'd', 'e'])
+    expect(store.sweep(2005)).toBe(2)
+    expect(rows().map((r) => r.key)).toEqual(['e'])
+    one.$client.close()
+    other.$client.close()
   })
 })
+
+const dir = mkdtempSync(join(tmpdir(), 'billgate-idem-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A gateway on a database file, as a server process opens it. */
+async function fileApp(path: string) {
+  const db = openDatabase(path)
+  await ensureAdmin(db, adminPassword, Date.now())
+  const built = createApp({ config: makeConfig({ dbPath: path, adminPassword }), db, log: () => {} })
+  const request = (pathAndQuery: string, options: RequestOptions = {}) =>
+    built.app.request(pathAndQuery, { method: options.method ?? 'POST', body: options.body, headers: options.headers }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } })
+  return { db, t: { request } as unknown as TestApp }
+}

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
 import { accountFields, accounts, payments, resellers } from '../../src/db/schema/index'
 import { jerasoftMethods } from '../../src/doors/jsonrpc/aliases'
-import { makeTestApp, type TestApp } from '../helpers'
+import { adminPassword, makeTestApp, type TestApp } from '../helpers'
 import { rpcClient } from './rpc'
 
 /**
@@ -127,9 +127,28 @@ describe('clients', () => {
     })
     const bad = await js('clients.fieldsUpdate', { id_clients: client, fields: [{ id: 'ok_name', value: '1' }, { id: 'bad name!', value: '2' }] })
     expect(bad.result!.errors).toEqual([expect.objectContaining({ code: 'value', field: 'fields[1][id]', value: 'bad name!' })])
-    expect(t.db.select().from(accountFields).all().map((f) => f.name).sort()).toEqual(['contract', 'manager', 'ok_name', 'vat'])
+    expect(t.db.select().from(accountFields).all().map((f) => f.name).sort()).toEqual(['contract', 'manager', 'vat'])
     const none = await js('clients.fieldsUpdate', { id_clients: client })
     expect(none.result!.errors).toEqual([expect.objectContaining({ code: 'missed', field: 'fields' })])
+  })
+
+  it('clients.fieldsUpdate is all or none: a bad field in the middle leaves every field as it was', async () => {
+    const before = t.db.select().from(accountFields).all()
+    const fields = [
+      { id: 'contract', value: 'C-99' },
+      { id: 'manager', value: 'x'.repeat(1001) },
+      { id: 'brand_new', value: 'never' },
+    ]
+    const bad = await js('clients.fieldsUpdate', { id_clients: client, fields })
+    expect(bad.result).toMatchObject({ code: false, errors: [{ code: 'value', field: 'fields[1][value]' }] })
+    expect(t.db.select().from(accountFields).all()).toEqual(before)
+    // The same through the URL protocol's function, which takes the fields as one JSON array.
+    const url = await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: JSON.stringify([{ name: 'contract', value: 'C-99' }, { name: 'bad name!' }]) })
+    expect(url.error).toMatchObject({ type: 'value', object: 'fields[1][name]', value: 'bad name!' })
+    expect(t.db.select().from(accountFields).all()).toEqual(before)
+    expect(await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: '{"contract": 1}' })).toMatchObject({ error: { type: 'value', object: 'fields' } })
+    expect(await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: JSON.stringify([{ name: 'contract', value: 'C-99' }]) })).toMatchObject({ saved: 1 })
+    expect(t.db.select().from(accountFields).all().find((f) => f.name === 'contract')!.value).toBe('C-99')
   })
 
   it('clients.packagesAdd orders a tariff for the client; clients.packagesList lists its services', async () => {

@@ -35,10 +35,10 @@ export interface MethodAlias {
   view?: 'element' | 'new'
   reply?: ReplyShape
   /**
-   * Saves each record of a list parameter (`fields[i][id]`, `fields[i][value]`) with its members
-   * renamed, one by one in order; `key` names the element, created when it does not exist yet.
+   * Takes the records of a list parameter (`fields[i][id]`, `fields[i][value]`), members renamed,
+   * and gives them to the function as one JSON array under the list's name: it saves them all or none.
    */
-  each?: { list: string; members: Renames; key: string }
+  records?: { list: string; members: Renames }
 }
 
 // Field names shared by a module's methods (JeraSoft → billgate).
@@ -67,9 +67,9 @@ export const jerasoftMethods: Readonly<Record<string, MethodAlias>> = {
   'clients.archive': { func: 'account.archive', params: { id_clients: 'elid' } },
   'clients.fieldsList': { func: 'account.customfields', params: { id_clients: 'elid' }, reply: { rows: { id: 'name' } } },
   'clients.fieldsUpdate': {
-    func: 'account.customfields.edit',
+    func: 'account.customfields.update',
     params: { id_clients: 'plid' },
-    each: { list: 'fields', members: { id: 'name' }, key: 'name' },
+    records: { list: 'fields', members: { id: 'name' } },
   },
   'clients.packagesList': { func: 'item', params: { id_clients: 'plid' }, reply: { rows: { id_clients: 'account' } } },
   'clients.packagesAdd': { func: 'item.order', params: { id_clients: 'account', id_packages: 'pricelist' }, defaults: { period: '1' } },
@@ -141,7 +141,19 @@ export function aliasReply(alias: MethodAlias, data: unknown, ctx: ShapeContext)
 /** The caller's name of a billgate parameter that an error is about. */
 export function aliasField(alias: MethodAlias, field: string): string {
   for (const [theirs, ours] of Object.entries(alias.params ?? {})) if (ours === field) return theirs
+  if (alias.records && field.startsWith(`${alias.records.list}[`)) {
+    // A record's member: `fields[2][name]` is the caller's `fields[2][id]`.
+    const member = /\[([^\]]+)\]$/.exec(field)?.[1]
+    const theirs = member && Object.entries(alias.records.members).find(([, ours]) => ours === member)?.[0]
+    if (theirs) return `${field.slice(0, -member.length - 2)}[${theirs}]`
+  }
   return field
+}
+
+/** The records of an alias's list parameter as the function takes them: one JSON array, members renamed. */
+export function recordsParam(alias: MethodAlias, records: Record<string, string>[]): string {
+  const members = alias.records!.members
+  return JSON.stringify(records.map((record) => renamed(record, members)))
 }
 
 function reverse(renames: Renames): Record<string, string> {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { Statement } from 'better-sqlite3'
+import type { Db } from '../../db/connection'
 
 /** What became of a claimed key. */
 export type Claim<T> =
@@ -8,65 +10,84 @@ export type Claim<T> =
   | { kind: 'replay'; result: T }
   /** Used before with other parameters. */
   | { kind: 'conflict' }
-  /** Its first call is still running. */
+  /** Its first call is still running (in this process or another). */
   | { kind: 'busy' }
 
-interface Entry<T> {
+interface Row {
   fingerprint: string
-  at: number
-  result?: T
+  result: string | null
+  created_at: number
 }
+
+const day = 24 * 3600 * 1000
 
 /**
  * Results of writes sent with an idempotency key, per user, so that a retried write answers what
- * the first one did without acting again. Kept in memory for `ttlMs` (a restart forgets them),
- * at most `maxEntries` keys: beyond that the oldest go first.
+ * the first one did without acting again. Kept in the `idempotency_keys` table for `ttlMs`, so
+ * they survive a restart and are shared by every process on the database. A key whose call was
+ * claimed but never settled (the process died meanwhile) stays busy until it expires: whether
+ * its write was committed cannot be known, so running it again could act twice.
  */
 export class IdempotencyStore<T> {
-  private readonly entries = new Map<string, Entry<T>>()
+  private readonly claimKey: (userId: number, key: string, fingerprint: string, now: number) => Claim<T>
+  private readonly keep: Statement<[string, number, string]>
+  private readonly free: Statement<[number, string]>
+  private readonly sweepBatch: Statement<[number, number]>
+  private sweptAt = -Infinity
 
   constructor(
-    private readonly ttlMs = 24 * 3600 * 1000,
-    private readonly maxEntries = 10_000,
-  ) {}
-
-  get size(): number {
-    return this.entries.size
+    db: Db,
+    private readonly ttlMs = day,
+    /** Expired keys are deleted at most this often, a batch at a time, by the claims that pass by. */
+    private readonly sweepEveryMs = 60_000,
+    private readonly sweepSize = 500,
+  ) {
+    const sqlite = db.$client
+    const insert = sqlite.prepare<[number, string, string, number]>(
+      'INSERT INTO idempotency_keys (user_id, key, fingerprint, result, created_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (user_id, key) DO NOTHING',
+    )
+    const read = sqlite.prepare<[number, string], Row>('SELECT fingerprint, result, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?')
+    const renew = sqlite.prepare<[string, number, number, string]>(
+      'UPDATE idempotency_keys SET fingerprint = ?, result = NULL, created_at = ? WHERE user_id = ? AND key = ?',
+    )
+    this.keep = sqlite.prepare('UPDATE idempotency_keys SET result = ? WHERE user_id = ? AND key = ?')
+    this.free = sqlite.prepare('DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND result IS NULL')
+    // Rows are stored in the order keys were claimed (rowid), so expired ones come first.
+    this.sweepBatch = sqlite.prepare(
+      'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at <= ? LIMIT ?)',
+    )
+    // IMMEDIATE: the insert-or-read is one step for every process, so a second claim sees `busy`.
+    const claim = sqlite.transaction((userId: number, key: string, fingerprint: string, now: number): Claim<T> => {
+      if (insert.run(userId, key, fingerprint, now).changes) return { kind: 'fresh' }
+      const row = read.get(userId, key)!
+      if (row.created_at <= now - this.ttlMs) {
+        renew.run(fingerprint, now, userId, key)
+        return { kind: 'fresh' }
+      }
+      if (row.fingerprint !== fingerprint) return { kind: 'conflict' }
+      return row.result === null ? { kind: 'busy' } : { kind: 'replay', result: JSON.parse(row.result) as T }
+    })
+    this.claimKey = (...args) => claim.immediate(...args)
   }
 
   claim(userId: number, key: string, fingerprint: string, now: number): Claim<T> {
-    const id = entryId(userId, key)
-    const entry = this.entries.get(id)
-    if (entry && now - entry.at < this.ttlMs) {
-      if (entry.fingerprint !== fingerprint) return { kind: 'conflict' }
-      return entry.result === undefined ? { kind: 'busy' } : { kind: 'replay', result: entry.result }
+    if (now - this.sweptAt >= this.sweepEveryMs) {
+      this.sweptAt = now
+      this.sweep(now)
     }
-    if (entry) this.entries.delete(id)
-    this.makeRoom(now)
-    this.entries.set(id, { fingerprint, at: now })
-    return { kind: 'fresh' }
+    return this.claimKey(userId, key, fingerprint, now)
   }
 
   /** Keeps the result of a claimed key's call; without one the key is free again (nothing was done). */
   settle(userId: number, key: string, result: T | undefined): void {
-    const id = entryId(userId, key)
-    const entry = this.entries.get(id)
-    if (!entry) return
-    if (result === undefined) this.entries.delete(id)
-    else entry.result = result
+    if (result === undefined) this.free.run(userId, key)
+    else this.keep.run(JSON.stringify(result), userId, key)
   }
 
-  private makeRoom(now: number): void {
-    // Entries are in the order they were claimed: expired ones are at the front.
-    for (const [id, entry] of this.entries) {
-      if (this.entries.size < this.maxEntries && now - entry.at < this.ttlMs) break
-      this.entries.delete(id)
-    }
+  /** Deletes a batch of expired keys; returns how many. */
+  sweep(now: number): number {
+    return this.sweepBatch.run(now - this.ttlMs, this.sweepSize).changes
   }
-}
-
-function entryId(userId: number, key: string): string {
-  return `${userId}\u0000${key}`
 }
 
 /** A digest of what a call asks for: its function and its parameters, whatever their order. */

@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
 import type { Config } from '../../config'
+import type { Db } from '../../db/connection'
 import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
-import { BillError, invalid, missed } from '../../core/errors'
+import { BillError, busyRetrySeconds, invalid, isBusy, missed } from '../../core/errors'
 import type { Services } from '../../core/services'
 import { fileOf, writes, type FunctionDef, type Registry } from '../../functions/registry'
 import { isLang, translator, type Lang } from '../../i18n/index'
@@ -12,7 +13,7 @@ import { rpcData, rpcErrorOf, type RpcError } from '../../output/jsonrpc'
 import { replyHeaders } from '../billmgr'
 import { keepReply, requestCall } from '../call'
 import { decodeUtf8 } from '../request-params'
-import { aliasField, aliasReply, aliasRequest, jerasoftMethods, type MethodAlias } from './aliases'
+import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, type MethodAlias } from './aliases'
 import { fingerprintOf, IdempotencyStore } from './idempotency'
 import { discoveryMethods } from './methods'
 import { readRpcParams, takeRecords, type RpcParams } from './params'
@@ -30,6 +31,8 @@ import {
 
 export interface JsonRpcDoorDeps {
   config: Config
+  /** Where idempotency keys are kept. */
+  db: Db
   dispatcher: Dispatcher
   registry: Registry
   services: Services
@@ -55,6 +58,8 @@ interface RequestScope {
   headerLang?: Lang
   /** The Idempotency-Key header; in a batch, call i uses `<key>#<i>`. */
   idempotencyKey?: string
+  /** Set when a call found the database busy: the reply says when to retry. */
+  busy?: boolean
 }
 
 /**
@@ -63,7 +68,7 @@ interface RequestScope {
  */
 export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
-  const kept = new IdempotencyStore<KeptResult>()
+  const kept = new IdempotencyStore<KeptResult>(deps.db)
 
   return async function handleJsonRpc(c: Context, client: ClientInfo): Promise<Response> {
     const scope: RequestScope = {
@@ -81,6 +86,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
     if (!Array.isArray(body)) {
       const entry = await answer(body, scope)
+      if (scope.busy) return retryLater(entry, 503)
       return entry === undefined ? noContent() : send(entry)
     }
     if (!body.length || body.length > maxBatch) {
@@ -92,6 +98,8 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const entry = await answer(body[i], scope, i)
       if (entry) entries.push(entry)
     }
+    // Other calls of the batch may have been done: only the busy ones are to be sent again.
+    if (scope.busy) return retryLater(entries.length ? replyText(entries, true) : undefined, 200)
     return entries.length ? send(replyText(entries, true)) : noContent()
   }
 
@@ -112,13 +120,13 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const file = fileOf(def, typeof request.params.out === 'string' ? request.params.out : undefined)
     if (file) return errorText(id, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method })
     let read: RpcParams
-    let records: Record<string, string>[] | undefined
     try {
       read = readRpcParams(request.params, alias?.params)
       if (alias) aliasRequest(alias, read.params)
-      if (alias?.each) {
-        records = takeRecords(read.params, alias.each.list)
-        if (!records.length) throw missed(alias.each.list)
+      if (alias?.records) {
+        const records = takeRecords(read.params, alias.records.list)
+        if (!records.length) throw missed(alias.records.list)
+        read.params[alias.records.list] = recordsParam(alias, records)
       }
       if (read.idempotencyKey && read.idempotencyKey.length > maxKeyLength) {
         throw invalid('idempotency_key', `${read.idempotencyKey.slice(0, 16)}…`, 'toolong', { max: maxKeyLength })
@@ -138,14 +146,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const login = await dispatcher.execute(
         callOf(scope, { username: read.login.login, password: read.login.password, ...(lang ? { lang } : {}) }, 'auth', {}, false),
       )
-      if (login.error) return outcomeText(id, login, registry.get('auth')!, undefined, read.params, null)
+      if (login.error) return outcomeText(scope, id, login, registry.get('auth')!, undefined, read.params, null)
       session = login.effects.startSession
     }
     const sok = Boolean(read.params.sok)
     const call = callOf(scope, read.params, def.name, session ? { session } : {}, sok, formatOf(request.method, alias))
-    const user = key && (writes(def, sok) || records) ? userOf(session, scope.client.address) : undefined
-    if (user === undefined || !key) return execute(id, call, def, alias, records, session)
-    return once(id, user, key, call, records, (keep) => execute(id, call, def, alias, records, session, keep), (reason) =>
+    const user = key && writes(def, sok) ? userOf(session, scope.client.address) : undefined
+    if (user === undefined || !key) return execute(scope, id, call, def, alias, session)
+    return once(scope, id, user, key, call, (keep) => execute(scope, id, call, def, alias, session, keep), (reason) =>
       resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
     )
   }
@@ -155,18 +163,24 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
    * the first result (with its own session), one with other parameters an error.
    */
   async function once(
+    scope: RequestScope,
     id: RpcId,
     user: number,
     key: string,
     call: Call,
-    records: Record<string, string>[] | undefined,
     work: (keep: (result: KeptResult) => void) => Promise<string>,
     refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => string,
   ): Promise<string> {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
-    const fingerprint = fingerprintOf(call.func, records ? { ...asked, records: JSON.stringify(records) } : asked)
-    const claim = kept.claim(user, key, fingerprint, services.clock())
+    const fingerprint = fingerprintOf(call.func, asked)
+    let claim
+    try {
+      claim = kept.claim(user, key, fingerprint, services.clock())
+    } catch (err) {
+      if (!(err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw err
+      return busyText(scope, id, translator(isLang(call.lang) ? call.lang : config.lang)('errors:internal.busy'))
+    }
     if (claim.kind === 'replay') return resultText(id, { ...claim.result, sessionId: call.credentials.session ?? null })
     if (claim.kind !== 'fresh') return refuse(claim.kind === 'busy' ? 'idempotencybusy' : 'idempotencyreuse')
     let result: KeptResult | undefined
@@ -177,58 +191,23 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
   }
 
-  /** Runs the call (each record of it, for an alias that saves records) and writes its reply. */
+  /** Runs the call and writes its reply. */
   async function execute(
+    scope: RequestScope,
     id: RpcId,
     call: Call,
     def: FunctionDef,
     alias: MethodAlias | undefined,
-    records: Record<string, string>[] | undefined,
     session: string | undefined,
     keep?: (result: KeptResult) => void,
   ): Promise<string> {
-    if (records) {
-      const saved = await saveRecords(call, alias!, records)
-      if ('failed' in saved) return outcomeText(id, saved.failed, def, saved.alias, call.params, session ?? null, keep)
-      const result: RpcResult = { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: JSON.stringify({ saved: saved.count }) }
-      keep?.(withoutSession(result))
-      return resultText(id, result)
-    }
     const outcome = await dispatcher.execute(call, true)
     if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
-    return outcomeText(id, outcome, def, alias, call.params, session ?? null, keep)
-  }
-
-  /**
-   * Saves records one by one, each created when its key names nothing yet. It stops at the first
-   * failure, whose field is named as the caller wrote it (`fields[2][id]`); those before it stay saved.
-   */
-  async function saveRecords(
-    call: Call,
-    alias: MethodAlias,
-    records: Record<string, string>[],
-  ): Promise<{ count: number } | { failed: Outcome; alias: MethodAlias }> {
-    const { list, members, key } = alias.each!
-    for (const [i, record] of records.entries()) {
-      const params: Record<string, string> = { ...call.params, sok: 'ok' }
-      const names: Record<string, string> = {}
-      for (const [name, value] of Object.entries(record)) {
-        const ours = Object.hasOwn(members, name) ? members[name] : name
-        params[ours] = value
-        names[ours] = `${list}[${i}][${name}]`
-      }
-      params.elid = params[key] ?? ''
-      let outcome = await dispatcher.execute({ ...call, params, sok: true })
-      if (outcome.error?.type === 'missed' && outcome.error.object === 'elid') {
-        delete params.elid
-        outcome = await dispatcher.execute({ ...call, params, sok: true })
-      }
-      if (outcome.error) return { failed: outcome, alias: { ...alias, params: { ...alias.params, ...reverse(names) } } }
-    }
-    return { count: records.length }
+    return outcomeText(scope, id, outcome, def, alias, call.params, session ?? null, keep)
   }
 
   function outcomeText(
+    scope: RequestScope,
     id: RpcId,
     outcome: Outcome,
     def: FunctionDef,
@@ -237,6 +216,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     session: string | null,
     keep?: (result: KeptResult) => void,
   ): string {
+    if (isBusy(outcome.error)) return busyText(scope, id, rpcErrorOf(outcome.document)?.message)
     if (outcome.error?.type === 'internal') {
       return errorText(id, RpcCode.internalError, rpcErrorOf(outcome.document)?.message)
     }
@@ -293,10 +273,22 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     return call
   }
 
+  /** The database was busy: nothing was done, and the caller may send the call again. */
+  function busyText(scope: RequestScope, id: RpcId, message: string | undefined): string {
+    scope.busy = true
+    return errorText(id, RpcCode.busy, message, { retry_after: busyRetrySeconds })
+  }
+
   // The headers object is shared: the adapter sets the length without copying it.
   function send(text: string): Response {
     return new Response(text, { status: 200, headers: rpcHeaders })
   }
+}
+
+/** A reply with a call that found the database busy: Retry-After says when to send it again. */
+function retryLater(text: string | undefined, status: 200 | 503): Response {
+  const headers = { ...(text === undefined ? replyHeaders : rpcHeaders), 'Retry-After': String(busyRetrySeconds) }
+  return new Response(text ?? null, { status: text === undefined ? 204 : status, headers })
 }
 
 function noContent(): Response {
@@ -310,10 +302,6 @@ function failedResult(error: RpcError, alias: MethodAlias | undefined): Omit<Rpc
 
 function withoutSession({ sessionId: _, ...rest }: RpcResult): KeptResult {
   return rest
-}
-
-function reverse(names: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(names).map(([ours, theirs]) => [theirs, ours]))
 }
 
 function methodAlias(method: string): MethodAlias | undefined {

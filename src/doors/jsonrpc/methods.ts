@@ -109,8 +109,6 @@ function describeAlias(name: string, alias: MethodAlias, own: MethodInfo, t: Tra
   const hidden = new Set(list ? ['p_num', 'p_cnt', 'filter'] : [])
   if (alias.view) hidden.add('sok')
   if (alias.view === 'new' || (own.kind === 'form' && !theirs.has('elid'))) hidden.add('elid')
-  // Records are saved one by one: the form's own fields are their members.
-  if (alias.each) for (const p of own.params) hidden.add(p.name)
   const params: ParamInfo[] = []
   if (list) {
     params.push(
@@ -126,11 +124,14 @@ function describeAlias(name: string, alias: MethodAlias, own: MethodInfo, t: Tra
   }
   for (const p of own.params) {
     if (hidden.has(p.name)) continue
+    if (alias.records?.list === p.name) {
+      params.push({ name: p.name, type: 'records', required: true, label: t(`jsonrpc:params.${p.name}`) })
+      continue
+    }
     const renamed = { ...p, name: theirs.get(p.name) ?? (p.name === 'sok' ? 'apply' : p.name) }
     const preset = alias.defaults?.[p.name]
     params.push(preset === undefined ? renamed : { ...renamed, required: false, default: preset })
   }
-  if (alias.each) params.push({ name: alias.each.list, type: 'records', required: true, label: t(`jsonrpc:params.${alias.each.list}`) })
   return { ...own, name, params }
 }
 

@@ -1,6 +1,6 @@
 import type { RpcError } from '../../output/jsonrpc'
 
-/** JSON-RPC 2.0 error codes, and the one billgate adds for overload. */
+/** JSON-RPC 2.0 error codes, and the ones billgate adds for overload and a busy database. */
 export const RpcCode = {
   parseError: -32700,
   invalidRequest: -32600,
@@ -8,6 +8,8 @@ export const RpcCode = {
   invalidParams: -32602,
   internalError: -32603,
   overloaded: -32000,
+  /** The database was busy: the call did nothing; send it again after `data.retry_after` seconds. */
+  busy: -32001,
 } as const
 export type RpcCode = (typeof RpcCode)[keyof typeof RpcCode]
 
@@ -19,6 +21,7 @@ const standardMessages: Record<RpcCode, string> = {
   [RpcCode.invalidParams]: 'Invalid params',
   [RpcCode.internalError]: 'Internal error',
   [RpcCode.overloaded]: 'Too many requests',
+  [RpcCode.busy]: 'Server busy',
 }
 
 export type RpcId = string | number | null

@@ -1,10 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { requireAccount, type Account } from '../../billing/scope'
 import { BillError, invalid, missed } from '../../core/errors'
+import { clip, parseValue, type ParamSpec } from '../../core/params'
 import { Level } from '../../core/principal'
 import { pageOf, sortedList } from '../../db/query'
 import { accountFields } from '../../db/schema/index'
 import { emit } from '../../events/outbox'
+import { node } from '../../output/document'
 import { defineFunction, type FunctionContext } from '../registry'
 
 const listed = {
@@ -123,3 +125,63 @@ export const accountFieldDelete = defineFunction({
     if (deleted) tellFields(ctx, account.id, [{ id: deleted.name, value: null }])
   },
 })
+
+const fieldSpecs: Record<'name' | 'value', ParamSpec> = {
+  name: { type: 'string', required: true, max: 64 },
+  value: { type: 'text', max: 1000 },
+}
+
+/**
+ * Sets several custom fields of a client at once, all or none (`plid` = the client; `fields` =
+ * a JSON array of `{"name": …, "value": …}`): each field is created or its value replaced. A bad
+ * field is named by its place (`fields[2][name]`), and then no field is changed.
+ */
+export const accountFieldUpdate = defineFunction({
+  name: 'account.customfields.update',
+  kind: 'action',
+  level: Level.reseller,
+  writes: true,
+  params: {
+    plid: { type: 'int', required: true, min: 1 },
+    fields: { type: 'text', required: true, max: 1024 * 1024 },
+  },
+  run(ctx, values) {
+    const account = requireAccount(ctx.db, ctx.user, 'plid', Number(values.plid))
+    const fields = fieldList(String(values.fields))
+    const save = ctx.db.$client.prepare(
+      'insert into account_fields (account_id, name, value) values (?, ?, ?) on conflict (account_id, name) do update set value = excluded.value',
+    )
+    const current = new Map(
+      ctx.db.select({ name: accountFields.name, value: accountFields.value }).from(accountFields).where(eq(accountFields.accountId, account.id)).all().map((f) => [f.name, f.value]),
+    )
+    // Every field is checked before the first is saved; the call's transaction makes it all or none.
+    for (const field of fields) save.run(account.id, field.name, field.value)
+    const changed = [...new Map(fields.map((f) => [f.name, f.value]))].filter(([name, value]) => current.get(name) !== value)
+    if (changed.length) tellFields(ctx, account.id, changed.map(([name, value]) => ({ id: name, value })))
+    return [node('saved', fields.length)]
+  },
+})
+
+/** The fields of an update, each checked as the custom-field form checks its own. */
+function fieldList(text: string): { name: string; value: string }[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw invalid('fields', clip(text), 'customfieldsjson')
+  }
+  if (!Array.isArray(parsed) || !parsed.length) throw invalid('fields', clip(text), 'customfieldsjson')
+  return parsed.map((entry: unknown, i) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw invalid(`fields[${i}]`, clip(JSON.stringify(entry) ?? ''), 'customfieldsjson')
+    const given = entry as Record<string, unknown>
+    const member = (key: 'name' | 'value') => {
+      const raw = given[key] ?? ''
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw invalid(`fields[${i}][${key}]`, clip(JSON.stringify(raw)), 'scalar')
+      return String(parseValue(`fields[${i}][${key}]`, fieldSpecs[key], String(raw)))
+    }
+    const name = member('name')
+    if (!name) throw missed(`fields[${i}][name]`)
+    if (!fieldName.test(name)) throw invalid(`fields[${i}][name]`, name, 'fieldname')
+    return { name, value: member('value') }
+  })
+}

@@ -3,8 +3,8 @@ import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatAmount, formatIso } from '../../billing/money'
 import { requireAccount, scopeCondition } from '../../billing/scope'
-import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime, type UsageRecord } from '../../billing/xdr-batch'
-import { formatUnitPrice, importUsage, rateUsage, usageRowsByIds } from '../../billing/xdrs'
+import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime } from '../../billing/xdr-batch'
+import { formatUnitPrice, rateUsage, stageUsage, storeUsage, usageRowsByIds, type StagedUsage } from '../../billing/xdrs'
 import { filterWhere } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { xdrs } from '../../db/schema/index'
@@ -83,10 +83,10 @@ export const xdrImport = defineFunction({
   params: {
     data: { type: 'text', required: true, max: 1024 * 1024 * 1024, secret: true },
   },
-  // Reading the text needs no database: done before the transaction takes the write lock.
-  prepare: async (_ctx, values): Promise<UsageRecord[]> => parseBatch(String(values.data)),
-  run(ctx, _values, records: UsageRecord[]) {
-    return [node('imported', importUsage(ctx.db, records, ctx.call.progress))]
+  // Reading, checking and staging the batch take no write lock: the transaction only copies it.
+  prepare: async (ctx, values): Promise<StagedUsage> => stageUsage(ctx.db, parseBatch(String(values.data)), ctx.call.progress),
+  run(ctx, _values, staged: StagedUsage) {
+    return [node('imported', storeUsage(ctx.db, staged))]
   },
 })
 
