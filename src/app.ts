@@ -8,6 +8,7 @@ import { filesDoor, rejectFileRequest } from './doors/files'
 import { mountJsonRpc } from './doors/jsonrpc/routes'
 import { declaredBodyLimit } from './net/body-limit'
 import { clientResolver } from './net/client'
+import { serverWithRoutes } from './net/node-routes'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
 
@@ -44,14 +45,16 @@ export function createApp(deps: AppDeps) {
   const fileLimit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
-  mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf })
+  const jsonRpcRoute = mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf, log })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {
     log(`unhandled error on ${c.req.path}`, err)
     return c.text('Internal error\n', 500, securityHeaders)
   })
-  return { app, services, registry, dispatcher }
+  // What serve() of @hono/node-server needs: the app, behind the routes Node answers directly.
+  const serveOptions = { fetch: app.fetch, createServer: serverWithRoutes([jsonRpcRoute]) }
+  return { app, serveOptions, services, registry, dispatcher }
 }
 
 export type App = ReturnType<typeof createApp>

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     console.log(`billgate: created the admin user "admin" with the password: ${generated}`)
     console.log('billgate: this password is shown only once; change it with func=user.edit.')
   }
-  const { app, dispatcher, services } = createApp({ config, db })
+  const { serveOptions, dispatcher, services } = createApp({ config, db })
   const renewal = scheduleRenewal({
     dispatcher,
     db,
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     intervalMs: config.renewalInterval * 1000,
     log: (message, err) => console.error(`billgate: ${message}`, err),
   })
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ ...serveOptions, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)
   })

@@ -49,3 +49,5 @@ export function clientResolver(trustedProxies: string[]) {
   }
   return Object.assign(clientOf, { fromNode })
 }
+
+export type ClientResolver = ReturnType<typeof clientResolver>

@@ -34,8 +34,8 @@ beforeAll(async () => {
   db.$client.transaction(() => {
     for (let i = 0; i < records; i++) insert.run(item, account, start + i * 1000, i, 2500, Math.round(i / 400))
   })()
-  const { app } = createApp({ config: makeConfig({ dbPath: path }), db, log: (_m, err) => logged.push(err) })
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  const { serveOptions } = createApp({ config: makeConfig({ dbPath: path }), db, log: (_m, err) => logged.push(err) })
+  server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })

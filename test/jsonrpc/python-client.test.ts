@@ -20,9 +20,9 @@ let db: Db
 beforeAll(async () => {
   db = openDatabase(':memory:')
   await ensureAdmin(db, adminPassword, Date.now())
-  const { app } = createApp({ config: makeConfig({ dbPath: ':memory:', adminPassword }), db, log: () => {} })
+  const { serveOptions } = createApp({ config: makeConfig({ dbPath: ':memory:', adminPassword }), db, log: () => {} })
   await new Promise<void>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' }, (info) => {
       base = `http://127.0.0.1:${info.port}`
       resolve()
     })

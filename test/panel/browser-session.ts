@@ -29,9 +29,9 @@ async function startServer(): Promise<{ server: ServerType; base: string; db: Db
   const config = makeConfig({ dbPath: ':memory:', adminPassword, host: '127.0.0.1', port: 0 })
   const db = openDatabase(':memory:')
   await ensureAdmin(db, adminPassword, Date.now())
-  const { app } = createApp({ config, db, log: () => {} })
+  const { serveOptions } = createApp({ config, db, log: () => {} })
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    const server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' }, (info) => {
       resolve({ server, base: `http://127.0.0.1:${info.port}`, db })
     })
     server.once('error', reject)

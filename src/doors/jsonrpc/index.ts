@@ -1,4 +1,3 @@
-import type { Context } from 'hono'
 import type { Config } from '../../config'
 import type { Db } from '../../db/connection'
 import type { Call } from '../../core/call'
@@ -11,7 +10,7 @@ import type { ClientInfo } from '../../net/client'
 import { errorMessage } from '../../core/documents'
 import { rpcData, rpcErrorOf, type RpcError } from '../../output/jsonrpc'
 import { replyHeaders } from '../billmgr'
-import { keepReply, requestCall } from '../call'
+import { callFrom, keepReply } from '../call'
 import { decodeUtf8 } from '../request-params'
 import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, type MethodAlias } from './aliases'
 import { fingerprintOf, IdempotencyStore } from './idempotency'
@@ -50,9 +49,23 @@ const rpcHeaders: Readonly<Record<string, string>> = { ...replyHeaders, 'Content
 /** A result kept for an idempotency key: everything but the session, which is the retry's own. */
 type KeptResult = Omit<RpcResult, 'sessionId'>
 
+/** An HTTP request as the door needs it, whichever server received it. */
+export interface RpcHttpRequest {
+  header(name: string): string | undefined
+  /** The whole body, already read within the body limit. */
+  body: Uint8Array
+}
+
+/** The door's answer, written by whichever server received the request. */
+export interface RpcHttpReply {
+  status: number
+  headers: Readonly<Record<string, string>>
+  body?: string
+}
+
 /** What a whole HTTP request brings to each of its calls. */
 interface RequestScope {
-  c: Context
+  userAgent: string
   client: ClientInfo
   /** From Accept-Language, when no `lang` parameter says otherwise. */
   headerLang?: Lang
@@ -70,17 +83,17 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
   const kept = new IdempotencyStore<KeptResult>(deps.db)
 
-  return async function handleJsonRpc(c: Context, client: ClientInfo): Promise<Response> {
+  return async function handleJsonRpc(req: RpcHttpRequest, client: ClientInfo): Promise<RpcHttpReply> {
     const scope: RequestScope = {
-      c,
+      userAgent: req.header('user-agent') ?? '',
       client,
-      headerLang: acceptedLang(c.req.header('accept-language')),
-      idempotencyKey: c.req.header('idempotency-key') || undefined,
+      headerLang: acceptedLang(req.header('accept-language')),
+      idempotencyKey: req.header('idempotency-key') || undefined,
     }
     const lang = scope.headerLang ?? config.lang
     let body: unknown
     try {
-      body = JSON.parse(decodeUtf8(await c.req.arrayBuffer()))
+      body = JSON.parse(decodeUtf8(req.body))
     } catch {
       return send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
     }
@@ -268,7 +281,8 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   ): Call {
     // `out` keeps kept replies of this door (and of each reply shape) apart from other formats.
     params.out = out
-    const call = requestCall(scope.c, scope.client, params, { func, credentials, sok, binary })
+    const origin = { address: scope.client.address, userAgent: scope.userAgent, secure: scope.client.secure, binary }
+    const call: Call = { ...callFrom(params, credentials, origin), func, sok }
     call.lang ??= scope.headerLang
     return call
   }
@@ -280,19 +294,19 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   }
 
   // The headers object is shared: the adapter sets the length without copying it.
-  function send(text: string): Response {
-    return new Response(text, { status: 200, headers: rpcHeaders })
+  function send(text: string): RpcHttpReply {
+    return { status: 200, headers: rpcHeaders, body: text }
   }
 }
 
 /** A reply with a call that found the database busy: Retry-After says when to send it again. */
-function retryLater(text: string | undefined, status: 200 | 503): Response {
+function retryLater(text: string | undefined, status: 200 | 503): RpcHttpReply {
   const headers = { ...(text === undefined ? replyHeaders : rpcHeaders), 'Retry-After': String(busyRetrySeconds) }
-  return new Response(text ?? null, { status: text === undefined ? 204 : status, headers })
+  return { status: text === undefined ? 204 : status, headers, body: text }
 }
 
-function noContent(): Response {
-  return new Response(null, { status: 204, headers: replyHeaders })
+function noContent(): RpcHttpReply {
+  return { status: 204, headers: replyHeaders }
 }
 
 function failedResult(error: RpcError, alias: MethodAlias | undefined): Omit<RpcResult, 'sessionId'> {

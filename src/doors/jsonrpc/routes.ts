@@ -1,58 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { translator } from '../../i18n/index'
-import type { ClientInfo } from '../../net/client'
+import { declaredBodyLimit } from '../../net/body-limit'
+import type { ClientInfo, ClientResolver } from '../../net/client'
+import type { NodeRoute } from '../../net/node-routes'
 import { OverloadGuard } from '../../net/overload'
 import { replyHeaders } from '../billmgr'
-import { acceptedLang, jsonrpcDoor, type JsonRpcDoorDeps } from './index'
+import { acceptedLang, jsonrpcDoor, type JsonRpcDoorDeps, type RpcHttpReply, type RpcHttpRequest } from './index'
 import { errorText, RpcCode } from './protocol'
+
+type Header = (name: string) => string | undefined
+
+const paths = ['/jsonrpc', '/jsonrpc/']
 
 /**
  * Serves the JSON-RPC door at `/jsonrpc/` and `/jsonrpc`: POST only, within the body limit, and
- * while not overloaded (else 429 with Retry-After). One handler does it all: a chain of
- * middleware would cost more than a cached call itself.
+ * while not overloaded (else 429 with Retry-After). Mounted on the app (what `app.request()` and
+ * GETs reach) and returned as a route Node's server takes before the app: a POST then costs no
+ * web Request and Response objects, which are most of the price of a small call.
  */
-export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: (c: Context) => ClientInfo }): void {
+export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: ClientResolver; log: (message: string, err: unknown) => void }): NodeRoute {
   const { config, clientOf } = deps
-  const answer = jsonrpcDoor(deps)
+  const door = jsonrpcDoor(deps)
   const guard = new OverloadGuard({ maxInFlight: config.rpcMaxInFlight, perAddressPerSecond: config.rpcRatePerAddress }, deps.services.clock)
-  const refuse = (c: Context, status: 405 | 413 | 429, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
-    const message = translator(acceptedLang(c.req.header('accept-language')) ?? config.lang)(key, vars)
-    return new Response(errorText(null, code, message), {
-      status,
-      headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers },
-    })
-  }
-  const tooLarge = (c: Context) => refuse(c, 413, RpcCode.invalidRequest, 'jsonrpc:errors.toolarge')
-  const counted = bodyLimit({ maxSize: config.bodyLimit, onError: tooLarge })
 
-  async function serve(c: Context): Promise<Response> {
-    const client = clientOf(c)
+  const refusal = (header: Header, status: 405 | 413 | 429, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}): RpcHttpReply => {
+    const message = translator(acceptedLang(header('accept-language')) ?? config.lang)(key, vars)
+    return { status, headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers }, body: errorText(null, code, message) }
+  }
+  const tooLarge = (header: Header) => refusal(header, 413, RpcCode.invalidRequest, 'jsonrpc:errors.toolarge')
+
+  /** Admits the request and runs the door on its body, read by `read` once admitted. */
+  async function answer(header: Header, client: ClientInfo, read: () => Promise<Uint8Array | undefined>): Promise<RpcHttpReply> {
     const admitted = guard.admit(client.address)
     if (!admitted.admitted) {
       const seconds = admitted.retryAfter
-      return refuse(c, 429, RpcCode.overloaded, 'jsonrpc:errors.overloaded', { seconds }, { 'Retry-After': String(seconds) })
+      return refusal(header, 429, RpcCode.overloaded, 'jsonrpc:errors.overloaded', { seconds }, { 'Retry-After': String(seconds) })
     }
     try {
-      // A declared length is checked as it is, and the body is then read straight from the
-      // socket; only a body of unknown length is counted as it streams in.
-      const length = c.req.header('content-length')
-      if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
-        let answered: Response | undefined
-        const refused = await counted(c, async () => {
-          answered = await answer(c, client)
-        })
-        return refused ?? answered!
-      }
-      return Number(length) > config.bodyLimit ? tooLarge(c) : await answer(c, client)
+      const body = await read()
+      if (body === undefined) return tooLarge(header)
+      const request: RpcHttpRequest = { header, body }
+      return await door(request, client)
     } finally {
       guard.release()
     }
   }
 
-  const onlyPost = (c: Context) => refuse(c, 405, RpcCode.invalidRequest, 'jsonrpc:errors.method', {}, { Allow: 'POST' })
-  for (const path of ['/jsonrpc', '/jsonrpc/']) {
-    app.post(path, serve)
-    app.get(path, onlyPost)
+  const limit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => toResponse(tooLarge((name) => c.req.header(name))) })
+  for (const path of paths) {
+    app.post(path, limit, async (c: Context) => {
+      const header: Header = (name) => c.req.header(name)
+      return toResponse(await answer(header, clientOf(c), async () => new Uint8Array(await c.req.arrayBuffer())))
+    })
+    app.get(path, (c) => toResponse(refusal((name) => c.req.header(name), 405, RpcCode.invalidRequest, 'jsonrpc:errors.method', {}, { Allow: 'POST' })))
   }
+
+  return function jsonRpcNodeRoute(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST') return false
+    const url = req.url ?? ''
+    const query = url.indexOf('?')
+    if (!paths.includes(query < 0 ? url : url.slice(0, query))) return false
+    const header: Header = (name) => {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value.join(', ') : value
+    }
+    answer(header, clientOf.fromNode(req), () => readLimited(req, config.bodyLimit))
+      .catch((err: unknown) => {
+        deps.log('JSON-RPC request failed', err)
+        return { status: 500, headers: { ...replyHeaders, 'Content-Type': 'text/plain; charset=UTF-8' }, body: 'Internal error\n' }
+      })
+      .then((reply) => write(res, reply))
+    return true
+  }
+}
+
+function toResponse(reply: RpcHttpReply): Response {
+  return new Response(reply.body ?? null, { status: reply.status, headers: reply.headers })
+}
+
+function write(res: ServerResponse, reply: RpcHttpReply): void {
+  if (res.destroyed) return
+  const headers: Record<string, string | number> = { ...reply.headers }
+  if (reply.body !== undefined) headers['Content-Length'] = Buffer.byteLength(reply.body)
+  res.writeHead(reply.status, headers)
+  res.end(reply.body)
+}
+
+/**
+ * Reads a request's body, or gives undefined when it is over `max` bytes: at once when its
+ * declared length says so, else as soon as what arrived does (the rest is discarded).
+ */
+function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
+  const declared = req.headers['content-length']
+  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > max) {
+    req.resume()
+    return Promise.resolve(undefined)
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > max) {
+        chunks.length = 0
+        req.removeAllListeners('data')
+        req.resume()
+        resolve(undefined)
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
 }

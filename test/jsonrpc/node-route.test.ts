@@ -1,0 +1,95 @@
+import http from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { payments } from '../../src/db/schema/index'
+import { listening } from '../client/listening'
+import { adminPassword } from '../helpers'
+
+interface Answer {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+/** A raw HTTP request over the socket: what Node's route in front of the app answers. */
+function send(url: string, path: string, method: string, body?: string, options: { chunked?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers }
+    if (body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(body))
+    const req = http.request(`${url}${path}`, { method, headers }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c) => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }))
+    })
+    req.on('error', reject)
+    if (body !== undefined && options.chunked) {
+      for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.slice(i, i + 16 * 1024))
+      req.end()
+    } else req.end(body)
+  })
+}
+
+const auth = { login: 'admin', password: adminPassword }
+
+describe('JSON-RPC answered by Node before the app', () => {
+  it('answers calls with the door\'s headers, at /jsonrpc/, /jsonrpc and with a query', async () => {
+    const { url } = await listening()
+    for (const path of ['/jsonrpc/', '/jsonrpc', '/jsonrpc/?trace=1']) {
+      const r = await send(url, path, 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'currency', params: { auth }, id: 7 }))
+      expect(r.status).toBe(200)
+      expect(r.headers['content-type']).toBe('application/json; charset=UTF-8')
+      expect(r.headers['x-content-type-options']).toBe('nosniff')
+      expect(r.headers['content-security-policy']).toBeDefined()
+      const reply = JSON.parse(r.body)
+      expect(reply).toMatchObject({ jsonrpc: '2.0', id: 7, result: { code: true } })
+      expect(reply.result.return.rows.map((c: { code: string }) => c.code).sort()).toEqual(['EUR', 'RUB', 'USD'])
+    }
+  })
+
+  it('answers a notification with 204 and no body, and still acts on it', async () => {
+    const { t, url } = await listening()
+    const account = await t.createAccount('Acme')
+    const r = await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'payment.edit', params: { auth, account, amount: '5.00', apply: 1 } }))
+    expect(r.status).toBe(204)
+    expect(r.body).toBe('')
+    expect(t.db.select().from(payments).all()).toHaveLength(1)
+  })
+
+  it('refuses a body over the limit, declared or chunked, with 413 and a JSON-RPC error; then serves again', async () => {
+    const { t, url } = await listening({ bodyLimit: 4096 })
+    const account = await t.createAccount('Acme')
+    const big = JSON.stringify({ jsonrpc: '2.0', method: 'payment.edit', params: { auth, account, amount: '5.00', note: 'x'.repeat(64 * 1024), apply: 1 }, id: 1 })
+    for (const chunked of [false, true]) {
+      const r = await send(url, '/jsonrpc/', 'POST', big, { chunked })
+      expect(r.status).toBe(413)
+      expect(JSON.parse(r.body)).toMatchObject({ id: null, error: { code: -32600 } })
+    }
+    expect(t.db.select().from(payments).all()).toHaveLength(0)
+    const small = await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'currency', params: { auth }, id: 2 }), { chunked: true })
+    expect(JSON.parse(small.body).result.code).toBe(true)
+  })
+
+  it('gives parse errors for broken JSON, localised, and 405 for GET (the app)', async () => {
+    const { url } = await listening()
+    const r = await send(url, '/jsonrpc/', 'POST', '{"jsonrpc": ', { headers: { 'accept-language': 'ru' } })
+    expect(r.status).toBe(200)
+    const reply = JSON.parse(r.body)
+    expect(reply.error.code).toBe(-32700)
+    expect(reply.error.data.message).toMatch(/[а-я]/)
+    const get = await send(url, '/jsonrpc/', 'GET')
+    expect(get.status).toBe(405)
+    expect(get.headers.allow).toBe('POST')
+  })
+
+  it('turns calls away with 429 and Retry-After when too many are in flight', async () => {
+    const { url } = await listening({ rpcMaxInFlight: 1 })
+    const call = () => send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { auth }, id: 1 }))
+    // Logging in hashes a password: long enough for the others to find it in flight.
+    const answers = await Promise.all(Array.from({ length: 6 }, call))
+    const refused = answers.filter((a) => a.status === 429)
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused[0].headers['retry-after']).toBe('1')
+    expect(JSON.parse(refused[0].body).error.code).toBe(-32000)
+    expect(answers.some((a) => a.status === 200)).toBe(true)
+  })
+})
