@@ -3,6 +3,8 @@ import type { Serialized } from '../output/index'
 /** A reply ready to send again: its bytes, and its headers as a plain object. */
 export interface KeptReply {
   bytes: Buffer
+  /** The same as text, for doors that wrap it in an envelope of their own (JSON-RPC). */
+  text: string
   /** Every header it goes out with, ready: built once when the reply is kept. */
   headers: Readonly<Record<string, string>>
 }
@@ -47,6 +49,6 @@ export class ReplyCache {
     }
     const bytes = Buffer.from(reply.body)
     const headers = { ...this.commonHeaders, 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length) }
-    this.entries.set(key, { generation, reply: { bytes, headers } })
+    this.entries.set(key, { generation, reply: { bytes, text: reply.body, headers } })
   }
 }

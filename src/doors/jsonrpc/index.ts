@@ -215,7 +215,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     keep?: (result: KeptResult) => void,
   ): Promise<string> {
     const outcome = await dispatcher.execute(call, true)
-    if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.bytes.toString() })
+    if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.text })
     return outcomeText(scope, id, outcome, def, alias, call.params, session ?? null, keep)
   }
 
