@@ -79,7 +79,7 @@ export const defaultConfig: Config = {
   rpcMaxInFlight: 256,
   rpcRatePerAddress: 20_000,
   hookRetrySchedule: [...retryScheduleMs],
-  hookConcurrency: 32,
+  hookConcurrency: 64,
   hookPollInterval: 250,
   hookLeaseGrace: 30_000,
   hookLogRetentionDays: 30,

@@ -76,6 +76,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const done = finished.splice(0)
     const free = stopped ? 0 : config.hookConcurrency - inFlight.size
     const claimNow = free >= claimWhenFree || (free > 0 && inFlight.size === 0)
+    if (!done.length && !claimNow) return true
     let claimed: ClaimedRow[] = []
     try {
       db.$client
