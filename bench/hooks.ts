@@ -19,6 +19,8 @@ import { envSeconds, gitCommit, runFacts, table } from './lib/report'
 const targets = { eventsPerSecond: 2000, ratio: 0.9 }
 const backlogEvents = 10_000
 const connections = 50
+/** Write runs without and with the handler, alternating. */
+const pairs = 2
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
@@ -69,8 +71,17 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 }
 
+interface WriteFigures {
+  requestsPerSec: number
+  requests: number
+  p99Ms: number
+  serverCores: number | null
+  receiverCores: number | null
+  loadGeneratorCores: number
+}
+
 /** `payment.edit sok=ok` under autocannon for `seconds`; every response must be a 2xx. */
-async function writeLoad(url: string, seconds: number, what: string) {
+async function writeLoad(url: string, seconds: number, what: string): Promise<WriteFigures> {
   const cpuBefore = cpuSeconds(gateway!.child)
   const receiverBefore = cpuSeconds(receiverChild!)
   const benchBefore = process.cpuUsage()
@@ -111,8 +122,13 @@ function setHandler(status: 'enabled' | 'disabled'): void {
   db!.$client.prepare('update provisioning_handlers set status = ?').run(status)
 }
 
-function paymentsSince(id: number): { id: number; createdAt: number }[] {
-  return db!.$client.prepare('select id, created_at as createdAt from payments where id > ? order by id').all(id) as { id: number; createdAt: number }[]
+interface Made {
+  id: number
+  createdAt: number
+}
+
+function paymentsSince(id: number): Made[] {
+  return db!.$client.prepare('select id, created_at as createdAt from payments where id > ? order by id').all(id) as Made[]
 }
 
 const lastPayment = () => (db!.$client.prepare('select coalesce(max(id), 0) from payments').pluck().get() as number)
@@ -129,7 +145,9 @@ async function main(): Promise<number> {
   const receiver = `http://127.0.0.1:${receiverPort}/`
   await waitForHttp(`${receiver}arrivals`, receiverChild)
 
-  gateway = await startGateway()
+  // BENCH_PROFILE_DIR=<dir>: the gateway writes a CPU profile there on exit (summarise it with bench/profile.ts).
+  const profileDir = process.env.BENCH_PROFILE_DIR
+  gateway = await startGateway(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
   db = openDatabase(join(gateway.dir, 'billgate.sqlite'))
   db.$client
     .prepare(`insert into provisioning_handlers (name, events, type, target, status, created_at) values ('bench', 'payments.create', 'http', ?, 'disabled', ?)`)
@@ -142,23 +160,36 @@ async function main(): Promise<number> {
   const sample = await fetchReply(writeUrl)
   if (sample.status !== 200 || !sample.body.toString('utf8').includes('"ok"')) throw new Error(`payment.edit failed:\n${sample.body.toString('utf8').slice(0, 500)}`)
 
-  // 1. The write rate without a handler, then with one (whose deliveries are made meanwhile).
+  // 1. The write rate without a handler, then with one (whose deliveries are made meanwhile),
+  // twice over, so that a passing disturbance on the machine weighs on both sides alike.
   await writeLoad(writeUrl, warmup, 'warm-up')
-  const before = lastPayment()
-  const without = await writeLoad(writeUrl, duration, 'without handler')
-  // Requests still in flight when autocannon stopped must not count as the handler's.
-  await sleep(1000)
-  const madeWithout = paymentsSince(before).length
-  const streamStart = lastPayment()
-  setHandler('enabled')
-  await arrivalsAt(receiver, true)
-  const withHandler = await writeLoad(writeUrl, duration, 'with handler')
-  await sleep(1000)
-  const streamed = paymentsSince(streamStart)
-  const streamArrivals = await waitForArrivals(receiver, streamed.length, 60_000)
+  const runs: { without: WriteFigures; with: WriteFigures; madeWithout: number; streamed: Made[]; arrivals: Arrival[]; seconds: number }[] = []
+  for (let pair = 1; pair <= pairs; pair++) {
+    setHandler('disabled')
+    const before = lastPayment()
+    const without = await writeLoad(writeUrl, duration, 'without handler')
+    // Requests still in flight when autocannon stopped must not count as the handler's.
+    await sleep(1000)
+    const madeWithout = paymentsSince(before).length
+    const streamStart = lastPayment()
+    setHandler('enabled')
+    await arrivalsAt(receiver, true)
+    const withHandler = await writeLoad(writeUrl, duration, 'with handler')
+    await sleep(1000)
+    const streamed = paymentsSince(streamStart)
+    const arrivals = await waitForArrivals(receiver, streamed.length, 60_000)
+    const seconds = (Math.max(...arrivals.map((a) => a.at)) - Math.min(...streamed.map((p) => p.createdAt))) / 1000
+    runs.push({ without, with: withHandler, madeWithout, streamed, arrivals, seconds })
+  }
+  const mean = (f: (r: (typeof runs)[number]) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length
+  const without = { requestsPerSec: mean((r) => r.without.requestsPerSec), p99Ms: Math.max(...runs.map((r) => r.without.p99Ms)), serverCores: mean((r) => r.without.serverCores ?? NaN), receiverCores: mean((r) => r.without.receiverCores ?? NaN), loadGeneratorCores: mean((r) => r.without.loadGeneratorCores) }
+  const withHandler = { requestsPerSec: mean((r) => r.with.requestsPerSec), p99Ms: Math.max(...runs.map((r) => r.with.p99Ms)), serverCores: mean((r) => r.with.serverCores ?? NaN), receiverCores: mean((r) => r.with.receiverCores ?? NaN), loadGeneratorCores: mean((r) => r.with.loadGeneratorCores) }
+  const madeWithout = runs.reduce((n, r) => n + r.madeWithout, 0)
+  const streamed = runs.flatMap((r) => r.streamed)
+  const streamArrivals = runs.flatMap((r) => r.arrivals)
+  const streamSeconds = runs.reduce((n, r) => n + r.seconds, 0)
   const createdAt = new Map(streamed.map((p) => [p.id, p.createdAt]))
   const delays = streamArrivals.map((a) => a.at - (createdAt.get(a.objectId) ?? NaN)).sort((a, b) => a - b)
-  const streamSeconds = (Math.max(...streamArrivals.map((a) => a.at)) - Math.min(...streamed.map((p) => p.createdAt))) / 1000
   const ratio = withHandler.requestsPerSec / without.requestsPerSec
 
   // 2. A backlog: 10,000 events recorded at once by another process (as the CLI would), worked off.
@@ -185,14 +216,14 @@ async function main(): Promise<number> {
   if (failed) problems.push(`${failed} failed attempts in the log`)
 
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met')
-  const cores = (c: number | null) => (c === null ? '?' : `${Math.round(c * 100)}% of a core`)
+  const cores = (c: number | null) => (c === null || Number.isNaN(c) ? '?' : `${Math.round(c * 100)}% of a core`)
   console.log()
   console.log(
     table(
       [
         ['figure', 'value', 'target', ''],
-        ['writes without handler', `${without.requestsPerSec.toFixed(0)} req/s (${madeWithout} payments, p99 ${without.p99Ms} ms, server ${cores(without.serverCores)})`, '', ''],
-        ['writes with handler', `${withHandler.requestsPerSec.toFixed(0)} req/s (${streamed.length} payments, p99 ${withHandler.p99Ms} ms, server ${cores(withHandler.serverCores)})`, '', ''],
+        ['writes without handler', `${without.requestsPerSec.toFixed(0)} req/s (mean of ${pairs} runs, ${madeWithout} payments, p99 ${without.p99Ms} ms, server ${cores(without.serverCores)})`, '', ''],
+        ['writes with handler', `${withHandler.requestsPerSec.toFixed(0)} req/s (mean of ${pairs} runs, ${streamed.length} payments, p99 ${withHandler.p99Ms} ms, server ${cores(withHandler.serverCores)})`, '', ''],
         [
           'meanwhile (without / with)',
           `receiver ${cores(without.receiverCores)} / ${cores(withHandler.receiverCores)}, load generator ${cores(without.loadGeneratorCores)} / ${cores(withHandler.loadGeneratorCores)}`,
@@ -221,7 +252,7 @@ async function main(): Promise<number> {
   const file = join(resultsDir, 'hooks.json')
   const results = {
     ...runFacts({ connections, warmup, duration }),
-    writes: { without, with: withHandler, ratio },
+    writes: { without, with: withHandler, ratio, runs: runs.map((r) => ({ without: r.without, with: r.with })) },
     stream: { events: streamArrivals.length, seconds: streamSeconds, delayMs: { p50: percentile(delays, 0.5), p99: percentile(delays, 0.99), max: delays[delays.length - 1] } },
     backlog: { events: backlogEvents, seconds: backlogSeconds, eventsPerSecond: backlogRate, delayMs: { p50: percentile(backlogDelays, 0.5), p99: percentile(backlogDelays, 0.99) } },
     targets,

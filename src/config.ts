@@ -37,7 +37,7 @@ export interface Config {
   rpcRatePerAddress: number
   /** Waits (ms) before each retry of an after-handler's failed delivery; after the last, it fails. */
   hookRetrySchedule: number[]
-  /** After-handler deliveries in flight at once. */
+  /** After-handler deliveries in flight at once (at most 256: the HTTP client's sockets per host). */
   hookConcurrency: number
   /** Milliseconds between looks for deliveries recorded by other processes (the CLI) or due again. */
   hookPollInterval: number
@@ -79,7 +79,7 @@ export const defaultConfig: Config = {
   rpcMaxInFlight: 256,
   rpcRatePerAddress: 20_000,
   hookRetrySchedule: [...retryScheduleMs],
-  hookConcurrency: 64,
+  hookConcurrency: 256,
   hookPollInterval: 250,
   hookLeaseGrace: 30_000,
   hookLogRetentionDays: 30,
@@ -231,7 +231,7 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     rpcMaxInFlight: int('BILLGATE_RPC_MAX_IN_FLIGHT', d.rpcMaxInFlight, 0, 1_000_000),
     rpcRatePerAddress: int('BILLGATE_RPC_RATE', d.rpcRatePerAddress, 0, 1_000_000),
     hookRetrySchedule: durations('BILLGATE_HOOK_RETRY_SCHEDULE', d.hookRetrySchedule),
-    hookConcurrency: int('BILLGATE_HOOK_CONCURRENCY', d.hookConcurrency, 1, 1000),
+    hookConcurrency: int('BILLGATE_HOOK_CONCURRENCY', d.hookConcurrency, 1, 256),
     hookPollInterval: int('BILLGATE_HOOK_POLL_INTERVAL', d.hookPollInterval, 10, 3_600_000),
     hookLeaseGrace: int('BILLGATE_HOOK_LEASE_GRACE', d.hookLeaseGrace, 100, 3_600_000),
     hookLogRetentionDays: int('BILLGATE_HOOK_LOG_DAYS', d.hookLogRetentionDays, 0, 36_500),

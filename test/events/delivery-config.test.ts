@@ -3,10 +3,10 @@ import { ConfigError, loadConfig, parseConfig } from '../../src/config'
 import { retryScheduleMs } from '../../src/events/defaults'
 
 describe('delivery settings', () => {
-  it('default to the spec’s schedule, 64 deliveries at once, a 250 ms poll and 30 days of log', () => {
+  it('default to the spec’s schedule, 256 deliveries at once, a 250 ms poll and 30 days of log', () => {
     expect(loadConfig({})).toMatchObject({
       hookRetrySchedule: retryScheduleMs,
-      hookConcurrency: 64,
+      hookConcurrency: 256,
       hookPollInterval: 250,
       hookLeaseGrace: 30_000,
       hookLogRetentionDays: 30,
