@@ -1,6 +1,13 @@
-// `npm run bench:hooks`: after-handler delivery to a local receiver: events delivered per second,
-// the delay from commit to arrival, and what an active handler costs the URL protocol's writes.
-// See bench/README.md for what is measured and how to read it.
+// `npm run bench:hooks`: after-handler delivery to a local receiver (a child process answering
+// 200 and noting when each delivery arrived), on a fresh database served as `npm start` serves it.
+//  1. `payment.edit sok=ok` under autocannon (50 connections, BENCH_DURATION seconds, default 10)
+//     with the handler disabled, then enabled, twice over: the write rate with / without is the
+//     cost of an active handler; each payment's delay runs from its created time to its arrival.
+//  2. 10,000 `payments.create` events recorded in one transaction by another process (as the CLI
+//     would), found by the server's poll and worked off: events delivered per second.
+// Figures are informational (the run fails only when something breaks: a non-2xx answer, a lost
+// or repeated delivery, a failed attempt); they are written to bench/results/hooks.json.
+// BENCH_PROFILE_DIR=<dir> makes the gateway write a CPU profile there (see bench/profile.ts).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { cpus } from 'node:os'
@@ -145,7 +152,6 @@ async function main(): Promise<number> {
   const receiver = `http://127.0.0.1:${receiverPort}/`
   await waitForHttp(`${receiver}arrivals`, receiverChild)
 
-  // BENCH_PROFILE_DIR=<dir>: the gateway writes a CPU profile there on exit (summarise it with bench/profile.ts).
   const profileDir = process.env.BENCH_PROFILE_DIR
   gateway = await startGateway(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
   db = openDatabase(join(gateway.dir, 'billgate.sqlite'))

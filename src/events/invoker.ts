@@ -4,6 +4,13 @@ import { invoke, type HandlerTarget, type Invocation, type InvokeResult } from '
 /** Calls a handler once; never throws (see invoke). */
 export type Invoker = (handler: HandlerTarget, inv: Invocation) => Promise<InvokeResult>
 
+/** One call as passed to the thread. */
+export interface Call {
+  id: number
+  handler: HandlerTarget
+  inv: Invocation
+}
+
 /**
  * Calls handlers from a thread of their own: the HTTP client's work (and spawning scripts) then
  * runs beside the requests the server answers, not between them. Should the thread die, calls
@@ -12,11 +19,16 @@ export type Invoker = (handler: HandlerTarget, inv: Invocation) => Promise<Invok
 export function threadInvoker(log: (message: string, err: unknown) => void): { invoke: Invoker; close(): Promise<void> } {
   const waiting = new Map<number, (r: InvokeResult) => void>()
   let nextId = 1
+  // Calls made within one turn of the event loop go to the thread in one message, and its
+  // answers come back likewise: a message costs more than the call it carries.
+  let outgoing: Call[] = []
   let worker: Worker | undefined = new Worker(new URL('./invoker-thread.ts', import.meta.url))
   worker.unref()
-  worker.on('message', (m: { id: number; result: InvokeResult }) => {
-    waiting.get(m.id)?.(m.result)
-    waiting.delete(m.id)
+  worker.on('message', (answers: { id: number; result: InvokeResult }[]) => {
+    for (const m of answers) {
+      waiting.get(m.id)?.(m.result)
+      waiting.delete(m.id)
+    }
   })
   const lost = (err: unknown) => {
     if (!worker) return
@@ -34,7 +46,15 @@ export function threadInvoker(log: (message: string, err: unknown) => void): { i
       const target: HandlerTarget = { type: handler.type, target: handler.target, secret: handler.secret }
       return new Promise((resolve) => {
         waiting.set(id, resolve)
-        worker!.postMessage({ id, handler: target, inv })
+        if (!outgoing.length) {
+          queueMicrotask(() => {
+            const calls = outgoing
+            outgoing = []
+            if (worker) worker.postMessage(calls)
+            else for (const c of calls) void invoke(c.handler, c.inv).then(waiting.get(c.id))
+          })
+        }
+        outgoing.push({ id, handler: target, inv })
       })
     },
     async close() {

@@ -48,6 +48,8 @@ interface Finished {
 const dayMs = 86_400_000
 const pruneBatch = 500
 const defaultPruneEveryMs = 3_600_000
+/** The least time between two claim rounds while deliveries are in flight (ms). */
+const roundSpacingMs = 5
 
 /**
  * Works off the outbox (`provisioning_deliveries`) in this process: claims due rows in priority
@@ -69,6 +71,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const finished: Finished[] = []
   let scheduled = false
   let stopped = false
+  let lastRoundAt = 0
   // Claiming one row per finished call would cost a query each; wait for a few free slots
   // unless the worker is idle.
   const claimWhenFree = Math.max(1, Math.floor(config.hookConcurrency / 4))
@@ -76,6 +79,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   /** Records what finished and claims what is due, in one transaction. Returns false on a database error. */
   function round(): boolean {
     scheduled = false
+    lastRoundAt = performance.now()
     const now = clock()
     const done = finished.splice(0)
     const free = stopped ? 0 : config.hookConcurrency - inFlight.size
@@ -164,7 +168,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   function wake(): void {
     if (scheduled || stopped) return
     scheduled = true
-    setImmediate(round)
+    // While calls are in flight, rounds are spaced out so that each records (and commits) a
+    // batch of results rather than one: a commit costs more than the rows it writes.
+    const wait = inFlight.size ? lastRoundAt + roundSpacingMs - performance.now() : 0
+    if (wait > 0) setTimeout(round, wait)
+    else setImmediate(round)
   }
 
   async function settle(): Promise<void> {
