@@ -3,7 +3,6 @@ import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/connection'
 import { ensureAdmin } from './db/seed'
-import { threadInvoker } from './events/invoker'
 import { startDeliveryWorker } from './events/worker'
 import { scheduleRenewal } from './functions/item/renewal'
 
@@ -33,8 +32,7 @@ async function main(): Promise<void> {
     log: (message, err) => console.error(`billgate: ${message}`, err),
   })
   const logError = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
-  const invoker = threadInvoker(logError)
-  const deliveries = startDeliveryWorker({ db, clock: services.clock, config, log: logError, invoke: invoker.invoke })
+  const deliveries = startDeliveryWorker({ db, clock: services.clock, config, log: logError })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)
@@ -52,7 +50,7 @@ async function main(): Promise<void> {
     // Deliveries in flight finish and are recorded; any cut off by the time limit below stay
     // leased and are taken up again after a restart.
     const served = new Promise((resolve) => server.close(resolve))
-    void Promise.all([served, deliveries.stop().then(() => invoker.close())]).then(() => {
+    void Promise.all([served, deliveries.stop()]).then(() => {
       db.$client.close()
       process.exit(0)
     })

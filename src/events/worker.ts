@@ -3,7 +3,6 @@ import type { Db } from '../db/connection'
 import { retryDelay } from './backoff'
 import { timeoutOf } from './defaults'
 import { invoke, type InvokeResult } from './invoke'
-import type { Invoker } from './invoker'
 import { onEmitted } from './outbox'
 import { deliveryStatements, type ClaimedRow } from './worker-sql'
 
@@ -20,8 +19,6 @@ export interface DeliveryWorkerDeps {
   random?: () => number
   /** How often old log rows and finished deliveries are pruned (ms). */
   pruneEveryMs?: number
-  /** What calls the handlers (default: `invoke` on this thread; the server uses a thread of its own). */
-  invoke?: Invoker
 }
 
 export interface DeliveryWorker {
@@ -65,7 +62,6 @@ const roundSpacingMs = 5
 export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { db, clock, config, log } = deps
   const random = deps.random ?? Math.random
-  const call = deps.invoke ?? invoke
   const sql = deliveryStatements(db)
   const inFlight = new Set<Promise<void>>()
   const finished: Finished[] = []
@@ -151,7 +147,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const at = clock()
     const refusal = whyNotCalled(row)
     if (refusal) return { row, at, called: false, result: { ok: false, response: '', error: refusal, unreachable: false, durationMs: 0 } }
-    const result = await call(
+    const result = await invoke(
       { type: row.type!, target: row.target!, secret: row.secret ?? '' },
       {
         body: row.payload,

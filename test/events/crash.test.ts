@@ -109,6 +109,8 @@ describe('delivery across a kill -9 of the server', () => {
       }
       second.child.kill('SIGTERM')
       expect(await second.exited).toBe(0)
+      // Nothing went wrong on the way.
+      for (const server of [first, second]) expect(server.output()).not.toMatch(/failed|error/i)
     } finally {
       await hook.close()
     }
