@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { retryScheduleMs } from './events/defaults'
 import { supportedLanguages, type Lang } from './i18n/index'
 import { isAddressOrRange } from './net/addresses'
 
@@ -34,6 +35,16 @@ export interface Config {
   rpcMaxInFlight: number
   /** JSON-RPC requests one client address may start per second, beyond which HTTP 429; 0: no limit. */
   rpcRatePerAddress: number
+  /** Waits (ms) before each retry of an after-handler's failed delivery; after the last, it fails. */
+  hookRetrySchedule: number[]
+  /** After-handler deliveries in flight at once (at most 256: the HTTP client's sockets per host). */
+  hookConcurrency: number
+  /** Milliseconds between looks for deliveries recorded by other processes (the CLI) or due again. */
+  hookPollInterval: number
+  /** Milliseconds a claimed delivery stays leased beyond its handler's timeout (a killed worker's rows wait this long). */
+  hookLeaseGrace: number
+  /** Days after which execution log rows and finished deliveries are pruned; 0: kept forever. */
+  hookLogRetentionDays: number
 }
 
 export interface LockoutConfig {
@@ -67,6 +78,11 @@ export const defaultConfig: Config = {
   renewalInterval: 60,
   rpcMaxInFlight: 256,
   rpcRatePerAddress: 20_000,
+  hookRetrySchedule: [...retryScheduleMs],
+  hookConcurrency: 256,
+  hookPollInterval: 250,
+  hookLeaseGrace: 30_000,
+  hookLogRetentionDays: 30,
 }
 
 export class ConfigError extends Error {
@@ -96,6 +112,11 @@ const fileKeys: Record<string, string> = {
   renewalInterval: 'BILLGATE_RENEWAL_INTERVAL',
   rpcMaxInFlight: 'BILLGATE_RPC_MAX_IN_FLIGHT',
   rpcRatePerAddress: 'BILLGATE_RPC_RATE',
+  hookRetrySchedule: 'BILLGATE_HOOK_RETRY_SCHEDULE',
+  hookConcurrency: 'BILLGATE_HOOK_CONCURRENCY',
+  hookPollInterval: 'BILLGATE_HOOK_POLL_INTERVAL',
+  hookLeaseGrace: 'BILLGATE_HOOK_LEASE_GRACE',
+  hookLogRetentionDays: 'BILLGATE_HOOK_LOG_DAYS',
   lockoutWindow: 'BILLGATE_LOCKOUT_WINDOW',
   lockoutMaxPerLogin: 'BILLGATE_LOCKOUT_MAX_LOGIN',
   lockoutMaxPerAddress: 'BILLGATE_LOCKOUT_MAX_ADDRESS',
@@ -171,6 +192,17 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     problems.push(`${name}: expected on or off, got "${raw}"`)
     return fallback
   }
+  const durations = (name: string, fallback: number[]) => {
+    const raw = source[name]
+    if (raw === undefined) return fallback
+    const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean)
+    const ms = items.map(durationMs)
+    if (!items.length || ms.some((n) => n === undefined)) {
+      problems.push(`${name}: expected durations separated by commas (e.g. 1m,5m,30m,2h,12h,24h; a bare number is seconds), got "${String(raw)}"`)
+      return fallback
+    }
+    return ms as number[]
+  }
   const host = text('HOST', d.host)
   if (!host.trim()) problems.push('HOST: must not be empty')
   const dbPath = text('BILLGATE_DB', d.dbPath)
@@ -198,6 +230,11 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
     renewalInterval: int('BILLGATE_RENEWAL_INTERVAL', d.renewalInterval, 0, 86400),
     rpcMaxInFlight: int('BILLGATE_RPC_MAX_IN_FLIGHT', d.rpcMaxInFlight, 0, 1_000_000),
     rpcRatePerAddress: int('BILLGATE_RPC_RATE', d.rpcRatePerAddress, 0, 1_000_000),
+    hookRetrySchedule: durations('BILLGATE_HOOK_RETRY_SCHEDULE', d.hookRetrySchedule),
+    hookConcurrency: int('BILLGATE_HOOK_CONCURRENCY', d.hookConcurrency, 1, 256),
+    hookPollInterval: int('BILLGATE_HOOK_POLL_INTERVAL', d.hookPollInterval, 10, 3_600_000),
+    hookLeaseGrace: int('BILLGATE_HOOK_LEASE_GRACE', d.hookLeaseGrace, 100, 3_600_000),
+    hookLogRetentionDays: int('BILLGATE_HOOK_LOG_DAYS', d.hookLogRetentionDays, 0, 36_500),
     lockout: {
       ...d.lockout,
       window: int('BILLGATE_LOCKOUT_WINDOW', d.lockout.window, 1, 86400),
@@ -205,6 +242,14 @@ export function parseConfig(source: Source, problems: string[] = []): Config {
       maxPerAddress: int('BILLGATE_LOCKOUT_MAX_ADDRESS', d.lockout.maxPerAddress, 1, 1_000_000),
     },
   }
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `90`, `90s`, `500ms`, `5m`, `2h`, `1d` in ms (a bare number is seconds); undefined if not one of those. */
+function durationMs(text: string): number | undefined {
+  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text)
+  return m ? Number(m[1]) * durationUnits[m[2] ?? 's']! : undefined
 }
 
 /** A config for tests and embedding: defaults plus the given overrides. */

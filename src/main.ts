@@ -3,6 +3,7 @@ import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/connection'
 import { ensureAdmin } from './db/seed'
+import { startDeliveryWorker } from './events/worker'
 import { scheduleRenewal } from './functions/item/renewal'
 
 async function main(): Promise<void> {
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     intervalMs: config.renewalInterval * 1000,
     log: (message, err) => console.error(`billgate: ${message}`, err),
   })
+  const logError = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
+  const deliveries = startDeliveryWorker({ db, clock: services.clock, config, log: logError })
   const server = serve({ ...serveOptions, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)
@@ -44,7 +47,10 @@ async function main(): Promise<void> {
     stopping = true
     renewal.stop()
     console.log(`billgate: ${signal} received, shutting down`)
-    server.close(() => {
+    // Deliveries in flight finish and are recorded; any cut off by the time limit below stay
+    // leased and are taken up again after a restart.
+    const served = new Promise((resolve) => server.close(resolve))
+    void Promise.all([served, deliveries.stop()]).then(() => {
       db.$client.close()
       process.exit(0)
     })

@@ -43,8 +43,10 @@ export const maxResponse = 4096
 /** How much of an answer is read at all; the rest is discarded. */
 const maxRead = 64 * 1024
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 })
+// As many sockets per host as deliveries may be in flight (BILLGATE_HOOK_CONCURRENCY ≤ 256): a call
+// queued behind others for a socket would spend its timeout waiting.
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 })
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 })
 
 /** Calls a handler once: POSTs to its URL or runs its executable. Never throws. */
 export function invoke(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {

@@ -1,0 +1,74 @@
+import type { Db } from '../db/connection'
+
+/** A due delivery as claimed, with its handler as it is now (null fields: the handler was deleted). */
+export interface ClaimedRow {
+  id: number
+  deliveryId: string
+  handlerId: number
+  event: string
+  objectId: number | null
+  payload: string
+  attempts: number
+  nextAt: number
+  handlerStatus: 'enabled' | 'archived' | null
+  stage: 'after' | 'before' | null
+  type: 'http' | 'script' | null
+  target: string | null
+  secret: string | null
+  timeoutMs: number | null
+}
+
+const undelivered = `status in ('pending', 'retrying')`
+
+/**
+ * Due: undelivered, its time come, not leased by a worker, its handler not disabled, and no
+ * earlier undelivered row for the same handler and object (which keeps their order: the
+ * partial order index answers that per row). Walked along the partial due index in priority
+ * order, then id.
+ */
+const dueSql = `
+  select d.id, d.delivery_id as deliveryId, d.handler_id as handlerId, d.event, d.object_id as objectId,
+         d.payload, d.attempts, d.next_at as nextAt,
+         h.status as handlerStatus, h.stage, h.type, h.target, h.secret, h.timeout_ms as timeoutMs
+  from provisioning_deliveries d
+  left join provisioning_handlers h on h.id = d.handler_id
+  where d.${undelivered} and d.next_at <= @now and d.lease_until <= @now
+    and (h.status is null or h.status <> 'disabled')
+    and not exists (
+      select 1 from provisioning_deliveries e
+      where e.handler_id = d.handler_id and e.object_key = d.object_key and e.${undelivered} and e.id < d.id)
+  order by d.priority, d.id
+  limit @limit`
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
+
+function prepare(db: Db) {
+  const c = db.$client
+  return {
+    due: c.prepare(dueSql),
+    lease: c.prepare('update provisioning_deliveries set lease_until = @until where id = @id'),
+    log: c.prepare(
+      `insert into provisioning_log (delivery_id, handler_id, stage, event, object_id, attempt, status, at, duration_ms, response, error)
+       values (@deliveryRow, @handlerId, 'after', @event, @objectId, @attempt, @status, @at, @durationMs, @response, @error)`,
+    ),
+    // A row another worker finished meanwhile (its lease had run out) is left as it is.
+    settle: c.prepare(
+      `update provisioning_deliveries
+       set status = @status, attempts = @attempts, next_at = @nextAt, lease_until = 0, updated_at = @now
+       where id = @id and ${undelivered}`,
+    ),
+    pruneLog: c.prepare(
+      'delete from provisioning_log where id in (select id from provisioning_log where at < @cutoff order by at, id limit @limit)',
+    ),
+    pruneDeliveries: c.prepare(
+      `delete from provisioning_deliveries where id in (
+         select id from provisioning_deliveries where created_at < @cutoff and status in ('success', 'fail') order by created_at limit @limit)`,
+    ),
+  }
+}
+
+export function deliveryStatements(db: Db) {
+  let s = statements.get(db)
+  if (!s) statements.set(db, (s = prepare(db)))
+  return s
+}

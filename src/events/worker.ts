@@ -1,0 +1,235 @@
+import type { Config } from '../config'
+import type { Db } from '../db/connection'
+import { retryDelay } from './backoff'
+import { timeoutOf } from './defaults'
+import { invoke, type InvokeResult } from './invoke'
+import { onEmitted } from './outbox'
+import { deliveryStatements, type ClaimedRow } from './worker-sql'
+
+/** The settings the worker reads (`BILLGATE_HOOK_*`). */
+export type HookSettings = Pick<Config, 'hookRetrySchedule' | 'hookConcurrency' | 'hookPollInterval' | 'hookLeaseGrace' | 'hookLogRetentionDays'>
+
+export interface DeliveryWorkerDeps {
+  db: Db
+  /** Milliseconds since the epoch; tests pass their own to move time (and so drive the backoff). */
+  clock: () => number
+  config: HookSettings
+  log: (message: string, err: unknown) => void
+  /** For the retries' jitter; tests may fix it. */
+  random?: () => number
+  /** How often old log rows and finished deliveries are pruned (ms). */
+  pruneEveryMs?: number
+}
+
+export interface DeliveryWorker {
+  /** Looks for due deliveries now (what an in-process emit does). */
+  wake(): void
+  /** Resolves once nothing is due, in flight or waiting to be recorded (tests). */
+  settle(): Promise<void>
+  /** Deletes log rows and finished deliveries older than the retention, in small batches; returns how many. */
+  prune(): Promise<number>
+  /** Claims nothing more; resolves when the deliveries in flight have finished and are recorded. */
+  stop(): Promise<void>
+}
+
+/** One call's outcome, waiting to be recorded with the next claim round. */
+interface Finished {
+  row: ClaimedRow
+  /** When the attempt started (ms). */
+  at: number
+  result: InvokeResult
+  /** False when the handler could not be called at all (deleted, archived): the delivery fails at once. */
+  called: boolean
+}
+
+const dayMs = 86_400_000
+const pruneBatch = 500
+const defaultPruneEveryMs = 3_600_000
+/** The least time between two claim rounds while deliveries are in flight (ms). */
+const roundSpacingMs = 5
+
+/**
+ * Works off the outbox (`provisioning_deliveries`) in this process: claims due rows in priority
+ * order under a lease (so that several server processes on one database never call a handler
+ * for the same row at once, and a killed process's rows are taken up when the lease runs out),
+ * calls the handlers with bounded concurrency, and records each attempt in the log together
+ * with the delivery's new state: success, retrying later (the schedule ± jitter) or failed.
+ * The results of finished calls and the next claim share one transaction.
+ *
+ * Woken at once by in-process emits; polls for rows written by other processes (the CLI) and
+ * for retries that have become due.
+ */
+export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const { db, clock, config, log } = deps
+  const random = deps.random ?? Math.random
+  const sql = deliveryStatements(db)
+  const inFlight = new Set<Promise<void>>()
+  const finished: Finished[] = []
+  let scheduled = false
+  let stopped = false
+  let lastRoundAt = 0
+  // Claiming one row per finished call would cost a query each; wait for a few free slots
+  // unless the worker is idle.
+  const claimWhenFree = Math.max(1, Math.floor(config.hookConcurrency / 4))
+
+  /** Records what finished and claims what is due, in one transaction. Returns false on a database error. */
+  function round(): boolean {
+    scheduled = false
+    lastRoundAt = performance.now()
+    const now = clock()
+    const done = finished.splice(0)
+    const free = stopped ? 0 : config.hookConcurrency - inFlight.size
+    const claimNow = free >= claimWhenFree || (free > 0 && inFlight.size === 0)
+    if (!done.length && !claimNow) return true
+    let claimed: ClaimedRow[] = []
+    try {
+      db.$client
+        .transaction(() => {
+          for (const f of done) record(f, now)
+          if (claimNow) claimed = claim(now, free)
+        })
+        .immediate()
+    } catch (err) {
+      // Kept for the next round; a claim that did not commit leased nothing.
+      finished.unshift(...done)
+      log('recording or claiming provisioning deliveries failed', err)
+      return false
+    }
+    for (const row of claimed) start(row)
+    return true
+  }
+
+  function claim(now: number, limit: number): ClaimedRow[] {
+    const rows = sql.due.all({ now, limit }) as ClaimedRow[]
+    for (const row of rows) {
+      const timeout = row.handlerStatus === 'enabled' ? timeoutOf({ stage: 'after', timeoutMs: row.timeoutMs ?? 0 }) : 0
+      sql.lease.run({ id: row.id, until: now + timeout + config.hookLeaseGrace })
+    }
+    return rows
+  }
+
+  function record(f: Finished, now: number): void {
+    const { row, result } = f
+    const attempt = row.attempts + 1
+    const delay = f.called && !result.ok ? retryDelay(config.hookRetrySchedule, attempt, random) : undefined
+    const status = result.ok ? 'success' : delay === undefined ? 'fail' : 'retrying'
+    sql.log.run({
+      deliveryRow: row.id,
+      handlerId: row.handlerId,
+      event: row.event,
+      objectId: row.objectId,
+      attempt,
+      status,
+      at: f.at,
+      durationMs: result.durationMs,
+      response: result.response,
+      error: result.error,
+    })
+    sql.settle.run({
+      id: row.id,
+      status,
+      attempts: f.called ? attempt : row.attempts,
+      nextAt: delay === undefined ? row.nextAt : now + delay,
+      now,
+    })
+  }
+
+  function start(row: ClaimedRow): void {
+    const running = deliver(row).then((f) => {
+      inFlight.delete(running)
+      finished.push(f)
+      wake()
+    })
+    inFlight.add(running)
+  }
+
+  async function deliver(row: ClaimedRow): Promise<Finished> {
+    const at = clock()
+    const refusal = whyNotCalled(row)
+    if (refusal) return { row, at, called: false, result: { ok: false, response: '', error: refusal, unreachable: false, durationMs: 0 } }
+    const result = await invoke(
+      { type: row.type!, target: row.target!, secret: row.secret ?? '' },
+      {
+        body: row.payload,
+        event: row.event,
+        objectId: row.objectId,
+        deliveryId: row.deliveryId,
+        timeoutMs: timeoutOf({ stage: 'after', timeoutMs: row.timeoutMs ?? 0 }),
+        now: at,
+      },
+    )
+    return { row, at, called: true, result }
+  }
+
+  function wake(): void {
+    if (scheduled || stopped) return
+    scheduled = true
+    // While calls are in flight, rounds are spaced out so that each records (and commits) a
+    // batch of results rather than one: a commit costs more than the rows it writes.
+    const wait = inFlight.size ? lastRoundAt + roundSpacingMs - performance.now() : 0
+    if (wait > 0) setTimeout(round, wait)
+    else setImmediate(round)
+  }
+
+  async function settle(): Promise<void> {
+    for (;;) {
+      if (!round()) throw new Error('the delivery worker could not reach the database')
+      if (!inFlight.size && !finished.length) return
+      await Promise.race(inFlight)
+    }
+  }
+
+  async function prune(): Promise<number> {
+    const days = config.hookLogRetentionDays
+    if (days <= 0) return 0
+    const cutoff = clock() - days * dayMs
+    let removed = 0
+    for (const statement of [sql.pruneLog, sql.pruneDeliveries]) {
+      for (;;) {
+        const n = statement.run({ cutoff, limit: pruneBatch }).changes
+        removed += n
+        if (n < pruneBatch || stopped) break
+        // Small batches with a turn of the event loop between them: requests are not held up.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    }
+    return removed
+  }
+
+  const pruneSafely = () => {
+    prune().catch((err: unknown) => log('pruning the provisioning log failed', err))
+  }
+
+  const unsubscribe = onEmitted(db, wake)
+  const poll = setInterval(wake, config.hookPollInterval)
+  const pruning = setInterval(pruneSafely, deps.pruneEveryMs ?? defaultPruneEveryMs)
+  const firstPrune = setTimeout(pruneSafely, Math.min(10_000, deps.pruneEveryMs ?? defaultPruneEveryMs))
+  for (const timer of [poll, pruning, firstPrune]) timer.unref()
+  wake()
+
+  async function stop(): Promise<void> {
+    if (stopped) return
+    stopped = true
+    unsubscribe()
+    clearInterval(poll)
+    clearInterval(pruning)
+    clearTimeout(firstPrune)
+    // Each finished call records itself through round(), which claims nothing now.
+    while (inFlight.size) await Promise.race(inFlight)
+    if (finished.length) round()
+  }
+
+  return { wake, settle, prune, stop }
+}
+
+/**
+ * Why a claimed delivery is failed without calling its handler: the handler was deleted or
+ * archived, or is no longer an after-stage handler. (A disabled handler's deliveries are never
+ * claimed: they stay pending until it is enabled again.)
+ */
+function whyNotCalled(row: ClaimedRow): string {
+  if (row.handlerStatus === null) return 'the handler was deleted'
+  if (row.handlerStatus === 'archived') return 'the handler is archived'
+  if (row.stage !== 'after') return 'the handler is no longer an after-stage handler'
+  return ''
+}
