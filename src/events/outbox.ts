@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
 import { provisioningDeliveries, provisioningHandlers } from '../db/schema/index'
 import { handles, objectKeyOf, type EventId } from './catalog'
 
@@ -31,39 +32,29 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19) + '+00:00'
 }
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
-
-function prepare(db: Db) {
-  return {
-    afterHandlers: db
-      .select({ id: provisioningHandlers.id, events: provisioningHandlers.events, priority: provisioningHandlers.priority })
-      .from(provisioningHandlers)
-      .where(and(eq(provisioningHandlers.stage, 'after'), eq(provisioningHandlers.status, 'enabled')))
-      .orderBy(asc(provisioningHandlers.priority), asc(provisioningHandlers.id))
-      .prepare(),
-    insert: db
-      .insert(provisioningDeliveries)
-      .values({
-        deliveryId: sql.placeholder('deliveryId'),
-        handlerId: sql.placeholder('handlerId'),
-        event: sql.placeholder('event'),
-        objectId: sql.placeholder('objectId'),
-        objectKey: sql.placeholder('objectKey'),
-        priority: sql.placeholder('priority'),
-        payload: sql.placeholder('payload'),
-        nextAt: sql.placeholder('at'),
-        createdAt: sql.placeholder('at'),
-        updatedAt: sql.placeholder('at'),
-      })
-      .prepare(),
-  }
-}
-
-function statementsOf(db: Db) {
-  let s = statements.get(db)
-  if (!s) statements.set(db, (s = prepare(db)))
-  return s
-}
+const statementsOf = preparedFor((db) => ({
+  afterHandlers: db
+    .select({ id: provisioningHandlers.id, events: provisioningHandlers.events, priority: provisioningHandlers.priority })
+    .from(provisioningHandlers)
+    .where(and(eq(provisioningHandlers.stage, 'after'), eq(provisioningHandlers.status, 'enabled')))
+    .orderBy(asc(provisioningHandlers.priority), asc(provisioningHandlers.id))
+    .prepare(),
+  insert: db
+    .insert(provisioningDeliveries)
+    .values({
+      deliveryId: sql.placeholder('deliveryId'),
+      handlerId: sql.placeholder('handlerId'),
+      event: sql.placeholder('event'),
+      objectId: sql.placeholder('objectId'),
+      objectKey: sql.placeholder('objectKey'),
+      priority: sql.placeholder('priority'),
+      payload: sql.placeholder('payload'),
+      nextAt: sql.placeholder('at'),
+      createdAt: sql.placeholder('at'),
+      updatedAt: sql.placeholder('at'),
+    })
+    .prepare(),
+}))
 
 const listeners = new WeakMap<Db, Set<() => void>>()
 const wakeScheduled = new WeakSet<Db>()

@@ -3,6 +3,7 @@ import { lastDay } from '../billing/calendar'
 import { formatAmount } from '../billing/money'
 import { formatDate, formatDateTime } from '../core/time'
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
 import { accounts, currencies, invoices, items, payments, users } from '../db/schema/index'
 import { Level } from '../core/principal'
 import type { Scalar } from '../output/document'
@@ -17,8 +18,25 @@ export type Snapshot = Record<string, Scalar>
 
 type Currency = { code: string; places: number }
 
+// Events are told in the transactions of busy paths (payments, the renewal pass): their
+// queries are prepared once.
+const statements = preparedFor((db) => ({
+  currency: db
+    .select({ code: currencies.code, places: currencies.places })
+    .from(currencies)
+    .where(eq(currencies.id, sql.placeholder('id')))
+    .prepare(),
+  places: db
+    .select({ places: currencies.places })
+    .from(accounts)
+    .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare(),
+  payment: db.select().from(payments).where(eq(payments.id, sql.placeholder('id'))).prepare(),
+}))
+
 function currencyUnit(db: Db, id: number): Currency {
-  return db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, id)).get()!
+  return statements(db).currency.get({ id })!
 }
 
 /** The fields whose values differ between two snapshots of one object, as they are after. */
@@ -104,23 +122,9 @@ export function serviceFields(item: Service, places: number): Snapshot {
   }
 }
 
-const placesStatements = new WeakMap<Db, ReturnType<typeof preparePlaces>>()
-
-/** Prepared once: the renewal pass tells of thousands of services. */
-function preparePlaces(db: Db) {
-  return db
-    .select({ places: currencies.places })
-    .from(accounts)
-    .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
-    .where(eq(accounts.id, sql.placeholder('id')))
-    .prepare()
-}
-
 /** The decimal places of the currency a client's services are priced in. */
 export function accountPlaces(db: Db, accountId: number): number {
-  let statement = placesStatements.get(db)
-  if (!statement) placesStatements.set(db, (statement = preparePlaces(db)))
-  return statement.get({ id: accountId })!.places
+  return statements(db).places.get({ id: accountId })!.places
 }
 
 /** A service as it is now (`item` is its current row). */
@@ -150,7 +154,7 @@ export function paymentFields(db: Db, p: Payment): Snapshot {
 }
 
 export function paymentData(db: Db, id: number): Snapshot | undefined {
-  const p = db.select().from(payments).where(eq(payments.id, id)).get()
+  const p = statements(db).payment.get({ id })
   return p && { id: p.id, ...paymentFields(db, p) }
 }
 

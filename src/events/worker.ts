@@ -46,7 +46,7 @@ const dayMs = 86_400_000
 const pruneBatch = 500
 const defaultPruneEveryMs = 3_600_000
 /** The least time between two claim rounds while deliveries are in flight (ms). */
-const roundSpacingMs = 5
+const roundSpacingMs = 20
 
 /**
  * Works off the outbox (`provisioning_deliveries`) in this process: claims due rows in priority
