@@ -60,10 +60,16 @@ function prepare(db: Db) {
     pruneLog: c.prepare(
       'delete from provisioning_log where id in (select id from provisioning_log where at < @cutoff order by at, id limit @limit)',
     ),
+    // Deliveries are found by id: ids grow with time, and an index on the creation time would
+    // cost every change that records an event one more page.
     pruneDeliveries: c.prepare(
       `delete from provisioning_deliveries where id in (
-         select id from provisioning_deliveries where created_at < @cutoff and status in ('success', 'fail') order by created_at limit @limit)`,
+         select id from provisioning_deliveries where id < @bound and status in ('success', 'fail') order by id limit @limit)`,
     ),
+    firstDeliveryFrom: c.prepare<{ id: number }, { id: number; createdAt: number }>(
+      'select id, created_at as createdAt from provisioning_deliveries where id >= @id order by id limit 1',
+    ),
+    lastDeliveryId: c.prepare<[], number | null>('select max(id) from provisioning_deliveries').pluck(),
   }
 }
 

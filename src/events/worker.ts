@@ -184,9 +184,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (days <= 0) return 0
     const cutoff = clock() - days * dayMs
     let removed = 0
+    const bound = firstDeliveryCreatedFrom(cutoff)
     for (const statement of [sql.pruneLog, sql.pruneDeliveries]) {
       for (;;) {
-        const n = statement.run({ cutoff, limit: pruneBatch }).changes
+        const n = statement.run({ cutoff, bound, limit: pruneBatch }).changes
         removed += n
         if (n < pruneBatch || stopped) break
         // Small batches with a turn of the event loop between them: requests are not held up.
@@ -194,6 +195,22 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       }
     }
     return removed
+  }
+
+  /**
+   * The first delivery id created at or after `cutoff` (every row before it is older): a binary
+   * search over ids, which grow with time, a few point lookups however long the table.
+   */
+  function firstDeliveryCreatedFrom(cutoff: number): number {
+    let low = 0
+    let high = (sql.lastDeliveryId.get() ?? 0) + 1
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2)
+      const row = sql.firstDeliveryFrom.get({ id: middle })
+      if (!row || row.createdAt >= cutoff) high = middle
+      else low = row.id + 1
+    }
+    return low
   }
 
   const pruneSafely = () => {

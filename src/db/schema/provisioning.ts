@@ -43,8 +43,11 @@ export const provisioningDeliveries = sqliteTable(
   'provisioning_deliveries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** `X-Billgate-Delivery`: the same on every attempt. */
-    deliveryId: text('delivery_id').notNull().unique(),
+    /**
+     * `X-Billgate-Delivery`: the same on every attempt. A random UUID, never looked up, so not
+     * indexed: every index here is a page more in each change that records an event.
+     */
+    deliveryId: text('delivery_id').notNull(),
     /** No foreign key: deleting a handler keeps its history; its pending deliveries are failed. */
     handlerId: integer('handler_id').notNull(),
     event: text('event').notNull(),
@@ -71,7 +74,6 @@ export const provisioningDeliveries = sqliteTable(
     index('provisioning_deliveries_order_idx')
       .on(t.handlerId, t.objectKey, t.id)
       .where(sql`status in ('pending', 'retrying')`),
-    index('provisioning_deliveries_created_idx').on(t.createdAt),
   ],
 )
 
