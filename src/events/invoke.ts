@@ -67,78 +67,82 @@ export function deliveryHeaders(handler: HandlerTarget, inv: Invocation): Record
   return headers
 }
 
-function postTo(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
+type Outcome = Omit<InvokeResult, 'durationMs'>
+
+/**
+ * One call that ends once, with how long it took: at the first of `begin`'s own finish and its
+ * timeout (then `onTimeout` stops it and says what became of it). `begin` returns an outcome
+ * instead when the call could not even start.
+ */
+function timedCall(timeoutMs: number, begin: (finish: (r: Outcome) => void) => { onTimeout: () => Outcome } | Outcome): Promise<InvokeResult> {
   const started = performance.now()
-  const elapsed = () => Math.round(performance.now() - started)
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined
     let settled = false
-    const finish = (r: Omit<InvokeResult, 'durationMs'>) => {
+    const finish = (r: Outcome) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      resolve({ ...r, durationMs: elapsed() })
+      resolve({ ...r, durationMs: Math.round(performance.now() - started) })
     }
+    const running = begin(finish)
+    if ('onTimeout' in running) timer = setTimeout(() => finish(running.onTimeout()), timeoutMs)
+    else finish(running)
+  })
+}
+
+const noAnswer = (timeoutMs: number, response = '', how = ''): Outcome => ({
+  ok: false,
+  response,
+  error: `no answer within ${timeoutMs} ms${how}`,
+  unreachable: true,
+})
+
+function postTo(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
+  return timedCall(inv.timeoutMs, (finish) => {
     let url: URL
     try {
       url = new URL(handler.target)
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`)
     } catch (err) {
-      resolve({ ok: false, response: '', error: `bad URL: ${(err as Error).message}`, unreachable: true, durationMs: 0 })
-      return
+      return { ok: false, response: '', error: `bad URL: ${(err as Error).message}`, unreachable: true }
     }
     const client = url.protocol === 'https:' ? https : http
     const req = client.request(url, { method: 'POST', headers: deliveryHeaders(handler, inv), agent: url.protocol === 'https:' ? httpsAgent : httpAgent })
-    const timer = setTimeout(() => {
-      finish({ ok: false, response: '', error: `no answer within ${inv.timeoutMs} ms`, unreachable: true })
-      req.destroy()
-    }, inv.timeoutMs)
     req.on('error', (err) => finish({ ok: false, response: '', error: err.message || String(err), unreachable: true }))
     req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        if (size < maxRead) chunks.push(chunk)
-        size += chunk.length
-      })
+      const body = collector()
+      res.on('data', body.add)
       res.on('error', (err) => finish({ ok: false, response: '', error: err.message, unreachable: true }))
       res.on('end', () => {
         const status = res.statusCode ?? 0
-        const body = Buffer.concat(chunks).subarray(0, maxRead).toString('utf8')
         const ok = status >= 200 && status < 300
-        finish({ ok, code: status, response: cut(body), error: ok ? '' : `HTTP ${status}`, unreachable: false })
+        finish({ ok, code: status, response: cut(body.text()), error: ok ? '' : `HTTP ${status}`, unreachable: false })
       })
     })
     req.end(inv.body)
+    return {
+      onTimeout: () => {
+        req.destroy()
+        return noAnswer(inv.timeoutMs)
+      },
+    }
   })
 }
 
 /** Runs a script handler: no shell, payload on stdin, killed when its time is up. */
 function runScript(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
-  const started = performance.now()
-  const elapsed = () => Math.round(performance.now() - started)
-  return new Promise((resolve) => {
-    let settled = false
-    const finish = (r: Omit<InvokeResult, 'durationMs'>) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve({ ...r, durationMs: elapsed() })
-    }
-    let child
+  return timedCall(inv.timeoutMs, (finish) => {
+    let child: ReturnType<typeof spawnScript>
     try {
       child = spawnScript(handler, inv)
     } catch (e) {
-      resolve({ ok: false, response: '', error: (e as Error).message, unreachable: true, durationMs: 0 })
-      return
+      return { ok: false, response: '', error: (e as Error).message, unreachable: true }
     }
     const out = collector()
     const err = collector()
     child.stdout.on('data', out.add)
     child.stderr.on('data', err.add)
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      finish({ ok: false, response: cut(out.text()), error: `no answer within ${inv.timeoutMs} ms (killed)`, unreachable: true })
-    }, inv.timeoutMs)
     child.on('error', (e) => finish({ ok: false, response: '', error: e.message, unreachable: true }))
     child.on('close', (code, signal) => {
       const ok = code === 0
@@ -149,6 +153,12 @@ function runScript(handler: HandlerTarget, inv: Invocation): Promise<InvokeResul
     // A script that does not read its stdin must not fail the call.
     child.stdin.on('error', () => {})
     child.stdin.end(inv.body)
+    return {
+      onTimeout: () => {
+        child.kill('SIGKILL')
+        return noAnswer(inv.timeoutMs, cut(out.text()), ' (killed)')
+      },
+    }
   })
 }
 
