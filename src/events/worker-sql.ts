@@ -20,24 +20,36 @@ export interface ClaimedRow {
 
 const undelivered = `status in ('pending', 'retrying')`
 
-/**
- * Due: undelivered, its time come, not leased by a worker, its handler not disabled, and no
- * earlier undelivered row for the same handler and object (which keeps their order: the
- * partial order index answers that per row). Walked along the partial due index in priority
- * order, then id.
- */
-const dueSql = `
-  select d.id, d.delivery_id as deliveryId, d.handler_id as handlerId, d.event, d.object_id as objectId,
-         d.payload, d.attempts, d.next_at as nextAt,
-         h.status as handlerStatus, h.stage, h.type, h.target, h.secret, h.timeout_ms as timeoutMs
-  from provisioning_deliveries d
-  left join provisioning_handlers h on h.id = d.handler_id
-  where d.${undelivered} and d.next_at <= @now and d.lease_until <= @now
+const columns = `d.id, d.priority, d.delivery_id as deliveryId, d.handler_id as handlerId, d.event,
+  d.object_id as objectId, d.payload, d.attempts, d.next_at as nextAt,
+  h.status as handlerStatus, h.stage, h.type, h.target, h.secret, h.timeout_ms as timeoutMs`
+
+/** Not leased by a worker, its handler not disabled, no earlier undelivered row for the same handler and object. */
+const claimable = `d.lease_until <= @now
     and (h.status is null or h.status <> 'disabled')
     and not exists (
       select 1 from provisioning_deliveries e
-      where e.handler_id = d.handler_id and e.object_key = d.object_key and e.${undelivered} and e.id < d.id)
-  order by d.priority, d.id
+      where e.handler_id = d.handler_id and e.object_key = d.object_key and e.${undelivered} and e.id < d.id)`
+
+/**
+ * Due: new rows (all due at once) walked along their partial index in priority order, then id,
+ * stopping at the limit; and rows waiting for a retry whose time has come, found by that time,
+ * so that thousands waiting for a handler that is down are never walked. The order index keeps
+ * each handler's deliveries for one object in order.
+ */
+export const dueSql = `
+  select * from (
+    select ${columns} from provisioning_deliveries d indexed by provisioning_deliveries_due_idx
+    left join provisioning_handlers h on h.id = d.handler_id
+    where d.status = 'pending' and ${claimable}
+    order by d.priority, d.id limit @limit)
+  union all
+  select * from (
+    select ${columns} from provisioning_deliveries d indexed by provisioning_deliveries_retry_idx
+    left join provisioning_handlers h on h.id = d.handler_id
+    where d.status = 'retrying' and d.next_at <= @now and ${claimable}
+    order by d.priority, d.id limit @limit)
+  order by priority, id
   limit @limit`
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>()

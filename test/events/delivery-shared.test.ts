@@ -6,6 +6,7 @@ import { defaultConfig } from '../../src/config'
 import { openDatabase } from '../../src/db/connection'
 import { provisioningDeliveries, provisioningLog } from '../../src/db/schema/index'
 import { startDeliveryWorker } from '../../src/events/worker'
+import { dueSql } from '../../src/events/worker-sql'
 import { testClock } from '../helpers'
 import { addHandler, deliveries, deliveryApp, emitEvent, logRows } from './delivery-setup'
 import { startReceiver } from './receiver'
@@ -102,6 +103,24 @@ describe('pruning', () => {
       expect(logRows(t.db)).toHaveLength(1)
     } finally {
       await t.stop()
+    }
+  })
+})
+
+describe('claiming', () => {
+  it('walks new deliveries in order and finds retries by their time: rows waiting for a later retry are not walked', () => {
+    const db = openDatabase(':memory:')
+    try {
+      const plan = db.$client
+        .prepare(`explain query plan ${dueSql}`)
+        .all({ now: 0, limit: 1 })
+        .map((r) => (r as { detail: string }).detail)
+        .join('\n')
+      expect(plan).toMatch(/SCAN d USING INDEX provisioning_deliveries_due_idx/)
+      expect(plan).toMatch(/SEARCH d USING INDEX provisioning_deliveries_retry_idx \(next_at<\?\)/)
+      expect(plan).not.toMatch(/SCAN d\s*$/m)
+    } finally {
+      db.$client.close()
     }
   })
 })

@@ -68,9 +68,13 @@ export const provisioningDeliveries = sqliteTable(
   },
   (t) => [
     // Only undelivered rows are in these indexes, so they stay small however long the history.
+    // New deliveries in the order they go out; deliveries waiting for a retry by when it is due.
     index('provisioning_deliveries_due_idx')
       .on(t.priority, t.id)
-      .where(sql`status in ('pending', 'retrying')`),
+      .where(sql`status = 'pending'`),
+    index('provisioning_deliveries_retry_idx')
+      .on(t.nextAt)
+      .where(sql`status = 'retrying'`),
     index('provisioning_deliveries_order_idx')
       .on(t.handlerId, t.objectKey, t.id)
       .where(sql`status in ('pending', 'retrying')`),
