@@ -2,16 +2,13 @@ import { labelOf } from '../core/labels'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from './document'
 import { child, isPresent } from './document'
+import { cellText, recordColumns, RecordTable } from './record-table'
 
 const style = `body{font:13px sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #999;padding:3px 6px;text-align:left}th{background:#eee}
 h2{font-size:15px;margin:1.2em 0 .4em}table+table{margin-top:1em}
 @media print{body{margin:0}}`
 
-function cell(n: DocNode | undefined): string {
-  if (!n || !isPresent(n)) return ''
-  return n.value === true || n.value === undefined ? '✓' : String(n.value)
-}
 
 const isData = (n: DocNode) => isPresent(n) && !n.markup
 const isLeaf = (n: DocNode) => !n.children?.length
@@ -34,40 +31,13 @@ function LeafTable(props: { leaves: DocNode[]; label: (name: string) => string }
       {props.leaves.map((leaf) => (
         <tr>
           <th>{props.label(leaf.name)}</th>
-          <td>{cell(leaf)}</td>
+          <td>{cellText(leaf)}</td>
         </tr>
       ))}
     </table>
   )
 }
 
-/** Repeated records (an invoice's lines) as one table, a column per field in order of appearance. */
-function RecordTable(props: { records: DocNode[]; label: (name: string) => string }) {
-  const columns: string[] = []
-  for (const record of props.records) {
-    for (const field of (record.children ?? []).filter(isData)) if (!columns.includes(field.name)) columns.push(field.name)
-  }
-  return (
-    <table>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th>{props.label(c)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.records.map((record) => (
-          <tr>
-            {columns.map((c) => (
-              <td>{cell(child(record, c))}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
 
 /**
  * A document that is not a list (a form, a report), in its own order: runs of values as
@@ -91,7 +61,7 @@ function Sections(props: { doc: Document }) {
     const items = (n.children ?? []).filter(isData)
     if (!items.length) continue
     parts.push(<h2>{label(n.name)}</h2>)
-    parts.push(items.every(isBranch) ? <RecordTable records={items} label={label} /> : <LeafTable leaves={items.filter(isLeaf)} label={label} />)
+    parts.push(items.every(isBranch) ? <RecordTable records={items} label={label} columns={recordColumns(items, isData)} /> : <LeafTable leaves={items.filter(isLeaf)} label={label} />)
   }
   flush()
   return <>{parts}</>
@@ -114,7 +84,7 @@ export function toPrint(doc: Document): string {
       <body>
         <h1>{doc.title ?? root.attrs?.func}</h1>
         {error ? (
-          <p role="alert">{cell(child(error, 'msg'))}</p>
+          <p role="alert">{cellText(child(error, 'msg'))}</p>
         ) : doc.columns ? (
           <table>
             <thead>
@@ -128,7 +98,7 @@ export function toPrint(doc: Document): string {
               {rows.map((row) => (
                 <tr>
                   {columns.map((c) => (
-                    <td>{cell(child(row, c))}</td>
+                    <td>{cellText(child(row, c))}</td>
                   ))}
                 </tr>
               ))}

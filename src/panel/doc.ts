@@ -34,9 +34,3 @@ export function choicesIn(doc: Document): Record<string, [string, string][]> {
   return out
 }
 
-/** A cell as text: flags as ✓, absent values empty. */
-export function cellText(n: DocNode | undefined): string {
-  if (!n || !isPresent(n)) return ''
-  if (n.value === true || n.value === undefined) return '✓'
-  return String(n.value)
-}

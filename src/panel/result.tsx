@@ -1,6 +1,7 @@
 import type { DocNode, Document } from '../output/document'
-import { child, isPresent } from '../output/document'
-import { cellText, dataLeaves } from './doc'
+import { isPresent } from '../output/document'
+import { cellText, recordColumns, RecordTable } from '../output/record-table'
+import { dataLeaves } from './doc'
 import { labelOf, valueLabel } from '../core/labels'
 import { Layout, type Chrome } from './layout'
 
@@ -41,7 +42,7 @@ export function ResultPage(props: ResultProps) {
             </dl>
           ) : null}
           {records.map((list) => (
-            <RecordTable label={label} title={label(list.name)} records={list.children ?? []} />
+            <RecordTable class="list records" label={label} title={label(list.name)} records={list.children ?? []} columns={recordColumns(list.children ?? [], (field) => !field.markup)} />
           ))}
         </>
       ) : (
@@ -72,30 +73,3 @@ function recordLists(doc: Document): DocNode[] {
   )
 }
 
-function RecordTable(props: { label: (name: string) => string; title: string; records: DocNode[] }) {
-  const columns: string[] = []
-  for (const record of props.records) {
-    for (const field of record.children ?? []) if (!field.markup && !columns.includes(field.name)) columns.push(field.name)
-  }
-  return (
-    <table class="list records">
-      <caption>{props.title}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th scope="col">{props.label(c)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.records.map((record) => (
-          <tr>
-            {columns.map((c) => (
-              <td>{cellText(child(record, c))}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
