@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { accounts, expenses, PaymentStatus, payments } from '../db/schema/index'
 import { emit } from '../events/outbox'
+import { preparedFor } from '../db/prepared'
 
 /**
  * Payment statuses whose amount is on the client's balance: credited, and pending return
@@ -56,8 +57,6 @@ export interface Charge {
   at: number
 }
 
-const prepared = new WeakMap<Db, ReturnType<typeof prepareCharge>>()
-
 /** A renewal pass charges thousands of services: its two statements are prepared once. */
 function prepareCharge(db: Db) {
   return {
@@ -82,10 +81,11 @@ function prepareCharge(db: Db) {
   }
 }
 
+const chargeStatements = preparedFor(prepareCharge)
+
 /** Records an expense and takes it off the balance; returns the expense's id. */
 export function charge(db: Db, c: Charge): number {
-  let statements = prepared.get(db)
-  if (!statements) prepared.set(db, (statements = prepareCharge(db)))
+  const statements = chargeStatements(db)
   const values = { ...c, itemId: c.itemId ?? null }
   const row = statements.insert.get(values)
   const lowered = statements.lower.get(values)

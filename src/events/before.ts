@@ -7,6 +7,7 @@ import { handles } from './catalog'
 import { timeoutOf } from './defaults'
 import { cut, invoke, type InvokeResult } from './invoke'
 import { dataOf, payloadOf, type DomainEvent } from './outbox'
+import { preparedFor } from '../db/prepared'
 
 /**
  * The before-stage: handlers asked, before a change is applied, whether it may happen. They get
@@ -29,8 +30,6 @@ export interface BeforeHandler {
 export type Verdict =
   | { allow: true; changes?: Record<string, unknown> }
   | { allow: false; message: string; unreachable: boolean }
-
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
 
 function prepare(db: Db) {
   return {
@@ -68,11 +67,7 @@ function prepare(db: Db) {
   }
 }
 
-function statementsOf(db: Db) {
-  let s = statements.get(db)
-  if (!s) statements.set(db, (s = prepare(db)))
-  return s
-}
+const statementsOf = preparedFor(prepare)
 
 /**
  * The enabled before-handlers, first to run first: one query on the stage index, read each time

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
 
 /** A due delivery as claimed, with its handler as it is now (null fields: the handler was deleted). */
 export interface ClaimedRow {
@@ -52,8 +53,6 @@ export const dueSql = `
   order by priority, id
   limit @limit`
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
-
 function prepare(db: Db) {
   const c = db.$client
   return {
@@ -85,8 +84,4 @@ function prepare(db: Db) {
   }
 }
 
-export function deliveryStatements(db: Db) {
-  let s = statements.get(db)
-  if (!s) statements.set(db, (s = prepare(db)))
-  return s
-}
+export const deliveryStatements = preparedFor(prepare)

@@ -3,8 +3,7 @@ import { parseParams, type ParamSpecs, type Values } from '../core/params'
 import type { Db } from '../db/connection'
 import { listFilters } from '../db/schema/index'
 import { defineFunction, type FormDef, type FunctionDef, type ListDef } from './registry'
-
-const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>()
+import { preparedFor } from '../db/prepared'
 
 function prepareLookup(db: Db) {
   return db
@@ -14,10 +13,11 @@ function prepareLookup(db: Db) {
     .prepare()
 }
 
+const lookupOf = preparedFor(prepareLookup)
+
 /** The raw parameters of a user's saved filter of a list, if it saved one. */
 export function savedFilter(db: Db, userId: number, func: string): Record<string, string> | undefined {
-  let lookup = lookups.get(db)
-  if (!lookup) lookups.set(db, (lookup = prepareLookup(db)))
+  const lookup = lookupOf(db)
   const row = lookup.get({ user: userId, func })
   return row ? (JSON.parse(row.params) as Record<string, string>) : undefined
 }
