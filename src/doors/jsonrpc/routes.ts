@@ -67,7 +67,8 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
     }
     answer(header, clientOf.fromNode(req), () => readLimited(req, config.bodyLimit))
       .catch((err: unknown) => {
-        deps.log('JSON-RPC request failed', err)
+        // A client that went away mid-body is not a failure of ours.
+        if (!req.destroyed) deps.log('JSON-RPC request failed', err)
         return { status: 500, headers: { ...replyHeaders, 'Content-Type': 'text/plain; charset=UTF-8' }, body: 'Internal error\n' }
       })
       .then((reply) => write(res, reply))
