@@ -189,14 +189,15 @@ export class Dispatcher {
         if (def.saveLevel !== undefined && ctx.user.level < def.saveLevel) throw denied('func', call.func)
         const current = elid === undefined ? undefined : def.load(ctx, elid)
         if (elid !== undefined && !current) throw missed('elid', elid)
-        const options = { requireAll: elid === undefined, withDefaults: elid === undefined }
-        let values = parseParams(def.fields, call.params, options)
-        if (current) refuseFixedChanges(def.fields, values, current)
-        const changed = await this.beforeStage(def.before, ctx, def.fields, values, [elid])
-        if (changed) {
-          values = parseParams(def.fields, { ...call.params, ...changed }, options)
-          if (current) refuseFixedChanges(def.fields, values, current)
+        const checked = (params: Record<string, string>) => {
+          const parsed = parseParams(def.fields, params, { requireAll: elid === undefined, withDefaults: elid === undefined })
+          if (current) refuseFixedChanges(def.fields, parsed, current)
+          return parsed
         }
+        let values = checked(call.params)
+        // What before-handlers changed is checked as if the caller had sent it.
+        const changed = await this.beforeStage(def.before, ctx, def.fields, values, [elid])
+        if (changed) values = checked({ ...call.params, ...changed })
         const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined
         const id = this.transaction(ctx, def, () => def.save(ctx, values, elid, prepared))
         return elid === undefined ? [node('ok', true), node('id', id)] : [node('ok', true)]

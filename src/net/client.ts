@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { AddressSet, normalizeAddress } from './addresses'
+import { nodeHeader } from './node-routes'
 
 export interface ClientInfo {
   address: string
@@ -41,11 +42,7 @@ export function clientResolver(trustedProxies: string[]) {
   }
   /** The same for a request Node's server hands over directly (no Hono context). */
   function fromNode(req: IncomingMessage): ClientInfo {
-    const header = (name: string) => {
-      const value = req.headers[name]
-      return Array.isArray(value) ? value.join(', ') : value
-    }
-    return resolve(req.socket.remoteAddress ?? '', header, (req.socket as TLSSocket).encrypted === true)
+    return resolve(req.socket.remoteAddress ?? '', nodeHeader(req), (req.socket as TLSSocket).encrypted === true)
   }
   return Object.assign(clientOf, { fromNode })
 }

@@ -1,5 +1,13 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http'
 
+/** A request header as one text (repeated headers joined), as web Request objects give it. */
+export function nodeHeader(req: IncomingMessage): (name: string) => string | undefined {
+  return (name) => {
+    const value = req.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
 /**
  * A route Node's server answers before the app: it returns false for requests that are not its
  * own (the app answers them), and true when it has taken the request.

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, Hono } from 'hono'
 import { translator } from '../../i18n/index'
-import { declaredBodyLimit } from '../../net/body-limit'
+import { declaredBodyLimit, declaredLength } from '../../net/body-limit'
 import type { ClientInfo, ClientResolver } from '../../net/client'
-import type { NodeRoute } from '../../net/node-routes'
+import { nodeHeader, type NodeRoute } from '../../net/node-routes'
 import { OverloadGuard } from '../../net/overload'
 import { replyHeaders } from '../billmgr'
 import { acceptedLang, jsonrpcDoor, type JsonRpcDoorDeps, type RpcHttpReply, type RpcHttpRequest } from './index'
@@ -61,10 +61,7 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
     const url = req.url ?? ''
     const query = url.indexOf('?')
     if (!paths.includes(query < 0 ? url : url.slice(0, query))) return false
-    const header: Header = (name) => {
-      const value = req.headers[name]
-      return Array.isArray(value) ? value.join(', ') : value
-    }
+    const header = nodeHeader(req)
     answer(header, clientOf.fromNode(req), () => readLimited(req, config.bodyLimit))
       .catch((err: unknown) => {
         // A client that went away mid-body is not a failure of ours.
@@ -93,8 +90,8 @@ function write(res: ServerResponse, reply: RpcHttpReply): void {
  * declared length says so, else as soon as what arrived does (the rest is discarded).
  */
 function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  const declared = req.headers['content-length']
-  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > max) {
+  const declared = declaredLength(req.headers['content-length'], req.headers['transfer-encoding'])
+  if (declared !== undefined && declared > max) {
     req.resume()
     return Promise.resolve(undefined)
   }
