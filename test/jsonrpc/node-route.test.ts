@@ -55,6 +55,36 @@ describe('JSON-RPC answered by Node before the app', () => {
     expect(t.db.select().from(payments).all()).toHaveLength(1)
   })
 
+  it('sends a kept list again with each call\'s own id and session, its length exact, alone or in a batch', async () => {
+    const { t, url } = await listening()
+    await t.createAccount('Ёлка')
+    const login = await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { auth }, id: 0 }))
+    const sid = JSON.parse(login.body).result.session_id as string
+    const other = JSON.parse((await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { auth }, id: 0 }))).body).result.session_id as string
+    expect(other).not.toBe(sid)
+    const list = (id: unknown, session: string) => send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'account', params: { SID: session }, id }))
+    const answers = [await list(1, sid), await list(1, sid), await list('two', sid), await list(1, other), await list(1, sid)]
+    const expected: [unknown, string][] = [[1, sid], [1, sid], ['two', sid], [1, other], [1, sid]]
+    for (const [i, a] of answers.entries()) {
+      expect(a.status).toBe(200)
+      expect(Number(a.headers['content-length'])).toBe(Buffer.byteLength(a.body))
+      expect(a.headers['x-content-type-options']).toBe('nosniff')
+      const reply = JSON.parse(a.body)
+      expect(reply.id).toEqual(expected[i][0])
+      expect(reply.result.session_id).toBe(expected[i][1])
+      expect(reply.result.return.rows[0].name).toBe('Ёлка')
+    }
+    expect(answers[1].body).toBe(answers[0].body)
+    const batch = await send(url, '/jsonrpc/', 'POST', JSON.stringify([{ jsonrpc: '2.0', method: 'account', params: { SID: sid }, id: 1 }, { jsonrpc: '2.0', method: 'account', params: { SID: sid }, id: 2 }]))
+    const entries = JSON.parse(batch.body)
+    expect(entries.map((e: { id: number }) => e.id)).toEqual([1, 2])
+    expect(entries[1].result.return).toEqual(JSON.parse(answers[0].body).result.return)
+    // A logged-out session gets no kept reply, whatever was kept for it.
+    await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'logout', params: { SID: sid }, id: 3 }))
+    const after = JSON.parse((await list(1, sid)).body)
+    expect(after.result.code).toBe(false)
+  })
+
   it('refuses a body over the limit, declared or chunked, with 413 and a JSON-RPC error; then serves again', async () => {
     const { t, url } = await listening({ bodyLimit: 4096 })
     const account = await t.createAccount('Acme')

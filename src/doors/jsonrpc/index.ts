@@ -14,6 +14,7 @@ import { callFrom, keepReply } from '../call'
 import { decodeUtf8 } from '../request-params'
 import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, type MethodAlias } from './aliases'
 import { fingerprintOf, IdempotencyStore } from './idempotency'
+import { KeptEnvelopes, type PreparedEntry } from './kept-envelopes'
 import { discoveryMethods } from './methods'
 import { readRpcParams, takeRecords, type RpcParams } from './params'
 import {
@@ -59,8 +60,16 @@ export interface RpcHttpRequest {
 /** The door's answer, written by whichever server received the request. */
 export interface RpcHttpReply {
   status: number
+  /** With Content-Length when the body is ready as bytes; else the server adds it. */
   headers: Readonly<Record<string, string>>
-  body?: string
+  body?: string | Buffer
+}
+
+/** One call's reply entry: serialized text, or a reply prepared earlier. */
+type Entry = string | PreparedEntry
+
+function textOf(entry: Entry): string {
+  return typeof entry === 'string' ? entry : entry.text
 }
 
 /** What a whole HTTP request brings to each of its calls. */
@@ -82,6 +91,7 @@ interface RequestScope {
 export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
   const kept = new IdempotencyStore<KeptResult>(deps.db)
+  const envelopes = new KeptEnvelopes(rpcHeaders)
 
   return async function handleJsonRpc(req: RpcHttpRequest, client: ClientInfo): Promise<RpcHttpReply> {
     const scope: RequestScope = {
@@ -99,8 +109,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
     if (!Array.isArray(body)) {
       const entry = await answer(body, scope)
-      if (scope.busy) return retryLater(entry, 503)
-      return entry === undefined ? noContent() : send(entry)
+      if (scope.busy) return retryLater(entry && textOf(entry), 503)
+      if (entry === undefined) return noContent()
+      return typeof entry === 'string' ? send(entry) : { status: 200, headers: entry.headers, body: entry.bytes }
     }
     if (!body.length || body.length > maxBatch) {
       return send(errorText(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
@@ -109,7 +120,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     // In order, one after another: a later call may rely on an earlier one's write.
     for (let i = 0; i < body.length; i++) {
       const entry = await answer(body[i], scope, i)
-      if (entry) entries.push(entry)
+      if (entry) entries.push(textOf(entry))
     }
     // Other calls of the batch may have been done: only the busy ones are to be sent again.
     if (scope.busy) return retryLater(entries.length ? replyText(entries, true) : undefined, 200)
@@ -117,14 +128,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   }
 
   /** Answers one request object; undefined for a notification. */
-  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<string | undefined> {
+  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<Entry | undefined> {
     const request = readRequest(entry)
     if (isBadRequest(request)) return errorText(request.id, request.code)
     const reply = await run(request, scope, index)
     return request.id === undefined ? undefined : reply
   }
 
-  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<string> {
+  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<Entry> {
     const id = request.id ?? null
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
@@ -181,9 +192,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     user: number,
     key: string,
     call: Call,
-    work: (keep: (result: KeptResult) => void) => Promise<string>,
+    work: (keep: (result: KeptResult) => void) => Promise<Entry>,
     refuse: (reason: 'idempotencybusy' | 'idempotencyreuse') => string,
-  ): Promise<string> {
+  ): Promise<Entry> {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
     const fingerprint = fingerprintOf(call.func, asked)
@@ -213,9 +224,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     alias: MethodAlias | undefined,
     session: string | undefined,
     keep?: (result: KeptResult) => void,
-  ): Promise<string> {
+  ): Promise<Entry> {
     const outcome = await dispatcher.execute(call, true)
-    if ('cached' in outcome) return resultText(id, { code: true, sessionId: session ?? null, messages: [], errors: [], returnJson: outcome.cached.text })
+    if ('cached' in outcome) return envelopes.entry(outcome.cached, id, session ?? null)
     return outcomeText(scope, id, outcome, def, alias, call.params, session ?? null, keep)
   }
 

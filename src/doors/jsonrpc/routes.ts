@@ -79,9 +79,8 @@ function toResponse(reply: RpcHttpReply): Response {
 
 function write(res: ServerResponse, reply: RpcHttpReply): void {
   if (res.destroyed) return
-  const headers: Record<string, string | number> = { ...reply.headers }
-  if (reply.body !== undefined) headers['Content-Length'] = Buffer.byteLength(reply.body)
-  res.writeHead(reply.status, headers)
+  const sized = reply.body === undefined || Object.hasOwn(reply.headers, 'Content-Length')
+  res.writeHead(reply.status, sized ? reply.headers : { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body!) })
   res.end(reply.body)
 }
 
