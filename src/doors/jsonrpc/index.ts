@@ -25,7 +25,6 @@ import {
   resultText,
   RpcCode,
   type RpcId,
-  type RpcRequest,
   type RpcResult,
 } from './protocol'
 
@@ -72,6 +71,23 @@ function textOf(entry: Entry): string {
   return typeof entry === 'string' ? entry : entry.text
 }
 
+/**
+ * A request object read as far as its text alone decides, the same each time it is sent: kept
+ * by its text, since scripts send the same calls again and again. Runs copy its parameters.
+ */
+interface ReadCall {
+  /** undefined: a notification. */
+  id: RpcId | undefined
+  method: string
+  def: FunctionDef
+  alias: MethodAlias | undefined
+  read: Readonly<RpcParams>
+}
+
+/** Request texts kept read at most, and the longest one kept. */
+const maxKnownCalls = 1000
+const maxKnownLength = 2048
+
 /** What a whole HTTP request brings to each of its calls. */
 interface RequestScope {
   userAgent: string
@@ -92,6 +108,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
   const kept = new IdempotencyStore<KeptResult>(deps.db)
   const envelopes = new KeptEnvelopes(rpcHeaders)
+  const knownCalls = new Map<string, ReadCall>()
 
   return async function handleJsonRpc(req: RpcHttpRequest, client: ClientInfo): Promise<RpcHttpReply> {
     const scope: RequestScope = {
@@ -101,17 +118,29 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       idempotencyKey: req.header('idempotency-key') || undefined,
     }
     const lang = scope.headerLang ?? config.lang
+    const unreadable = () => send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
+    let text: string
+    try {
+      text = decodeUtf8(req.body)
+    } catch {
+      return unreadable()
+    }
+    const known = knownCalls.get(text)
+    if (known) return single(await answer(known, scope), scope)
     let body: unknown
     try {
-      body = JSON.parse(decodeUtf8(req.body))
+      body = JSON.parse(text)
     } catch {
-      return send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
+      return unreadable()
     }
     if (!Array.isArray(body)) {
-      const entry = await answer(body, scope)
-      if (scope.busy) return retryLater(entry && textOf(entry), 503)
-      if (entry === undefined) return noContent()
-      return typeof entry === 'string' ? send(entry) : { status: 200, headers: entry.headers, body: entry.bytes }
+      const call = readCall(body, scope)
+      if (typeof call !== 'object') return single(call, scope)
+      if (text.length <= maxKnownLength) {
+        if (knownCalls.size >= maxKnownCalls) knownCalls.clear()
+        knownCalls.set(text, call)
+      }
+      return single(await answer(call, scope), scope)
     }
     if (!body.length || body.length > maxBatch) {
       return send(errorText(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
@@ -119,7 +148,8 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const entries: string[] = []
     // In order, one after another: a later call may rely on an earlier one's write.
     for (let i = 0; i < body.length; i++) {
-      const entry = await answer(body[i], scope, i)
+      const call = readCall(body[i], scope)
+      const entry = typeof call === 'object' ? await answer(call, scope, i) : call
       if (entry) entries.push(textOf(entry))
     }
     // Other calls of the batch may have been done: only the busy ones are to be sent again.
@@ -127,22 +157,28 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     return entries.length ? send(replyText(entries, true)) : noContent()
   }
 
-  /** Answers one request object; undefined for a notification. */
-  async function answer(entry: unknown, scope: RequestScope, index?: number): Promise<Entry | undefined> {
-    const request = readRequest(entry)
-    if (isBadRequest(request)) return errorText(request.id, request.code)
-    const reply = await run(request, scope, index)
-    return request.id === undefined ? undefined : reply
+  /** A single request's reply: its entry alone, or nothing for a notification. */
+  function single(entry: Entry | undefined, scope: RequestScope): RpcHttpReply {
+    if (scope.busy) return retryLater(entry && textOf(entry), 503)
+    if (entry === undefined) return noContent()
+    return typeof entry === 'string' ? send(entry) : { status: 200, headers: entry.headers, body: entry.bytes }
   }
 
-  async function run(request: RpcRequest, scope: RequestScope, index?: number): Promise<Entry> {
-    const id = request.id ?? null
+  /**
+   * Reads one request object as far as its text alone decides. A request it cannot run gives its
+   * error entry (nothing for a notification, unless the object is not a request at all).
+   */
+  function readCall(entry: unknown, scope: RequestScope): ReadCall | string | undefined {
+    const request = readRequest(entry)
+    if (isBadRequest(request)) return errorText(request.id, request.code)
+    const { id } = request
+    const refuse = (text: string) => (id === undefined ? undefined : text)
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
-    if (!def) return errorText(id, RpcCode.methodNotFound, undefined, { method: request.method })
+    if (!def) return refuse(errorText(id ?? null, RpcCode.methodNotFound, undefined, { method: request.method }))
     // Files do not travel in JSON-RPC replies: the file channel sends them.
     const file = fileOf(def, typeof request.params.out === 'string' ? request.params.out : undefined)
-    if (file) return errorText(id, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method })
+    if (file) return refuse(errorText(id ?? null, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method }))
     let read: RpcParams
     try {
       read = readRpcParams(request.params, alias?.params)
@@ -158,11 +194,23 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     } catch (err) {
       if (!(err instanceof BillError)) throw err
       const lang = langOf(request.params.lang, scope) ?? config.lang
-      if (err.type === 'xml') return errorText(id, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name))
+      if (err.type === 'xml') return refuse(errorText(id ?? null, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name)))
       const given = request.params.SID
-      return resultText(id, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null))
+      return refuse(resultText(id ?? null, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null)))
     }
-    const lang = langOf(read.params.lang, scope)
+    Object.freeze(read.params)
+    return Object.freeze({ id, method: request.method, def, alias, read: Object.freeze(read) })
+  }
+
+  /** Runs a call read earlier (its parameters are copied: a read call may be run again). */
+  async function answer(readCall: ReadCall, scope: RequestScope, index?: number): Promise<Entry | undefined> {
+    const reply = await run(readCall, { ...readCall.read.params }, scope, index)
+    return readCall.id === undefined ? undefined : reply
+  }
+
+  async function run({ id: given, method, def, alias, read }: ReadCall, params: Record<string, string>, scope: RequestScope, index?: number): Promise<Entry> {
+    const id = given ?? null
+    const lang = langOf(params.lang, scope)
     const key = read.idempotencyKey ?? (scope.idempotencyKey && (index === undefined ? scope.idempotencyKey : `${scope.idempotencyKey}#${index}`))
 
     let session = read.session
@@ -170,11 +218,11 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       const login = await dispatcher.execute(
         callOf(scope, { username: read.login.login, password: read.login.password, ...(lang ? { lang } : {}) }, 'auth', {}, false),
       )
-      if (login.error) return outcomeText(scope, id, login, registry.get('auth')!, undefined, read.params, null)
+      if (login.error) return outcomeText(scope, id, login, registry.get('auth')!, undefined, params, null)
       session = login.effects.startSession
     }
-    const sok = Boolean(read.params.sok)
-    const call = callOf(scope, read.params, def.name, session ? { session } : {}, sok, formatOf(request.method, alias))
+    const sok = Boolean(params.sok)
+    const call = callOf(scope, params, def.name, session ? { session } : {}, sok, formatOf(method, alias))
     const user = key && writes(def, sok) ? userOf(session, scope.client.address) : undefined
     if (user === undefined || !key) return execute(scope, id, call, def, alias, session)
     return once(scope, id, user, key, call, (keep) => execute(scope, id, call, def, alias, session, keep), (reason) =>
