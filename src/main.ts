@@ -3,7 +3,7 @@ import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/connection'
 import { ensureAdmin } from './db/seed'
-import { startDeliveryWorker } from './events/worker'
+import { startDeliveries } from './events/delivery-host'
 import { scheduleRenewal } from './functions/item/renewal'
 
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     log: (message, err) => console.error(`billgate: ${message}`, err),
   })
   const logError = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
-  const deliveries = startDeliveryWorker({ db, clock: services.clock, config, log: logError })
+  const deliveries = startDeliveries({ db, dbPath: config.dbPath, hooks: config, clock: services.clock, log: logError })
   const server = serve({ ...serveOptions, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     console.log(`billgate: serving http://${host}:${info.port}/billmgr (database ${config.dbPath})`)

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection'
 import { elementId } from '../db/query'
+import { gatedWrite } from '../db/write-gate'
 import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
@@ -293,14 +294,18 @@ export class Dispatcher {
    * another process before it writes.
    */
   private transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
-    const sqlite = this.deps.db.$client
+    const { db } = this.deps
     try {
-      return sqlite.transaction(() => {
-        const result = work()
-        // Inside the transaction a failed audit entry must undo the change it describes.
-        recordAudit(this.deps.db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
-        return result
-      }).immediate()
+      return gatedWrite(db, () =>
+        db.$client
+          .transaction(() => {
+            const result = work()
+            // Inside the transaction a failed audit entry must undo the change it describes.
+            recordAudit(db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
+            return result
+          })
+          .immediate(),
+      )
     } finally {
       this.deps.services.generation.bump()
     }

@@ -1,5 +1,6 @@
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
+import { gatedWrite } from '../db/write-gate'
 import { retryDelay } from './backoff'
 import { timeoutOf } from './defaults'
 import { invoke, type InvokeResult } from './invoke'
@@ -83,12 +84,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (!done.length && !claimNow) return true
     let claimed: ClaimedRow[] = []
     try {
-      db.$client
-        .transaction(() => {
-          for (const f of done) record(f, now)
-          if (claimNow) claimed = claim(now, free)
-        })
-        .immediate()
+      gatedWrite(db, () =>
+        db.$client
+          .transaction(() => {
+            for (const f of done) record(f, now)
+            if (claimNow) claimed = claim(now, free)
+          })
+          .immediate(),
+      )
     } catch (err) {
       // Kept for the next round; a claim that did not commit leased nothing.
       finished.unshift(...done)
@@ -187,7 +190,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const bound = firstDeliveryCreatedFrom(cutoff)
     for (const statement of [sql.pruneLog, sql.pruneDeliveries]) {
       for (;;) {
-        const n = statement.run({ cutoff, bound, limit: pruneBatch }).changes
+        const n = gatedWrite(db, () => statement.run({ cutoff, bound, limit: pruneBatch }).changes)
         removed += n
         if (n < pruneBatch || stopped) break
         // Small batches with a turn of the event loop between them: requests are not held up.

@@ -1,0 +1,96 @@
+import { Worker } from 'node:worker_threads'
+import type { Db } from '../db/connection'
+import { useWriteGate, WriteGate } from '../db/write-gate'
+import { onEmitted } from './outbox'
+import { startDeliveryWorker, type HookSettings } from './worker'
+
+/** What the delivery thread is started with (a plain object: it is copied to the thread). */
+export interface ThreadSettings {
+  dbPath: string
+  hooks: HookSettings
+  /** The write gate's shared memory: the server's writes and the thread's take turns. */
+  gate: SharedArrayBuffer
+}
+
+export type ThreadMessage = 'wake' | 'stop'
+
+export interface DeliveryHostDeps {
+  db: Db
+  dbPath: string
+  hooks: HookSettings
+  clock: () => number
+  log: (message: string, err: unknown) => void
+}
+
+export interface DeliveryHost {
+  /** Claims nothing more; resolves when the deliveries in flight have finished and are recorded. */
+  stop(): Promise<void>
+}
+
+/** How long a thread that died is left before another is started (ms). */
+const restartDelayMs = 1000
+
+/**
+ * Runs the delivery worker for the server: on a thread of its own over its own connection, woken
+ * by this process's emits. A thread that dies is logged and started again; its leased rows are
+ * taken up when their leases run out, as after a crash. An in-memory database cannot be shared
+ * with a thread: its worker runs in this thread.
+ */
+export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
+  const { db, dbPath, hooks, log } = deps
+  if (dbPath === ':memory:') return startDeliveryWorker({ db, clock: deps.clock, config: hooks, log })
+
+  const gate = new WriteGate()
+  useWriteGate(db, gate)
+  let thread: Worker | undefined
+  let stopping = false
+  let finished: Promise<void> = Promise.resolve()
+
+  function start(): void {
+    const { hookRetrySchedule, hookConcurrency, hookPollInterval, hookLeaseGrace, hookLogRetentionDays } = hooks
+    const settings: ThreadSettings = {
+      dbPath,
+      hooks: { hookRetrySchedule, hookConcurrency, hookPollInterval, hookLeaseGrace, hookLogRetentionDays },
+      gate: gate.shared,
+    }
+    const current = spawnThread(settings)
+    thread = current
+    finished = new Promise((resolve) => {
+      current.on('error', (err) => log('the delivery thread failed', err))
+      current.on('exit', (code) => {
+        thread = undefined
+        resolve()
+        if (stopping) return
+        log('the delivery thread stopped; starting it again', new Error(`exit code ${code}`))
+        setTimeout(() => stopping || start(), restartDelayMs).unref()
+      })
+    })
+  }
+
+  const unsubscribe = onEmitted(db, () => thread?.postMessage('wake' satisfies ThreadMessage))
+  start()
+
+  return {
+    async stop() {
+      if (stopping) return finished
+      stopping = true
+      unsubscribe()
+      thread?.postMessage('stop' satisfies ThreadMessage)
+      return finished
+    },
+  }
+}
+
+/**
+ * The thread runs the built `delivery-thread.mjs` beside the server's bundle; from the sources
+ * (tests, `node --import tsx src/main.ts`) a thread does not inherit the TypeScript loader, so it
+ * registers it before importing the entry.
+ */
+function spawnThread(settings: ThreadSettings): Worker {
+  const fromSources = import.meta.url.endsWith('.ts')
+  const entry = new URL(fromSources ? './delivery-thread.ts' : './delivery-thread.mjs', import.meta.url)
+  if (!fromSources) return new Worker(entry, { workerData: settings })
+  const loader = import.meta.resolve('tsx/esm/api')
+  const boot = `import(${JSON.stringify(loader)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry.href)}))`
+  return new Worker(boot, { eval: true, workerData: settings })
+}

@@ -1,0 +1,22 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { openDatabase } from '../db/connection'
+import { useWriteGate, WriteGate } from '../db/write-gate'
+import type { ThreadMessage, ThreadSettings } from './delivery-host'
+import { startDeliveryWorker } from './worker'
+
+// The delivery worker on a thread of its own, with its own connection to the database: calling
+// handlers and recording the attempts does not take turns with the requests the server answers.
+const { dbPath, hooks, gate } = workerData as ThreadSettings
+const db = openDatabase(dbPath)
+useWriteGate(db, new WriteGate(gate))
+const worker = startDeliveryWorker({ db, clock: Date.now, config: hooks, log: (message, err) => console.error(`billgate: ${message}`, err) })
+
+parentPort!.on('message', (message: ThreadMessage) => {
+  if (message === 'wake') worker.wake()
+  else if (message === 'stop') {
+    void worker.stop().then(() => {
+      db.$client.close()
+      parentPort!.close()
+    })
+  }
+})

@@ -1,0 +1,50 @@
+import { Worker } from 'node:worker_threads'
+import { describe, expect, it } from 'vitest'
+import { gatedWrite, useWriteGate, WriteGate } from '../../src/db/write-gate'
+import { openDatabase } from '../../src/db/connection'
+
+/** A thread that holds the gate for `holdMs`, telling when it got in. */
+function holder(gate: WriteGate, holdMs: number): Worker {
+  const loader = import.meta.resolve('tsx/esm/api')
+  const module = new URL('../../src/db/write-gate.ts', import.meta.url).href
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    import(${JSON.stringify(loader)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(module)})).then(({ WriteGate }) => {
+      const gate = new WriteGate(workerData.shared)
+      gate.run(() => {
+        parentPort.postMessage('inside')
+        const until = performance.now() + workerData.holdMs
+        while (performance.now() < until) {}
+      })
+      parentPort.postMessage('left')
+    })`
+  return new Worker(code, { eval: true, workerData: { shared: gate.shared, holdMs } })
+}
+
+describe('the write gate', () => {
+  it('makes a thread wait while another thread of the process is inside, and no longer', async () => {
+    const gate = new WriteGate()
+    const thread = holder(gate, 300)
+    await new Promise<void>((resolve) => thread.on('message', (m) => m === 'inside' && resolve()))
+    const start = performance.now()
+    const waited = gate.run(() => performance.now() - start)
+    expect(waited).toBeGreaterThan(200)
+    expect(waited).toBeLessThan(5000)
+    await thread.terminate()
+    // Free again, and a thread inside may enter again.
+    expect(gate.run(() => gate.run(() => 'nested'))).toBe('nested')
+  })
+
+  it('gates writes through a connection that has one, and runs them at once through one that has not', () => {
+    const db = openDatabase(':memory:')
+    expect(gatedWrite(db, () => 1)).toBe(1)
+    const gate = new WriteGate()
+    useWriteGate(db, gate)
+    expect(gatedWrite(db, () => gatedWrite(db, () => 2))).toBe(2)
+    // A failed write leaves the gate open.
+    expect(() => gatedWrite(db, () => { throw new Error('failed') })).toThrow('failed')
+    const start = performance.now()
+    expect(gatedWrite(db, () => 3)).toBe(3)
+    expect(performance.now() - start).toBeLessThan(1000)
+  })
+})
