@@ -3,6 +3,7 @@ import { BillError, invalid } from '../core/errors'
 import { formatDate } from '../core/time'
 import type { Db } from '../db/connection'
 import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
+import { writeTransaction } from '../db/write-gate'
 import { emit } from '../events/outbox'
 import type { EventId } from '../events/catalog'
 import { serviceData } from '../events/snapshots'
@@ -359,7 +360,7 @@ export function renewDue(db: Db, now: number, lang: Lang = 'en'): RenewalCounts 
   }
   for (let start = 0; start < due.length; start += renewalBatch) {
     const batch = due.slice(start, start + renewalBatch)
-    db.$client.transaction(() => batch.forEach(({ id }) => renewOne(id))).immediate()
+    writeTransaction(db, () => batch.forEach(({ id }) => renewOne(id)))
   }
   return counts
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection'
 import { elementId } from '../db/query'
-import { gatedWrite } from '../db/write-gate'
+import { writeTransaction } from '../db/write-gate'
 import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
@@ -296,16 +296,12 @@ export class Dispatcher {
   private transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
     const { db } = this.deps
     try {
-      return gatedWrite(db, () =>
-        db.$client
-          .transaction(() => {
-            const result = work()
-            // Inside the transaction a failed audit entry must undo the change it describes.
-            recordAudit(db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
-            return result
-          })
-          .immediate(),
-      )
+      return writeTransaction(db, () => {
+        const result = work()
+        // Inside the transaction a failed audit entry must undo the change it describes.
+        recordAudit(db, this.auditEntry(ctx.call, ctx.actor, ctx.user, ctx.now, 'ok'), paramsOf(def))
+        return result
+      })
     } finally {
       this.deps.services.generation.bump()
     }

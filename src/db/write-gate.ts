@@ -49,8 +49,13 @@ export function useWriteGate(db: Db, gate: WriteGate): void {
   gates.set(db, gate)
 }
 
-/** Runs a write transaction through `db`, in turn with the other threads sharing its gate, if any. */
+/** Runs a write through `db`, in turn with the other threads sharing its gate, if any. */
 export function gatedWrite<T>(db: Db, work: () => T): T {
   const gate = gates.get(db)
   return gate ? gate.run(work) : work()
+}
+
+/** Runs `work` in a transaction that takes the write lock at its start, in turn at the gate. */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return gatedWrite(db, () => db.$client.transaction(work).immediate())
 }

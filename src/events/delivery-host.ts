@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Db } from '../db/connection'
 import { useWriteGate, WriteGate } from '../db/write-gate'
+import { startThread } from '../threads'
 import { onEmitted } from './outbox'
 import { startDeliveryWorker, type HookSettings } from './worker'
 
@@ -53,7 +54,9 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
       hooks: { hookRetrySchedule, hookConcurrency, hookPollInterval, hookLeaseGrace, hookLogRetentionDays },
       gate: gate.shared,
     }
-    const current = spawnThread(settings)
+    // The built server runs the thread's own bundle beside it; the sources run the source.
+    const fromSources = import.meta.url.endsWith('.ts')
+    const current = startThread(new URL(fromSources ? './delivery-thread.ts' : './delivery-thread.mjs', import.meta.url), settings)
     thread = current
     finished = new Promise((resolve) => {
       current.on('error', (err) => log('the delivery thread failed', err))
@@ -79,18 +82,4 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
       return finished
     },
   }
-}
-
-/**
- * The thread runs the built `delivery-thread.mjs` beside the server's bundle; from the sources
- * (tests, `node --import tsx src/main.ts`) a thread does not inherit the TypeScript loader, so it
- * registers it before importing the entry.
- */
-function spawnThread(settings: ThreadSettings): Worker {
-  const fromSources = import.meta.url.endsWith('.ts')
-  const entry = new URL(fromSources ? './delivery-thread.ts' : './delivery-thread.mjs', import.meta.url)
-  if (!fromSources) return new Worker(entry, { workerData: settings })
-  const loader = import.meta.resolve('tsx/esm/api')
-  const boot = `import(${JSON.stringify(loader)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry.href)}))`
-  return new Worker(boot, { eval: true, workerData: settings })
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
-import { gatedWrite } from '../db/write-gate'
+import { gatedWrite, writeTransaction } from '../db/write-gate'
 import { retryDelay } from './backoff'
 import { timeoutOf } from './defaults'
 import { invoke, type InvokeResult } from './invoke'
@@ -84,14 +84,10 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (!done.length && !claimNow) return true
     let claimed: ClaimedRow[] = []
     try {
-      gatedWrite(db, () =>
-        db.$client
-          .transaction(() => {
-            for (const f of done) record(f, now)
-            if (claimNow) claimed = claim(now, free)
-          })
-          .immediate(),
-      )
+      writeTransaction(db, () => {
+        for (const f of done) record(f, now)
+        if (claimNow) claimed = claim(now, free)
+      })
     } catch (err) {
       // Kept for the next round; a claim that did not commit leased nothing.
       finished.unshift(...done)

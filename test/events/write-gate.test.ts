@@ -1,24 +1,12 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { gatedWrite, useWriteGate, WriteGate } from '../../src/db/write-gate'
 import { openDatabase } from '../../src/db/connection'
+import { startThread } from '../../src/threads'
 
 /** A thread that holds the gate for `holdMs`, telling when it got in. */
 function holder(gate: WriteGate, holdMs: number): Worker {
-  const loader = import.meta.resolve('tsx/esm/api')
-  const module = new URL('../../src/db/write-gate.ts', import.meta.url).href
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads')
-    import(${JSON.stringify(loader)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(module)})).then(({ WriteGate }) => {
-      const gate = new WriteGate(workerData.shared)
-      gate.run(() => {
-        parentPort.postMessage('inside')
-        const until = performance.now() + workerData.holdMs
-        while (performance.now() < until) {}
-      })
-      parentPort.postMessage('left')
-    })`
-  return new Worker(code, { eval: true, workerData: { shared: gate.shared, holdMs } })
+  return startThread(new URL('../fixtures/gate-holder.ts', import.meta.url), { shared: gate.shared, holdMs })
 }
 
 describe('the write gate', () => {

@@ -125,7 +125,8 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     } catch {
       return unreadable()
     }
-    const known = knownCalls.get(text)
+    const keepable = text.length <= maxKnownLength
+    const known = keepable ? knownCalls.get(text) : undefined
     if (known) return single(await answer(known, scope), scope)
     let body: unknown
     try {
@@ -136,7 +137,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     if (!Array.isArray(body)) {
       const call = readCall(body, scope)
       if (typeof call !== 'object') return single(call, scope)
-      if (text.length <= maxKnownLength) {
+      if (keepable) {
         if (knownCalls.size >= maxKnownCalls) knownCalls.clear()
         knownCalls.set(text, call)
       }
