@@ -1,7 +1,11 @@
 import type { Db } from './connection'
 
 /** How long a writer waits for its turn before it goes on and leaves the wait to SQLite (ms). */
-const maxWaitMs = 5000
+const defaultMaxWaitMs = 5000
+
+const free = 0
+const taken = 1
+const waitedFor = 2
 
 /**
  * Turns between threads of one process that write to one database through connections of their
@@ -12,33 +16,44 @@ const maxWaitMs = 5000
 export class WriteGate {
   private readonly state: Int32Array
   private depth = 0
+  /** Whether this thread is inside; not when it gave up waiting and runs its work without the gate. */
+  private holding = false
 
-  constructor(readonly shared = new SharedArrayBuffer(4)) {
+  constructor(
+    readonly shared = new SharedArrayBuffer(4),
+    private readonly maxWaitMs = defaultMaxWaitMs,
+  ) {
     this.state = new Int32Array(shared)
   }
 
   run<T>(work: () => T): T {
-    if (this.depth++ === 0) this.enter()
+    if (this.depth++ === 0) this.holding = this.enter()
     try {
       return work()
     } finally {
-      if (--this.depth === 0) this.leave()
+      if (--this.depth === 0 && this.holding) this.leave()
     }
   }
 
-  private enter(): void {
-    const until = performance.now() + maxWaitMs
-    while (Atomics.compareExchange(this.state, 0, 0, 1) !== 0) {
+  // The state is free, held, or held with a thread waiting: a thread that leaves wakes another
+  // only in the last case, so a write nobody waits for costs no system call.
+  private enter(): boolean {
+    let state = Atomics.compareExchange(this.state, 0, free, taken)
+    if (state === free) return true
+    const until = performance.now() + this.maxWaitMs
+    if (state !== waitedFor) state = Atomics.exchange(this.state, 0, waitedFor)
+    while (state !== free) {
       const left = until - performance.now()
       // A thread that died inside would hold the gate for good: SQLite's own locking still holds.
-      if (left <= 0) return
-      Atomics.wait(this.state, 0, 1, left)
+      if (left <= 0) return false
+      Atomics.wait(this.state, 0, waitedFor, left)
+      state = Atomics.exchange(this.state, 0, waitedFor)
     }
+    return true
   }
 
   private leave(): void {
-    Atomics.store(this.state, 0, 0)
-    Atomics.notify(this.state, 0, 1)
+    if (Atomics.exchange(this.state, 0, free) === waitedFor) Atomics.notify(this.state, 0, 1)
   }
 }
 
