@@ -102,10 +102,10 @@ export const provisioningLog = sqliteTable(
     response: text('response').notNull().default(''),
     error: text('error').notNull().default(''),
   },
+  // What the log is listed and pruned by; every attempt of a delivery writes each of these.
   (t) => [
     index('provisioning_log_at_idx').on(t.at, t.id),
     index('provisioning_log_handler_idx').on(t.handlerId, t.id),
     index('provisioning_log_event_idx').on(t.event, t.id),
-    index('provisioning_log_delivery_idx').on(t.deliveryId),
   ],
 )
