@@ -5,7 +5,7 @@ import { retryDelay } from './backoff'
 import { timeoutOf } from './defaults'
 import { invoke, type InvokeResult } from './invoke'
 import { onEmitted } from './outbox'
-import { deliveryStatements, type ClaimedRow } from './worker-sql'
+import { deliveryStatements, dueRows, type DueRow, type HandlerNow } from './worker-sql'
 
 /** The settings the worker reads (`BILLGATE_HOOK_*`). */
 export type HookSettings = Pick<Config, 'hookRetrySchedule' | 'hookConcurrency' | 'hookPollInterval' | 'hookLeaseGrace' | 'hookLogRetentionDays'>
@@ -20,6 +20,8 @@ export interface DeliveryWorkerDeps {
   random?: () => number
   /** How often old log rows and finished deliveries are pruned (ms). */
   pruneEveryMs?: number
+  /** Called before each look for due deliveries: whatever is recorded after it must wake the worker again. */
+  onLook?: () => void
 }
 
 export interface DeliveryWorker {
@@ -31,6 +33,11 @@ export interface DeliveryWorker {
   prune(): Promise<number>
   /** Claims nothing more; resolves when the deliveries in flight have finished and are recorded. */
   stop(): Promise<void>
+}
+
+/** A claimed delivery with its handler as it is now (none: the handler was deleted). */
+interface ClaimedRow extends DueRow {
+  handler: HandlerNow | undefined
 }
 
 /** One call's outcome, waiting to be recorded with the next claim round. */
@@ -83,6 +90,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const claimNow = free >= claimWhenFree || (free > 0 && inFlight.size === 0)
     if (!done.length && !claimNow) return true
     let claimed: ClaimedRow[] = []
+    if (claimNow) deps.onLook?.()
     try {
       writeTransaction(db, () => {
         for (const f of done) record(f, now)
@@ -99,12 +107,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   }
 
   function claim(now: number, limit: number): ClaimedRow[] {
-    const rows = sql.due.all({ now, limit }) as ClaimedRow[]
-    for (const row of rows) {
-      const timeout = row.handlerStatus === 'enabled' ? timeoutOf({ stage: 'after', timeoutMs: row.timeoutMs ?? 0 }) : 0
+    const handlers = new Map<number, HandlerNow | undefined>()
+    return dueRows(sql, now, limit).map((due) => {
+      if (!handlers.has(due.handlerId)) handlers.set(due.handlerId, sql.handler.get(due.handlerId))
+      const row = { ...due, handler: handlers.get(due.handlerId) }
+      const timeout = row.handler?.status === 'enabled' ? timeoutOf({ stage: 'after', timeoutMs: row.handler.timeoutMs }) : 0
       sql.lease.run({ id: row.id, until: now + timeout + config.hookLeaseGrace })
-    }
-    return rows
+      return row
+    })
   }
 
   function record(f: Finished, now: number): void {
@@ -144,16 +154,17 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function deliver(row: ClaimedRow): Promise<Finished> {
     const at = clock()
-    const refusal = whyNotCalled(row)
-    if (refusal) return { row, at, called: false, result: { ok: false, response: '', error: refusal, unreachable: false, durationMs: 0 } }
+    const { handler } = row
+    const refusal = whyNotCalled(handler)
+    if (refusal || !handler) return { row, at, called: false, result: { ok: false, response: '', error: refusal, unreachable: false, durationMs: 0 } }
     const result = await invoke(
-      { type: row.type!, target: row.target!, secret: row.secret ?? '' },
+      handler,
       {
         body: row.payload,
         event: row.event,
         objectId: row.objectId,
         deliveryId: row.deliveryId,
-        timeoutMs: timeoutOf({ stage: 'after', timeoutMs: row.timeoutMs ?? 0 }),
+        timeoutMs: timeoutOf({ stage: 'after', timeoutMs: handler.timeoutMs }),
         now: at,
       },
     )
@@ -243,9 +254,9 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
  * archived, or is no longer an after-stage handler. (A disabled handler's deliveries are never
  * claimed: they stay pending until it is enabled again.)
  */
-function whyNotCalled(row: ClaimedRow): string {
-  if (row.handlerStatus === null) return 'the handler was deleted'
-  if (row.handlerStatus === 'archived') return 'the handler is archived'
-  if (row.stage !== 'after') return 'the handler is no longer an after-stage handler'
+function whyNotCalled(handler: HandlerNow | undefined): string {
+  if (!handler) return 'the handler was deleted'
+  if (handler.status === 'archived') return 'the handler is archived'
+  if (handler.stage !== 'after') return 'the handler is no longer an after-stage handler'
   return ''
 }

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config'
 import { openDatabase } from '../../src/db/connection'
 import { provisioningDeliveries, provisioningLog } from '../../src/db/schema/index'
 import { startDeliveryWorker } from '../../src/events/worker'
-import { dueSql } from '../../src/events/worker-sql'
+import { deliveryStatements, duePendingSql, dueRetryingSql, dueRows } from '../../src/events/worker-sql'
 import { testClock } from '../helpers'
 import { addHandler, deliveries, deliveryApp, emitEvent, logRows } from './delivery-setup'
 import { startReceiver } from './receiver'
@@ -108,17 +108,55 @@ describe('pruning', () => {
 })
 
 describe('claiming', () => {
+  it('merges due retries with new deliveries in priority order, then id, up to the limit', () => {
+    const db = openDatabase(':memory:')
+    try {
+      const row = (deliveryId: string, priority: number, status: 'pending' | 'retrying', nextAt: number, objectId: number) => ({
+        deliveryId,
+        handlerId: 1,
+        event: 'clients.update',
+        objectId,
+        objectKey: `clients:${objectId}`,
+        priority,
+        payload: '{}',
+        status,
+        nextAt,
+        createdAt: 0,
+        updatedAt: 0,
+      })
+      db.insert(provisioningDeliveries)
+        .values([
+          row('new-late', 5, 'pending', 0, 1),
+          row('retry-first', 1, 'retrying', 100, 2),
+          row('retry-not-yet', 1, 'retrying', 10_000, 3),
+          row('new-first', 1, 'pending', 0, 4),
+        ])
+        .run()
+      const sql = deliveryStatements(db)
+      const ids = (limit: number) => dueRows(sql, 1000, limit).map((r) => r.deliveryId)
+      expect(ids(10)).toEqual(['retry-first', 'new-first', 'new-late'])
+      expect(ids(2)).toEqual(['retry-first', 'new-first'])
+      expect(dueRows(sql, 1000, 1)[0]).toMatchObject({ deliveryId: 'retry-first', handlerId: 1, event: 'clients.update', objectId: 2, payload: '{}', attempts: 0, nextAt: 100 })
+    } finally {
+      db.$client.close()
+    }
+  })
+
   it('walks new deliveries in order and finds retries by their time: rows waiting for a later retry are not walked', () => {
     const db = openDatabase(':memory:')
     try {
-      const plan = db.$client
-        .prepare(`explain query plan ${dueSql}`)
-        .all({ now: 0, limit: 1 })
-        .map((r) => (r as { detail: string }).detail)
-        .join('\n')
-      expect(plan).toMatch(/SCAN d USING INDEX provisioning_deliveries_due_idx/)
-      expect(plan).toMatch(/SEARCH d USING INDEX provisioning_deliveries_retry_idx \(next_at<\?\)/)
-      expect(plan).not.toMatch(/SCAN d\s*$/m)
+      const planOf = (text: string) =>
+        db.$client
+          .prepare(`explain query plan ${text}`)
+          .all({ now: 0, limit: 1 })
+          .map((r) => (r as { detail: string }).detail)
+          .join('\n')
+      const fresh = planOf(duePendingSql)
+      expect(fresh).toMatch(/SCAN d USING INDEX provisioning_deliveries_due_idx/)
+      // Already in order: nothing is sorted, so the walk stops at the limit.
+      expect(fresh).not.toMatch(/TEMP B-TREE/)
+      expect(planOf(dueRetryingSql)).toMatch(/SEARCH d USING INDEX provisioning_deliveries_retry_idx \(next_at<\?\)/)
+      for (const plan of [fresh, planOf(dueRetryingSql)]) expect(plan).not.toMatch(/SCAN d\s*$/m)
     } finally {
       db.$client.close()
     }
