@@ -11,6 +11,8 @@ export interface ThreadSettings {
   hooks: HookSettings
   /** The write gate's shared memory: the server's writes and the thread's take turns. */
   gate: SharedArrayBuffer
+  /** Set by the thread when it looks for due deliveries; the server wakes it only while set. */
+  looking: SharedArrayBuffer
 }
 
 export type ThreadMessage = 'wake' | 'stop'
@@ -43,6 +45,10 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
 
   const gate = new WriteGate()
   useWriteGate(db, gate)
+  // A message wakes the thread for each one the server sends; while a thread is working, one is
+  // enough: its next look finds everything recorded before it.
+  const looking = new SharedArrayBuffer(4)
+  const lookingFlag = new Int32Array(looking)
   let thread: Worker | undefined
   let stopping = false
   let finished: Promise<void> = Promise.resolve()
@@ -53,7 +59,9 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
       dbPath,
       hooks: { hookRetrySchedule, hookConcurrency, hookPollInterval, hookLeaseGrace, hookLogRetentionDays },
       gate: gate.shared,
+      looking,
     }
+    Atomics.store(lookingFlag, 0, 1)
     // The built server runs the thread's own bundle beside it; the sources run the source.
     const fromSources = import.meta.url.endsWith('.ts')
     const current = startThread(new URL(fromSources ? './delivery-thread.ts' : './delivery-thread.mjs', import.meta.url), settings)
@@ -70,7 +78,9 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
     })
   }
 
-  const unsubscribe = onEmitted(db, () => thread?.postMessage('wake' satisfies ThreadMessage))
+  const unsubscribe = onEmitted(db, () => {
+    if (Atomics.exchange(lookingFlag, 0, 0) === 1) thread?.postMessage('wake' satisfies ThreadMessage)
+  })
   start()
 
   return {

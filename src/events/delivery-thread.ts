@@ -6,10 +6,17 @@ import { startDeliveryWorker } from './worker'
 
 // The delivery worker on a thread of its own, with its own connection to the database: calling
 // handlers and recording the attempts does not take turns with the requests the server answers.
-const { dbPath, hooks, gate } = workerData as ThreadSettings
+const { dbPath, hooks, gate, looking } = workerData as ThreadSettings
+const lookingFlag = new Int32Array(looking)
 const db = openDatabase(dbPath)
 useWriteGate(db, new WriteGate(gate))
-const worker = startDeliveryWorker({ db, clock: Date.now, config: hooks, log: (message, err) => console.error(`billgate: ${message}`, err) })
+const worker = startDeliveryWorker({
+  db,
+  clock: Date.now,
+  config: hooks,
+  log: (message, err) => console.error(`billgate: ${message}`, err),
+  onLook: () => Atomics.store(lookingFlag, 0, 1),
+})
 
 parentPort!.on('message', (message: ThreadMessage) => {
   if (message === 'wake') worker.wake()
