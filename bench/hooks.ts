@@ -21,13 +21,11 @@ import { emit } from '../src/events/outbox'
 import { paymentData } from '../src/events/snapshots'
 import { fetchReply, login, query, startGateway, type Gateway } from './lib/gateway'
 import { cpuSeconds, freePort, isRunning, runBench, spawnNode, waitForHttp, type Child } from './lib/processes'
-import { envSeconds, gitCommit, runFacts, table } from './lib/report'
+import { envCount, envSeconds, gitCommit, runFacts, table } from './lib/report'
 
 const targets = { eventsPerSecond: 2000, ratio: 0.9 }
 const backlogEvents = 10_000
 const connections = 50
-/** Write runs without and with the handler, alternating. */
-const pairs = 2
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
@@ -144,6 +142,8 @@ async function main(): Promise<number> {
   const cpuList = cpus()
   const duration = envSeconds('BENCH_DURATION', 10)
   const warmup = envSeconds('BENCH_WARMUP', 2)
+  // Write runs without and with the handler, alternating.
+  const pairs = envCount('BENCH_PAIRS', 2)
   console.log(`billgate hooks bench: node ${process.version}, ${cpuList.length} CPU (${cpuList[0]?.model ?? '?'}), ${connections} connections, ${warmup} s warm-up + ${duration} s per write run`)
   console.log(`commit ${gitCommit() || 'unknown'}`)
 
@@ -236,7 +236,7 @@ async function main(): Promise<number> {
           '',
           '',
         ],
-        ['ratio with / without', ratio.toFixed(2), `≥ ${targets.ratio}`, verdict(ratio >= targets.ratio)],
+        ['ratio with / without', `${ratio.toFixed(2)} (pairs: ${runs.map((r) => (r.with.requestsPerSec / r.without.requestsPerSec).toFixed(2)).join(', ')})`, `≥ ${targets.ratio}`, verdict(ratio >= targets.ratio)],
         ['stream: delivered', `${streamArrivals.length} events in ${streamSeconds.toFixed(2)} s (${(streamArrivals.length / streamSeconds).toFixed(0)} events/s)`, '', ''],
         ['stream: commit → arrival', `p50 ${percentile(delays, 0.5)} ms, p99 ${percentile(delays, 0.99)} ms, max ${delays[delays.length - 1]} ms`, '', ''],
         [

@@ -2,16 +2,22 @@ import { cpus, totalmem } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { repoRoot } from './processes'
 
-/** Whole seconds from an environment variable (1 to 3600), or the fallback when unset. */
-export function envSeconds(name: string, fallback: number): number {
+/** A whole number from 1 to 3600 from an environment variable, or the fallback when unset. */
+function envWhole(name: string, fallback: number, what: string): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1 || n > 3600) {
-    throw new Error(`${name}: expected whole seconds from 1 to 3600, got "${raw}"`)
+    throw new Error(`${name}: expected ${what} from 1 to 3600, got "${raw}"`)
   }
   return n
 }
+
+/** Whole seconds from an environment variable (1 to 3600), or the fallback when unset. */
+export const envSeconds = (name: string, fallback: number) => envWhole(name, fallback, 'whole seconds')
+
+/** How many times to do something, from an environment variable (1 to 3600), or the fallback when unset. */
+export const envCount = (name: string, fallback: number) => envWhole(name, fallback, 'a count')
 
 /** The commit measured, marked when the sources differ from it. */
 export function gitCommit(): string {
