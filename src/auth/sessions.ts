@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { eq, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
+import { gatedWrite } from '../db/write-gate'
 import { accounts, sessions, users } from '../db/schema/index'
 import type { Principal } from '../core/principal'
 import { newToken, sha256 } from './tokens'
@@ -104,7 +105,7 @@ export class SessionStore {
       return undefined
     }
     if (now - row.lastSeenAt >= this.touchEveryMs) {
-      this.touch.run({ hash, now })
+      gatedWrite(this.db, () => this.touch.run({ hash, now }))
       row.lastSeenAt = now
     }
     const { handle, lastSeenAt: _, ...user } = row
@@ -114,7 +115,7 @@ export class SessionStore {
   /** Marks a session as used now (keepalive). */
   refresh(token: string, now: number): void {
     const hash = sha256(token)
-    this.touch.run({ hash, now })
+    gatedWrite(this.db, () => this.touch.run({ hash, now }))
     this.recent.delete(hash)
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { BillError } from '../core/errors'
 import type { Db } from '../db/connection'
+import { gatedWrite } from '../db/write-gate'
 import { provisioningHandlers, provisioningLog } from '../db/schema/index'
 import { handles } from './catalog'
 import { timeoutOf } from './defaults'
@@ -99,7 +100,7 @@ export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], 
         now,
       })
       const verdict = verdictOf(h, result, data)
-      statementsOf(db).log.run({
+      gatedWrite(db, () => statementsOf(db).log.run({
         handlerId: h.id,
         event: e.event,
         objectId: e.objectId,
@@ -109,7 +110,7 @@ export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], 
         payload: body,
         response: result.response,
         error: verdict.allow ? result.error : cut(verdict.message || result.error),
-      })
+      }))
       if (!verdict.allow) throw refusal(verdict)
       if (verdict.changes) {
         Object.assign(changes, verdict.changes)

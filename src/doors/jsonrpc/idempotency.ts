@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../../db/connection'
+import { gatedWrite } from '../../db/write-gate'
 
 /** What became of a claimed key. */
 export type Claim<T> =
@@ -36,7 +37,7 @@ export class IdempotencyStore<T> {
   private sweptAt = -Infinity
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly ttlMs = day,
     /** Expired keys are deleted at most this often, a batch at a time, by the claims that pass by. */
     private readonly sweepEveryMs = 60_000,
@@ -67,7 +68,7 @@ export class IdempotencyStore<T> {
       if (row.fingerprint !== fingerprint) return { kind: 'conflict' }
       return row.result === null ? { kind: 'busy' } : { kind: 'replay', result: JSON.parse(row.result) as T }
     })
-    this.claimKey = (...args) => claim.immediate(...args)
+    this.claimKey = (...args) => gatedWrite(db, () => claim.immediate(...args))
   }
 
   claim(userId: number, key: string, fingerprint: string, now: number): Claim<T> {
@@ -80,13 +81,15 @@ export class IdempotencyStore<T> {
 
   /** Keeps the result of a claimed key's call; without one the key is free again (nothing was done). */
   settle(userId: number, key: string, result: T | undefined): void {
-    if (result === undefined) this.free.run(userId, key)
-    else this.keep.run(JSON.stringify(result), userId, key)
+    gatedWrite(this.db, () => {
+      if (result === undefined) this.free.run(userId, key)
+      else this.keep.run(JSON.stringify(result), userId, key)
+    })
   }
 
   /** Deletes a batch of expired keys; returns how many. */
   sweep(now: number): number {
-    return this.sweepBatch.run(now - this.ttlMs, this.sweepSize).changes
+    return gatedWrite(this.db, () => this.sweepBatch.run(now - this.ttlMs, this.sweepSize).changes)
   }
 }
 
