@@ -45,8 +45,8 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
 
   const gate = new WriteGate()
   useWriteGate(db, gate)
-  // A message wakes the thread for each one the server sends; while a thread is working, one is
-  // enough: its next look finds everything recorded before it.
+  // The thread is sent a wake only if it has looked for due deliveries since the last one: its
+  // next look finds everything recorded before it, so more would wake it for nothing.
   const looking = new SharedArrayBuffer(4)
   const lookingFlag = new Int32Array(looking)
   let thread: Worker | undefined
