@@ -10,11 +10,12 @@ export interface Started {
 }
 
 /**
- * Starts the server the way `npm start` does, on a free port; resolves once it serves. The child
- * is added to `children`, for the test file to kill whatever is still running at its end.
+ * Starts the server on a free port, from its sources or, with `built`, from the bundle that
+ * `npm start` builds and runs (built beforehand); resolves once it serves. The child is added to
+ * `children`, for the test file to kill whatever is still running at its end.
  */
-export function startServer(env: Record<string, string>, children: ChildProcess[]): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export function startServer(env: Record<string, string>, children: ChildProcess[], { built = false } = {}): Promise<Started> {
+  const child = spawn(process.execPath, built ? ['dist/main.mjs'] : ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
