@@ -1,30 +1,16 @@
-import type { ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { startReceiver } from './events/receiver'
 import { adminPassword } from './helpers'
-import { startServer } from './server-process'
+import { callAsAdmin as call, root, serverScratch, startServer } from './server-process'
 
-const root = new URL('..', import.meta.url).pathname
-const dir = mkdtempSync(join(tmpdir(), 'billgate-built-'))
-const children: ChildProcess[] = []
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-  rmSync(dir, { recursive: true, force: true })
-})
+const { dir, children } = serverScratch('billgate-built-')
 
 // What `npm start` runs: the server's bundle and, beside it, its delivery thread's.
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' })
 }, 60_000)
-
-async function call(url: string, params: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}?${new URLSearchParams({ ...params, authinfo: `admin:${adminPassword}`, out: 'JSONdata' })}`)
-  return (await res.json()) as Record<string, unknown>
-}
 
 describe('the built server', () => {
   it('migrates a new database, answers, and delivers events from its delivery thread', async () => {

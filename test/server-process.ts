@@ -1,6 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll } from 'vitest'
+import { adminPassword } from './helpers'
 
-const root = new URL('..', import.meta.url).pathname
+export const root = new URL('..', import.meta.url).pathname
+
+/**
+ * A directory for a test file's databases and the list of server processes it starts: at the
+ * end of the file, whatever still runs is killed and the directory removed.
+ */
+export function serverScratch(prefix: string): { dir: string; children: ChildProcess[] } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const children: ChildProcess[] = []
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { dir, children }
+}
+
+/** Calls a URL function of a running server as the admin, by authinfo; the JSONdata reply. */
+export async function callAsAdmin(url: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}?${new URLSearchParams({ ...params, authinfo: `admin:${adminPassword}`, out: 'JSONdata' })}`)
+  return (await res.json()) as Record<string, unknown>
+}
 
 export interface Started {
   child: ChildProcess

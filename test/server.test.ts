@@ -1,18 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { startServer } from './server-process'
+import { describe, expect, it } from 'vitest'
+import { root, serverScratch, startServer } from './server-process'
 
-const root = new URL('..', import.meta.url).pathname
-const dir = mkdtempSync(join(tmpdir(), 'billgate-server-'))
-const children: ChildProcess[] = []
-
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-  rmSync(dir, { recursive: true, force: true })
-})
+const { dir, children } = serverScratch('billgate-server-')
 
 const start = (env: Record<string, string>) => startServer(env, children)
 

@@ -1,28 +1,13 @@
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connection'
 import { adminPassword } from '../helpers'
-import { startServer } from '../server-process'
+import { callAsAdmin as call, serverScratch, startServer } from '../server-process'
 import { addHandler } from './delivery-setup'
 import { startReceiver } from './receiver'
 
-const dir = mkdtempSync(join(tmpdir(), 'billgate-crash-'))
-const children: ChildProcess[] = []
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-  rmSync(dir, { recursive: true, force: true })
-})
-
-const authinfo = `admin:${adminPassword}`
-
-async function call(url: string, params: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}?${new URLSearchParams({ ...params, authinfo, out: 'JSONdata' })}`)
-  return (await res.json()) as Record<string, unknown>
-}
+const { dir, children } = serverScratch('billgate-crash-')
 
 describe('delivery across a kill -9 of the server', () => {
   it('delivers every committed payment’s event at least once, a repeat always under the same delivery id', async () => {

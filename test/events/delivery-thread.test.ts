@@ -1,24 +1,15 @@
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connection'
 import { adminPassword } from '../helpers'
-import { startServer } from '../server-process'
+import { callAsAdmin, serverScratch, startServer } from '../server-process'
 import { addHandler } from './delivery-setup'
 import { startReceiver } from './receiver'
 
-const dir = mkdtempSync(join(tmpdir(), 'billgate-thread-'))
-const children: ChildProcess[] = []
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-  rmSync(dir, { recursive: true, force: true })
-})
+const { dir, children } = serverScratch('billgate-thread-')
 
 async function pay(url: string, account: unknown): Promise<void> {
-  const params = { func: 'payment.edit', sok: 'ok', account: String(account), amount: '1.00', authinfo: `admin:${adminPassword}`, out: 'JSONdata' }
-  const reply = (await (await fetch(`${url}?${new URLSearchParams(params)}`)).json()) as { ok?: boolean }
+  const reply = await callAsAdmin(url, { func: 'payment.edit', sok: 'ok', account: String(account), amount: '1.00' })
   expect(reply.ok).toBe(true)
 }
 
@@ -32,8 +23,7 @@ describe('the delivery thread of a server on a database file', () => {
     // An hour between polls: whatever arrives within the test was woken for.
     const server = await startServer({ BILLGATE_DB: dbPath, BILLGATE_ADMIN_PASSWORD: adminPassword, BILLGATE_RENEWAL_INTERVAL: '0', BILLGATE_HOOK_POLL_INTERVAL: '3600000' }, children)
     try {
-      const params = { func: 'account.edit', sok: 'ok', name: 'Acme', currency: 'USD', authinfo: `admin:${adminPassword}`, out: 'JSONdata' }
-      const account = ((await (await fetch(`${server.url}?${new URLSearchParams(params)}`)).json()) as { id: number }).id
+      const { id: account } = await callAsAdmin(server.url, { func: 'account.edit', sok: 'ok', name: 'Acme', currency: 'USD' })
       // One at a time, the thread idle in between; then many at once, while it is working.
       for (let n = 1; n <= 3; n++) {
         await pay(server.url, account)
