@@ -11,6 +11,7 @@ import { clientResolver } from './net/client'
 import { serverWithRoutes } from './net/node-routes'
 import { securityHeaders } from './net/security-headers'
 import { createPanel } from './panel/index'
+import { logError } from './log'
 
 export interface AppDeps {
   config: Config
@@ -20,12 +21,10 @@ export interface AppDeps {
   log?: (message: string, err: unknown) => void
 }
 
-const defaultLog = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
-
 /** Builds the gateway: every door over one registry and one dispatcher. Starts no server. */
 export function createApp(deps: AppDeps) {
   const { config, db } = deps
-  const log = deps.log ?? defaultLog
+  const log = deps.log ?? logError
   const { services, registry, dispatcher } = createCore({ config, db, clock: deps.clock, log, replyHeaders })
   const clientOf = clientResolver(config.trustedProxies)
   const panel = createPanel({ dispatcher, registry, config })

@@ -5,6 +5,7 @@ import { openDatabase } from './db/connection'
 import { ensureAdmin } from './db/seed'
 import { startDeliveries } from './events/delivery-host'
 import { scheduleRenewal } from './functions/item/renewal'
+import { logError } from './log'
 
 async function main(): Promise<void> {
   let config
@@ -29,9 +30,8 @@ async function main(): Promise<void> {
     db,
     clock: services.clock,
     intervalMs: config.renewalInterval * 1000,
-    log: (message, err) => console.error(`billgate: ${message}`, err),
+    log: logError,
   })
-  const logError = (message: string, err: unknown) => console.error(`billgate: ${message}`, err)
   const deliveries = startDeliveries({ db, dbPath: config.dbPath, hooks: config, clock: services.clock, log: logError })
   const server = serve({ ...serveOptions, port: config.port, hostname: config.host }, (info) => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

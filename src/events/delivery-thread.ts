@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase } from '../db/connection'
 import { useWriteGate, WriteGate } from '../db/write-gate'
 import type { ThreadMessage, ThreadSettings } from './delivery-host'
+import { logError } from '../log'
 import { startDeliveryWorker } from './worker'
 
 // The delivery worker on a thread of its own, with its own connection to the database: calling
@@ -14,7 +15,7 @@ const worker = startDeliveryWorker({
   db,
   clock: Date.now,
   config: hooks,
-  log: (message, err) => console.error(`billgate: ${message}`, err),
+  log: logError,
   onLook: () => Atomics.store(lookingFlag, 0, 1),
 })
 

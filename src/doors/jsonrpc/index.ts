@@ -173,13 +173,14 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     const request = readRequest(entry)
     if (isBadRequest(request)) return errorText(request.id, request.code)
     const { id } = request
+    const replyId = id ?? null
     const refuse = (text: string) => (id === undefined ? undefined : text)
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
-    if (!def) return refuse(errorText(id ?? null, RpcCode.methodNotFound, undefined, { method: request.method }))
+    if (!def) return refuse(errorText(replyId, RpcCode.methodNotFound, undefined, { method: request.method }))
     // Files do not travel in JSON-RPC replies: the file channel sends them.
     const file = fileOf(def, typeof request.params.out === 'string' ? request.params.out : undefined)
-    if (file) return refuse(errorText(id ?? null, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method }))
+    if (file) return refuse(errorText(replyId, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method }))
     let read: RpcParams
     try {
       read = readRpcParams(request.params, alias?.params)
@@ -195,9 +196,9 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     } catch (err) {
       if (!(err instanceof BillError)) throw err
       const lang = langOf(request.params.lang, scope) ?? config.lang
-      if (err.type === 'xml') return refuse(errorText(id ?? null, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name)))
+      if (err.type === 'xml') return refuse(errorText(replyId, RpcCode.invalidParams, errorMessage(err, translator(lang), def.name)))
       const given = request.params.SID
-      return refuse(resultText(id ?? null, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null)))
+      return refuse(resultText(replyId, failed(err, lang, def.name, alias, typeof given === 'string' && given ? given : null)))
     }
     Object.freeze(read.params)
     return Object.freeze({ id, method: request.method, def, alias, read: Object.freeze(read) })
