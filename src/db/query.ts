@@ -166,3 +166,13 @@ export function deleteById(db: Db, table: SQLiteTable, idColumn: SQLiteColumn, e
   const id = elementId(elid)
   if (id !== undefined) db.delete(table).where(eq(idColumn, id)).run()
 }
+
+/**
+ * Sets columns of the row whose id column equals `id`. Columns left undefined are not set, and a
+ * save that sets none writes nothing (a form saved unchanged): returns whether it wrote.
+ */
+export function updateById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, id: number, changes: Partial<T['$inferInsert']>): boolean {
+  if (!Object.values(changes).some((value) => value !== undefined)) return false
+  db.update(table as SQLiteTable).set(changes).where(eq(idColumn, id)).run()
+  return true
+}

@@ -13,14 +13,20 @@ function escape(text: string): string {
   return special.test(out) ? out.replace(specialAll, (c) => entities[c]) : out
 }
 
+// XML 1.0 names (Basic Multilingual Plane), without the colon, which namespace-aware parsers
+// read as a prefix. Request parameter names are echoed as elements and may be anything.
+const nameStart = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD'
+const xmlName = new RegExp(`^[${nameStart}][${nameStart}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]*$`)
+
 /*
  * Written by hand rather than through an XML builder: the reply tree is already ordered and
  * escaped output is all that is needed, and this is the hottest path of every xml reply.
  */
 function write(n: DocNode, parts: string[]): void {
-  if (n.value === false || n.value === null) return
+  // A node whose name XML cannot carry is left out, with everything under it.
+  if (n.value === false || n.value === null || !xmlName.test(n.name)) return
   let open = `<${n.name}`
-  if (n.attrs) for (const key in n.attrs) open += ` ${key}="${escape(n.attrs[key])}"`
+  if (n.attrs) for (const key in n.attrs) if (xmlName.test(key)) open += ` ${key}="${escape(n.attrs[key])}"`
   const text = typeof n.value === 'string' || typeof n.value === 'number' ? escape(String(n.value)) : ''
   if (!text && !n.children?.length) {
     parts.push(`${open}/>`)

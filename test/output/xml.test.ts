@@ -20,4 +20,10 @@ describe('xml serializer', () => {
     const xml = toXml({ root: { name: 'doc', children: [node('on', true), node('off', false), node('none', null), node('n', 0), node('e', '')] } })
     expect(xml).toContain('<doc><on/><n>0</n><e/></doc>')
   })
+
+  it('leaves out elements and attributes whose names XML cannot carry', () => {
+    const names = ['elid[]', 'x/><error>', '1st', '', 'a b', 'ns:name', '-x', 'ok_name', 'имя', 'a.b-c']
+    const xml = toXml({ root: { name: 'doc', attrs: { 'bad attr': 'v', good: 'w' }, children: names.map((n) => node(n, 'v')) } })
+    expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<doc good="w"><ok_name>v</ok_name><имя>v</имя><a.b-c>v</a.b-c></doc>\n')
+  })
 })

@@ -4,7 +4,8 @@ import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
 import { BillError, busyRetrySeconds, invalid, isBusy, missed } from '../../core/errors'
 import type { Services } from '../../core/services'
-import { fileOf, writes, type FunctionDef, type Registry } from '../../functions/registry'
+import { requestParams } from '../../core/call'
+import { fileOf, paramsOf, writes, type FunctionDef, type Registry } from '../../functions/registry'
 import { isLang, translator, type Lang } from '../../i18n/index'
 import type { ClientInfo } from '../../net/client'
 import { errorMessage } from '../../core/documents'
@@ -16,7 +17,7 @@ import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, ty
 import { fingerprintOf, IdempotencyStore } from './idempotency'
 import { KeptEnvelopes, type PreparedEntry } from './kept-envelopes'
 import { discoveryMethods } from './methods'
-import { readRpcParams, takeRecords, type RpcParams } from './params'
+import { isDoorScalar, readRpcParams, takeRecords, type RpcParams } from './params'
 import {
   errorText,
   isBadRequest,
@@ -24,9 +25,11 @@ import {
   replyText,
   resultText,
   RpcCode,
+  nullId,
   type RpcId,
   type RpcResult,
 } from './protocol'
+import { rawIds } from './raw-ids'
 
 export interface JsonRpcDoorDeps {
   config: Config
@@ -118,7 +121,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       idempotencyKey: req.header('idempotency-key') || undefined,
     }
     const lang = scope.headerLang ?? config.lang
-    const unreadable = () => send(errorText(null, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
+    const unreadable = () => send(errorText(nullId, RpcCode.parseError, translator(lang)('jsonrpc:errors.parse')))
     let text: string
     try {
       text = decodeUtf8(req.body)
@@ -135,7 +138,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       return unreadable()
     }
     if (!Array.isArray(body)) {
-      const call = readCall(body, scope)
+      const call = readCall(body, scope, hasNumericId(body) ? rawIds(text)[0] : undefined)
       if (typeof call !== 'object') return single(call, scope)
       if (keepable) {
         if (knownCalls.size >= maxKnownCalls) knownCalls.clear()
@@ -144,12 +147,13 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
       return single(await answer(call, scope), scope)
     }
     if (!body.length || body.length > maxBatch) {
-      return send(errorText(null, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
+      return send(errorText(nullId, RpcCode.invalidRequest, translator(lang)('jsonrpc:errors.batch', { max: maxBatch })))
     }
+    const ids = body.some(hasNumericId) ? rawIds(text) : []
     const entries: string[] = []
     // In order, one after another: a later call may rely on an earlier one's write.
     for (let i = 0; i < body.length; i++) {
-      const call = readCall(body[i], scope)
+      const call = readCall(body[i], scope, ids[i])
       const entry = typeof call === 'object' ? await answer(call, scope, i) : call
       if (entry) entries.push(textOf(entry))
     }
@@ -169,11 +173,11 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
    * Reads one request object as far as its text alone decides. A request it cannot run gives its
    * error entry (nothing for a notification, unless the object is not a request at all).
    */
-  function readCall(entry: unknown, scope: RequestScope): ReadCall | string | undefined {
-    const request = readRequest(entry)
+  function readCall(entry: unknown, scope: RequestScope, idText: string | undefined): ReadCall | string | undefined {
+    const request = readRequest(entry, idText)
     if (isBadRequest(request)) return errorText(request.id, request.code)
     const { id } = request
-    const replyId = id ?? null
+    const replyId = id ?? nullId
     const refuse = (text: string) => (id === undefined ? undefined : text)
     const alias = methodAlias(request.method)
     const def = registry.get(alias?.func ?? request.method)
@@ -183,7 +187,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     if (file) return refuse(errorText(replyId, RpcCode.invalidParams, `files come from the file channel${file.route ? `: /admin/${file.route}` : ''}`, { method: request.method }))
     let read: RpcParams
     try {
-      read = readRpcParams(request.params, alias?.params)
+      read = readRpcParams(request.params, { renames: alias?.params, scalar: scalarOf(def, alias) })
       if (alias) aliasRequest(alias, read.params)
       if (alias?.records) {
         const records = takeRecords(read.params, alias.records.list)
@@ -211,7 +215,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   }
 
   async function run({ id: given, method, def, alias, read }: ReadCall, params: Record<string, string>, scope: RequestScope, index?: number): Promise<Entry> {
-    const id = given ?? null
+    const id = given ?? nullId
     const lang = langOf(params.lang, scope)
     const key = read.idempotencyKey ?? (scope.idempotencyKey && (index === undefined ? scope.idempotencyKey : `${scope.idempotencyKey}#${index}`))
 
@@ -379,6 +383,18 @@ function withoutSession({ sessionId: _, ...rest }: RpcResult): KeptResult {
   return rest
 }
 
+/**
+ * Which parameters of a call take one value: the function's declared ones, the request-level
+ * ones and the door's, and the element ids; not a login (`auth`) or an alias's list of records.
+ */
+function scalarOf(def: FunctionDef, alias: MethodAlias | undefined): (name: string) => boolean {
+  const specs = paramsOf(def)
+  return (name) =>
+    name !== alias?.records?.list && (Object.hasOwn(specs, name) || elementParams.has(name) || isDoorScalar(name) || (requestParams.has(name) && name !== 'auth'))
+}
+
+const elementParams = new Set(['elid', 'plid'])
+
 function methodAlias(method: string): MethodAlias | undefined {
   if (Object.hasOwn(jerasoftMethods, method)) return jerasoftMethods[method]
   if (Object.hasOwn(discoveryMethods, method)) return discoveryMethods[method]
@@ -388,6 +404,10 @@ function methodAlias(method: string): MethodAlias | undefined {
 /** The `out` a call is kept under: one per reply shape. */
 function formatOf(method: string, alias: MethodAlias | undefined): string {
   return alias ? `jsonrpc:${method}` : 'jsonrpc'
+}
+
+function hasNumericId(entry: unknown): boolean {
+  return entry !== null && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'number'
 }
 
 function langOf(param: unknown, scope: RequestScope): Lang | undefined {

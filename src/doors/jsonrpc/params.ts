@@ -1,3 +1,4 @@
+import { BillError } from '../../core/errors'
 import { collectPairs } from '../request-params'
 
 /** What a JSON-RPC request's `params` say besides the function's own parameters. */
@@ -20,14 +21,38 @@ const idempotencyParam = 'idempotency_key'
 /** Values that leave a form unsaved, whichever way a script writes "no". */
 const unset = new Set(['', '0', 'off', 'false', 'no'])
 
+/** How a function takes its parameters, as far as reading a JSON request needs to know. */
+export interface ParamShape {
+  /** Top-level names given billgate's names first (`id_clients` → `elid`). */
+  renames?: Readonly<Record<string, string>>
+  /**
+   * Whether a parameter (by billgate's name) takes one value: a JSON object or array there is a
+   * `value` error, never flattened into bracketed names the function would not see.
+   */
+  scalar(name: string): boolean
+}
+
+/** Nesting deeper than this is refused: no request a script writes comes near it. */
+export const maxDepth = 32
+
 /**
  * Reads a request's named parameters. Nested objects and arrays become bracketed names, as a
- * form would send them (`auth[login]`, `fields[0][id]`); a list parameter (`elid`) may be an array.
- * `renames` gives top-level names their billgate names first (`id_clients` → `elid`).
+ * form would send them (`auth[login]`, `fields[0][id]`); a list parameter (`elid`) may be an
+ * array of scalars; a parameter that takes one value must be given one.
  */
-export function readRpcParams(given: Record<string, unknown>, renames: Readonly<Record<string, string>> = {}): RpcParams {
+export function readRpcParams(given: Record<string, unknown>, shape: ParamShape): RpcParams {
+  const renames = shape.renames ?? {}
   const pairs: [string, string][] = []
-  for (const [name, value] of Object.entries(given)) flatten(Object.hasOwn(renames, name) ? renames[name] : name, value, pairs, true)
+  for (const [givenName, value] of Object.entries(given)) {
+    const name = Object.hasOwn(renames, givenName) ? renames[givenName] : givenName
+    if (value !== null && typeof value === 'object') {
+      const list = listParams.has(name)
+      if (list ? !Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object') : shape.scalar(name)) {
+        throw new BillError('value', name, '', {}, 'errors:value.scalar')
+      }
+    }
+    flatten(name, value, pairs, 0)
+  }
   const params = collectPairs(pairs)
   const out: RpcParams = { params }
   if (params[sessionParam]) out.session = params[sessionParam]
@@ -37,27 +62,36 @@ export function readRpcParams(given: Record<string, unknown>, renames: Readonly<
   if (params[idempotencyParam]) out.idempotencyKey = params[idempotencyParam]
   // `sok`, or its synonym `apply`, set to anything but "no": a form saves (params.sok is 'ok').
   const sok = params.sok ?? params.apply
-  for (const name of [sessionParam, 'auth', ...loginParams, idempotencyParam, 'apply', 'sok']) delete params[name]
+  for (const name of doorParams) delete params[name]
   if (sok !== undefined && !unset.has(sok.toLowerCase())) params.sok = 'ok'
   return out
+}
+
+/** Parameters the door reads itself; none of them takes an object (`auth` may: a login). */
+const doorParams = [sessionParam, 'auth', ...loginParams, idempotencyParam, 'apply', 'sok']
+
+/** Whether a parameter of the door itself takes one value. */
+export function isDoorScalar(name: string): boolean {
+  return name !== 'auth' && doorParams.includes(name)
 }
 
 /** List parameters: an array of scalars is the list itself (`"elid": [1, 2]`). */
 const listParams = new Set(['elid', 'elname'])
 
-function flatten(name: string, value: unknown, into: [string, string][], top = false): void {
+function flatten(name: string, value: unknown, into: [string, string][], depth: number): void {
   if (value === null || value === undefined) into.push([name, ''])
   else if (typeof value === 'boolean') into.push([name, value ? 'on' : 'off'])
   else if (typeof value === 'number') into.push([name, String(value)])
   else if (typeof value === 'string') into.push([name, value])
+  else if (depth >= maxDepth) throw new BillError('xml', 'params', '', { max: maxDepth }, 'errors:xml.depth')
   else if (Array.isArray(value)) {
-    if (top && listParams.has(name) && value.every((v) => v === null || typeof v !== 'object')) {
-      for (const item of value) flatten(name, item, into)
+    if (depth === 0 && listParams.has(name)) {
+      for (const item of value) flatten(name, item, into, depth + 1)
     } else {
-      value.forEach((item, i) => flatten(`${name}[${i}]`, item, into))
+      value.forEach((item, i) => flatten(`${name}[${i}]`, item, into, depth + 1))
     }
   } else if (typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) flatten(`${name}[${key}]`, item, into)
+    for (const [key, item] of Object.entries(value)) flatten(`${name}[${key}]`, item, into, depth + 1)
   }
 }
 

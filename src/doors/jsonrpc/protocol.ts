@@ -24,7 +24,10 @@ const standardMessages: Record<RpcCode, string> = {
   [RpcCode.busy]: 'Server busy',
 }
 
-export type RpcId = string | number | null
+/** A request's id as JSON text, as it was sent (`1`, `"a1"`, `null`): replies carry it unchanged. */
+export type RpcId = string
+
+export const nullId: RpcId = 'null'
 
 /** A request object that is well formed. */
 export interface RpcRequest {
@@ -40,14 +43,17 @@ export interface BadRequest {
   code: RpcCode
 }
 
-/** Reads one request object (of a batch, or alone). */
-export function readRequest(entry: unknown): RpcRequest | BadRequest {
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return { id: null, code: RpcCode.invalidRequest }
+/**
+ * Reads one request object (of a batch, or alone); `idText` is its id's text as sent, which a
+ * number's parsed value may not give back.
+ */
+export function readRequest(entry: unknown, idText?: string): RpcRequest | BadRequest {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return { id: nullId, code: RpcCode.invalidRequest }
   const fields = entry as Record<string, unknown>
   const rawId = fields.id
   const hasId = Object.hasOwn(fields, 'id')
-  if (hasId && rawId !== null && typeof rawId !== 'string' && typeof rawId !== 'number') return { id: null, code: RpcCode.invalidRequest }
-  const id = hasId ? (rawId as RpcId) : null
+  if (hasId && rawId !== null && typeof rawId !== 'string' && typeof rawId !== 'number') return { id: nullId, code: RpcCode.invalidRequest }
+  const id = !hasId ? nullId : typeof rawId === 'number' && idText !== undefined ? idText : JSON.stringify(rawId)
   if (Object.hasOwn(fields, 'jsonrpc') && fields.jsonrpc !== '2.0') return { id, code: RpcCode.invalidRequest }
   if (typeof fields.method !== 'string' || !fields.method) return { id, code: RpcCode.invalidRequest }
   const params = fields.params
@@ -75,7 +81,7 @@ export interface RpcResult {
 /** One reply entry, serialized. */
 export function resultText(id: RpcId, result: RpcResult): string {
   return (
-    `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"code":${result.code},` +
+    `{"jsonrpc":"2.0","id":${id},"result":{"code":${result.code},` +
     `"session_id":${JSON.stringify(result.sessionId)},"messages":${JSON.stringify(result.messages)},` +
     `"return":${result.returnJson},"errors":${JSON.stringify(result.errors)}}}`
   )
@@ -84,7 +90,7 @@ export function resultText(id: RpcId, result: RpcResult): string {
 export function errorText(id: RpcId, code: RpcCode, explanation?: string, data?: Record<string, unknown>): string {
   const error: Record<string, unknown> = { code, message: standardMessages[code] }
   if (explanation !== undefined || data) error.data = { ...data, ...(explanation === undefined ? {} : { message: explanation }) }
-  return JSON.stringify({ jsonrpc: '2.0', id, error })
+  return `{"jsonrpc":"2.0","id":${id},"error":${JSON.stringify(error)}}`
 }
 
 /**

@@ -7,7 +7,7 @@ import { nodeHeader, type NodeRoute } from '../../net/node-routes'
 import { OverloadGuard } from '../../net/overload'
 import { replyHeaders } from '../billmgr'
 import { acceptedLang, jsonrpcDoor, type JsonRpcDoorDeps, type RpcHttpReply, type RpcHttpRequest } from './index'
-import { errorText, RpcCode } from './protocol'
+import { errorText, nullId, RpcCode } from './protocol'
 
 type Header = (name: string) => string | undefined
 
@@ -26,7 +26,7 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
 
   const refusal = (header: Header, status: 405 | 413 | 429, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}): RpcHttpReply => {
     const message = translator(acceptedLang(header('accept-language')) ?? config.lang)(key, vars)
-    return { status, headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers }, body: errorText(null, code, message) }
+    return { status, headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers }, body: errorText(nullId, code, message) }
   }
   const tooLarge = (header: Header) => refusal(header, 413, RpcCode.invalidRequest, 'jsonrpc:errors.toolarge')
 

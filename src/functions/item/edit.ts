@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm'
 import { orderService, type Item } from '../../billing/services'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import { formatDate } from '../../core/time'
 import { node } from '../../output/document'
+import { updateById } from '../../db/query'
 import { items } from '../../db/schema/index'
 import { accountPlaces, serviceFields } from '../../events/snapshots'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -74,7 +74,7 @@ export const itemEdit = defineFunction({
     const changes: Partial<Pick<Item, 'name' | 'autoRenew'>> = {}
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.auto_renew !== undefined) changes.autoRenew = values.auto_renew === true
-    if (Object.keys(changes).length) ctx.db.update(items).set(changes).where(eq(items.id, item.id)).run()
+    updateById(ctx.db, items, items.id, item.id, changes)
     return item.id
   },
 })

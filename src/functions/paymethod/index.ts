@@ -3,7 +3,7 @@ import { paymethodUsed } from '../../billing/payments'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { deleteById, pageOf, rowById, sortedList } from '../../db/query'
+import { deleteById, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { currencies, paymethods } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -70,7 +70,7 @@ export const paymethodEdit = defineFunction({
         .returning({ id: paymethods.id })
         .get().id
     }
-    ctx.db.update(paymethods).set(changes).where(eq(paymethods.id, Number(id))).run()
+    updateById(ctx.db, paymethods, paymethods.id, Number(id), changes)
     return id
   },
 })

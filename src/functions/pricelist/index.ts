@@ -5,7 +5,7 @@ import { tariffInUse } from '../../billing/services'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { deleteById, elementId, pageOf, sortedList } from '../../db/query'
+import { deleteById, elementId, pageOf, sortedList, updateById } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction } from '../registry'
@@ -164,7 +164,7 @@ export const pricelistEdit = defineFunction({
         .returning({ id: pricelists.id })
         .get().id
     }
-    ctx.db.update(pricelists).set(changes).where(eq(pricelists.id, existing.tariff.id)).run()
+    updateById(ctx.db, pricelists, pricelists.id, existing.tariff.id, changes)
     return existing.tariff.id
   },
 })

@@ -6,7 +6,7 @@ import { Level } from '../../core/principal'
 import { formatDateTime } from '../../core/time'
 import type { Db } from '../../db/connection'
 import { contains, equals, filterWhere, matching } from '../../db/filter-where'
-import { pageOf, rowById, sortedList } from '../../db/query'
+import { pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { provisioningDeliveries, provisioningHandlers } from '../../db/schema/index'
 import { eventIds, normalEventList } from '../../events/catalog'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -172,7 +172,7 @@ export const handlerEdit = defineFunction({
         .returning({ id: provisioningHandlers.id })
         .get().id
     }
-    if (Object.keys(settings).length) ctx.db.update(provisioningHandlers).set(settings).where(eq(provisioningHandlers.id, current.id)).run()
+    updateById(ctx.db, provisioningHandlers, provisioningHandlers.id, current.id, settings)
     return current.id
   },
 })

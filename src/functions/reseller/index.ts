@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { containsPattern, likePlaceholder, pageOf, rowById, sortedList } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { accounts, resellers } from '../../db/schema/index'
 import { formatDateTime } from '../../core/time'
 import { defineFunction, type FunctionContext } from '../registry'
@@ -95,7 +95,7 @@ export const resellerEdit = defineFunction({
         .returning({ id: resellers.id })
         .get().id
     }
-    ctx.db.update(resellers).set(changes).where(eq(resellers.id, Number(id))).run()
+    updateById(ctx.db, resellers, resellers.id, Number(id), changes)
     return id
   },
 })
