@@ -50,11 +50,11 @@ export interface Config {
 export interface LockoutConfig {
   /** Window in seconds in which failures are counted. */
   window: number
-  /** Failures after which answers to further failures are delayed. */
+  /** Failures after which further attempts are delayed. */
   slowAfter: number
-  /** Delay in milliseconds added per failure beyond slowAfter (capped at 4 s). */
+  /** Delay in milliseconds added per failure beyond slowAfter (an attempt waits at most 4 s). */
   delayStep: number
-  /** Failures for one login that lock it for the rest of the window. */
+  /** Failures for one login from one address that lock that login there for the rest of the window. */
   maxPerLogin: number
   /** Failures from one address that lock it for the rest of the window. */
   maxPerAddress: number

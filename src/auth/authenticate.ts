@@ -83,6 +83,8 @@ export class Authenticator {
   /** Verifies a login and password; every failure looks the same to the caller. */
   async verify(login: string, password: string, address: string, now: number): Promise<UserRecord> {
     if (this.lockout.isLocked(login, address, now)) throw authFailed('locked')
+    const waited = this.lockout.wait(login, address, now)
+    if (waited > 0) await sleep(waited)
     const user = this.findUser(login)
     const cached = user ? this.cache.get(login, password, now) : undefined
     const ok =
@@ -91,12 +93,12 @@ export class Authenticator {
         (await this.verifyOnce(login, password, user.passwordHash)))
     if (!user) await verifyPassword(password, await decoyHash())
     if (!ok || !user) {
-      const delay = this.lockout.fail(login, address, now)
+      const delay = this.lockout.fail(login, address, now, waited)
       if (delay > 0) await sleep(delay)
       throw authFailed('badpassword')
     }
     if (!cached) this.cache.set(login, password, user.id, user.passwordHash, now)
-    this.lockout.succeed(login)
+    this.lockout.succeed(login, address)
     if (user.status !== 'active') throw authFailed('suspended')
     checkUserAddress(user, address)
     return user

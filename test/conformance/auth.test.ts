@@ -157,15 +157,16 @@ describe('authinfo', () => {
 })
 
 describe('failed logins are slowed and then locked', () => {
-  it('locks a login after too many failures, per login and per address, until the window passes', async () => {
+  it('locks a login at the failing address, and the address, until the window passes', async () => {
     const t = await makeTestApp({ lockout: { slowAfter: 2, delayStep: 5, maxPerLogin: 4, maxPerAddress: 6, window: 60 } })
     await t.createUser('ivan')
     for (let i = 0; i < 4; i++) {
       expect((await t.data({ func: 'auth', username: 'ivan', password: 'bad' })).error.object).toBe('badpassword')
     }
-    // Locked even with the right password, from any address.
-    const locked = await t.data({ func: 'auth', username: 'ivan', password: 'user-secret-1' }, { address: '192.0.2.1' })
+    // Locked even with the right password there, but not from another address.
+    const locked = await t.data({ func: 'auth', username: 'ivan', password: 'user-secret-1' })
     expect(locked.error).toMatchObject({ type: 'auth', object: 'locked' })
+    expect((await t.data({ func: 'auth', username: 'ivan', password: 'user-secret-1' }, { address: '192.0.2.1' })).auth).toBeDefined()
     // Two more failures for other logins from the same address lock the address.
     await t.data({ func: 'auth', username: 'nobody1', password: 'bad' })
     await t.data({ func: 'auth', username: 'nobody2', password: 'bad' })
