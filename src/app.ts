@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono()
   const limit = declaredBodyLimit({
     maxSize: config.bodyLimit,
-    onError: (c) => rejectRequest(c, malformed('body', '', 'toolarge'), { config, clientOf }),
+    onError: (c) => rejectRequest(c, malformed('body', '', 'toolarge'), { config, clientOf }, 413),
   })
   for (const path of ['/billmgr', '/manager/billmgr']) {
     // A GET has no body: the limit would only make the adapter build a full Request for nothing.

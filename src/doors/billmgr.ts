@@ -123,20 +123,21 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
 
 /**
  * Answers a request whose parameters could not be read (bad encoding, body too large…) with the
- * error, in whatever format and language its query asks for, if any.
+ * error, in whatever format and language its query asks for, if any. The HTTP status is the
+ * error's (200 for the caller's mistakes) unless `status` says otherwise (413: body too large).
  */
-export function rejectRequest(c: Context, err: BillError, deps: Pick<BillmgrDoorDeps, 'config' | 'clientOf'>): Response {
+export function rejectRequest(c: Context, err: BillError, deps: Pick<BillmgrDoorDeps, 'config' | 'clientOf'>, status?: 413): Response {
   const raw = c.req.url
   const mark = raw.indexOf('?')
   const loose = Object.fromEntries(new URLSearchParams(mark < 0 ? '' : raw.slice(mark + 1)))
-  return failure(c, toCall(loose, c, deps.clientOf(c), c.req.path), err, deps.config.lang)
+  return failure(c, toCall(loose, c, deps.clientOf(c), c.req.path), err, deps.config.lang, status)
 }
 
-function failure(c: Context, call: Call, err: BillError, fallback: Lang): Response {
+function failure(c: Context, call: Call, err: BillError, fallback: Lang, status?: Status): Response {
   const lang = isLang(call.lang) ? call.lang : fallback
   const out = call.out && isFormat(call.out) ? call.out : 'xml'
   const document = errorDocument({ ...call, out }, lang, err)
-  return respond(c, { document, effects: {}, lang, error: err }, { ...call, out })
+  return respond(c, { document, effects: {}, lang, error: err }, { ...call, out }, status)
 }
 
 /** Sets or clears the session cookie as the call asked. */
@@ -153,13 +154,15 @@ export function applySession(c: Context, outcome: Outcome, call: Call, config: C
   }
 }
 
-function respond(c: Context, outcome: Outcome, call: Call): Response {
+function respond(c: Context, outcome: Outcome, call: Call, status: Status = statusOf(outcome.error)): Response {
   const callback = call.params.callback && isCallbackName(call.params.callback) ? call.params.callback : undefined
-  return send(c, serialize(outcome.document, call.out ?? 'xml', callback), statusOf(outcome.error))
+  return send(c, serialize(outcome.document, call.out ?? 'xml', callback), status)
 }
 
 /** What every reply of this door carries besides its type. */
 export const replyHeaders: Readonly<Record<string, string>> = { ...securityHeaders, 'Cache-Control': 'no-store' }
+
+type Status = 200 | 413 | 500 | 503
 
 /** 500 for a failure of the server, 503 (with Retry-After) when the database was busy; else 200. */
 function statusOf(err: BillError | undefined): 200 | 500 | 503 {
@@ -167,7 +170,7 @@ function statusOf(err: BillError | undefined): 200 | 500 | 503 {
   return isBusy(err) ? 503 : 500
 }
 
-function send(c: Context, reply: Serialized, status: 200 | 500 | 503): Response {
+function send(c: Context, reply: Serialized, status: Status): Response {
   const headers: Record<string, string> = { ...replyHeaders, 'Content-Type': reply.contentType }
   if (status === 503) headers['Retry-After'] = String(busyRetrySeconds)
   return c.body(reply.body, status, headers)

@@ -10,6 +10,8 @@ interface BadRequest {
   body?: string | Uint8Array
   contentType?: string
   expect: [type: string, object?: string]
+  /** The HTTP status, when not 200. */
+  status?: number
 }
 
 const A = `authinfo=admin:${adminPassword}`
@@ -98,7 +100,7 @@ const cases: BadRequest[] = [
   { name: 'JSON body with invalid UTF-8', query: 'out=text', body: Uint8Array.from([...Buffer.from('{"func":"user","name":"'), 0xc3, 0x28, ...Buffer.from('"}')]), contentType: 'application/json', expect: ['xml', 'body'] },
   { name: 'JSON body with markup func', query: 'out=json', body: JSON.stringify({ func: '<img src=x onerror=alert(1)>', authinfo: `admin:${adminPassword}` }), contentType: 'application/json', expect: ['missed', 'func'] },
   { name: 'unsupported content type', query: 'out=xml', body: '<doc/>', contentType: 'application/xml', expect: ['xml', 'body'] },
-  { name: 'body too large', query: 'out=json&func=user.edit', body: `func=user.edit&sok=ok&name=ivan&realname=${long(2 * 1024 * 1024)}`, contentType: 'application/x-www-form-urlencoded', expect: ['xml', 'body'] },
+  { name: 'body too large', query: 'out=json&func=user.edit', body: `func=user.edit&sok=ok&name=ivan&realname=${long(2 * 1024 * 1024)}`, contentType: 'application/x-www-form-urlencoded', expect: ['xml', 'body'], status: 413 },
 ]
 
 function errorOf(out: string, text: string): { type?: string; object?: string } {
@@ -146,7 +148,7 @@ describe('bad input gets a typed error in the requested format, and changes noth
       const text = await res.text()
       const asked = new URLSearchParams(c.query.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')).get('out') ?? 'xml'
       const out = ['xml', 'devel', 'json', 'sjson', 'xjson', 'JSONdata', 'bjson', 'text'].includes(asked) ? asked : 'xml'
-      expect(res.status).toBe(200)
+      expect(res.status).toBe(c.status ?? 200)
       expect(text).not.toMatch(/\bat \S+\.(ts|js):\d+|Error: |node_modules/)
       const [type, object] = c.expect
       const got = errorOf(out, text)

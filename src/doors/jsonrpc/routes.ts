@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, Hono } from 'hono'
 import { translator } from '../../i18n/index'
-import { declaredBodyLimit, declaredLength } from '../../net/body-limit'
+import { declaredBodyLimit, readLimited } from '../../net/body-limit'
 import type { ClientInfo, ClientResolver } from '../../net/client'
 import { nodeHeader, type NodeRoute } from '../../net/node-routes'
 import { OverloadGuard } from '../../net/overload'
@@ -62,7 +62,7 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
     const query = url.indexOf('?')
     if (!paths.includes(query < 0 ? url : url.slice(0, query))) return false
     const header = nodeHeader(req)
-    answer(header, clientOf.fromNode(req), () => readLimited(req, config.bodyLimit))
+    answer(header, clientOf.fromNode(req), () => readLimited(req, res, config.bodyLimit))
       .catch((err: unknown) => {
         // A client that went away mid-body is not a failure of ours.
         if (!req.destroyed) deps.log('JSON-RPC request failed', err)
@@ -82,33 +82,4 @@ function write(res: ServerResponse, reply: RpcHttpReply): void {
   const sized = reply.body === undefined || Object.hasOwn(reply.headers, 'Content-Length')
   res.writeHead(reply.status, sized ? reply.headers : { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body!) })
   res.end(reply.body)
-}
-
-/**
- * Reads a request's body, or gives undefined when it is over `max` bytes: at once when its
- * declared length says so, else as soon as what arrived does (the rest is discarded).
- */
-function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  const declared = declaredLength(req.headers['content-length'], req.headers['transfer-encoding'])
-  if (declared !== undefined && declared > max) {
-    req.resume()
-    return Promise.resolve(undefined)
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > max) {
-        chunks.length = 0
-        req.removeAllListeners('data')
-        req.resume()
-        resolve(undefined)
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
