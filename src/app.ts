@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
 import type { Config } from './config'
 import { createCore } from './core/assemble'
-import { malformed } from './core/errors'
+import { BillError, malformed } from './core/errors'
 import type { Db } from './db/connection'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
 import { filesDoor, rejectFileRequest } from './doors/files'
-import { mountJsonRpc } from './doors/jsonrpc/routes'
+import { jsonRpcPaths, mountJsonRpc } from './doors/jsonrpc/routes'
 import { declaredBodyLimit } from './net/body-limit'
 import { clientResolver } from './net/client'
 import { serverWithRoutes } from './net/node-routes'
@@ -28,14 +28,15 @@ export function createApp(deps: AppDeps) {
   const { services, registry, dispatcher } = createCore({ config, db, clock: deps.clock, log, replyHeaders })
   const clientOf = clientResolver(config.trustedProxies)
   const panel = createPanel({ dispatcher, registry, config })
-  const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel })
+  const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel, log })
 
   const app = new Hono()
   const limit = declaredBodyLimit({
     maxSize: config.bodyLimit,
     onError: (c) => rejectRequest(c, malformed('body', '', 'toolarge'), { config, clientOf }, 413),
   })
-  for (const path of ['/billmgr', '/manager/billmgr']) {
+  const billmgrPaths = ['/billmgr', '/manager/billmgr']
+  for (const path of billmgrPaths) {
     // A GET has no body: the limit would only make the adapter build a full Request for nothing.
     app.get(path, billmgr)
     app.post(path, limit, billmgr)
@@ -44,15 +45,21 @@ export function createApp(deps: AppDeps) {
   const fileLimit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
-  const jsonRpcRoute = mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf, log })
+  const jsonRpc = mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf, log })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {
     log(`unhandled error on ${c.req.path}`, err)
+    // Answered as the door answers its errors: a typed internal error, without details.
+    const path = c.req.path
+    const fault = new BillError('internal', 'server')
+    if (billmgrPaths.includes(path)) return rejectRequest(c, fault, { config, clientOf })
+    if (path.startsWith('/admin/')) return rejectFileRequest(c, fault, config.lang)
+    if (jsonRpcPaths.includes(path)) return jsonRpc.internalError(c)
     return c.text('Internal error\n', 500, securityHeaders)
   })
   // What serve() of @hono/node-server needs: the app, behind the routes Node answers directly.
-  const serveOptions = { fetch: app.fetch, createServer: serverWithRoutes([jsonRpcRoute]) }
+  const serveOptions = { fetch: app.fetch, createServer: serverWithRoutes([jsonRpc.nodeRoute]) }
   return { app, serveOptions, services, registry, dispatcher }
 }
 

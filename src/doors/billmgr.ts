@@ -24,6 +24,8 @@ export interface BillmgrDoorDeps {
   clientOf: (c: Context) => ClientInfo
   /** Answers calls without `out`: the HTML panel. */
   panel: (c: Context, call: Call) => Promise<Response>
+  /** Where unexpected failures are reported, with their stack. */
+  log: (message: string, err: unknown) => void
 }
 
 /**
@@ -111,7 +113,7 @@ export function billmgrDoor(deps: BillmgrDoorDeps) {
     const outcome = await deps.dispatcher.execute(call, true)
     if ('cached' in outcome) return sendKept(outcome.cached)
     applySession(c, outcome, call, deps.config)
-    if (outcome.effects.file) return sendFile(c, outcome.effects.file)
+    if (outcome.effects.file) return sendFile(c, outcome.effects.file, (err) => deps.log(`file of ${call.func} failed while sent`, err))
     const callback = call.params.callback
     // A file's failure is told as documents are, in the protocol's own format.
     const serialized = serialize(outcome.document, isFileFormat(call.out) ? 'xml' : call.out, callback)

@@ -71,6 +71,7 @@ export function filesDoor(deps: FilesDoorDeps) {
     if (outcome.effects.file) {
       return sendFile(c, outcome.effects.file, (err) => deps.log?.(`file ${path} failed while sent`, err))
     }
+    if (!outcome.error) deps.log?.(`file ${path} was neither sent nor refused`, new Error(`${route.def.name} gave no file`))
     const err = outcome.error ?? new BillError('internal', 'server')
     return fileFailure(c, err, outcome.lang, route.def.name, route.file.aliases)
   }

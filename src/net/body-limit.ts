@@ -35,10 +35,14 @@ export function declaredBodyLimit(options: { maxSize: number; onError: (c: Conte
   }
 }
 
+/** The client went away before its body was all sent: no failure of the server's. */
+export class BodyAborted extends Error {}
+
 /**
  * Reads a request's body for a route Node's server answers directly, or gives undefined when it
  * is over `max` bytes: at once when its declared length says so, else as soon as what arrived
- * does. The rest is then dropped, and the connection closed once `res` is sent.
+ * does. The rest is then dropped, and the connection closed once `res` is sent. Fails with
+ * `BodyAborted` when the client goes away mid-body.
  */
 export function readLimited(req: IncomingMessage, res: ServerResponse, max: number): Promise<Uint8Array | undefined> {
   const tooLarge = () => {
@@ -62,6 +66,6 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, max: numb
       chunks.push(chunk)
     })
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
-    req.on('error', reject)
+    req.on('error', (err) => reject(new BodyAborted('the client went away before its body was sent', { cause: err })))
   })
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, Hono } from 'hono'
 import { translator } from '../../i18n/index'
-import { declaredBodyLimit, readLimited } from '../../net/body-limit'
+import { BodyAborted, declaredBodyLimit, readLimited } from '../../net/body-limit'
 import type { ClientInfo, ClientResolver } from '../../net/client'
 import { nodeHeader, type NodeRoute } from '../../net/node-routes'
 import { OverloadGuard } from '../../net/overload'
@@ -11,7 +11,14 @@ import { errorText, nullId, RpcCode } from './protocol'
 
 type Header = (name: string) => string | undefined
 
-const paths = ['/jsonrpc', '/jsonrpc/']
+export const jsonRpcPaths = ['/jsonrpc', '/jsonrpc/']
+
+export interface JsonRpcMount {
+  /** The route Node's server offers requests to before the app. */
+  nodeRoute: NodeRoute
+  /** The reply to a request of this door the app failed on: a JSON-RPC internal error. */
+  internalError(c: Context): Response
+}
 
 /**
  * Serves the JSON-RPC door at `/jsonrpc/` and `/jsonrpc`: POST only, within the body limit, and
@@ -19,16 +26,17 @@ const paths = ['/jsonrpc', '/jsonrpc/']
  * GETs reach) and returned as a route Node's server takes before the app: a POST then costs no
  * web Request and Response objects, which are most of the price of a small call.
  */
-export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: ClientResolver; log: (message: string, err: unknown) => void }): NodeRoute {
+export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: ClientResolver; log: (message: string, err: unknown) => void }): JsonRpcMount {
   const { config, clientOf } = deps
   const door = jsonrpcDoor(deps)
   const guard = new OverloadGuard({ maxInFlight: config.rpcMaxInFlight, perAddressPerSecond: config.rpcRatePerAddress }, deps.services.clock)
 
-  const refusal = (header: Header, status: 405 | 413 | 429, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}): RpcHttpReply => {
+  const refusal = (header: Header, status: 405 | 413 | 429 | 500, code: RpcCode, key: string, vars: Record<string, unknown> = {}, headers: Record<string, string> = {}): RpcHttpReply => {
     const message = translator(acceptedLang(header('accept-language')) ?? config.lang)(key, vars)
     return { status, headers: { ...replyHeaders, 'Content-Type': 'application/json; charset=UTF-8', ...headers }, body: errorText(nullId, code, message) }
   }
   const tooLarge = (header: Header) => refusal(header, 413, RpcCode.invalidRequest, 'jsonrpc:errors.toolarge')
+  const internalError = (header: Header) => refusal(header, 500, RpcCode.internalError, 'errors:internal.server')
 
   /** Admits the request and runs the door on its body, read by `read` once admitted. */
   async function answer(header: Header, client: ClientInfo, read: () => Promise<Uint8Array | undefined>): Promise<RpcHttpReply> {
@@ -48,7 +56,7 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
   }
 
   const limit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => toResponse(tooLarge((name) => c.req.header(name))) })
-  for (const path of paths) {
+  for (const path of jsonRpcPaths) {
     app.post(path, limit, async (c: Context) => {
       const header: Header = (name) => c.req.header(name)
       return toResponse(await answer(header, clientOf(c), async () => new Uint8Array(await c.req.arrayBuffer())))
@@ -56,20 +64,26 @@ export function mountJsonRpc(app: Hono, deps: JsonRpcDoorDeps & { clientOf: Clie
     app.get(path, (c) => toResponse(refusal((name) => c.req.header(name), 405, RpcCode.invalidRequest, 'jsonrpc:errors.method', {}, { Allow: 'POST' })))
   }
 
-  return function jsonRpcNodeRoute(req: IncomingMessage, res: ServerResponse): boolean {
+  function jsonRpcNodeRoute(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST') return false
     const url = req.url ?? ''
     const query = url.indexOf('?')
-    if (!paths.includes(query < 0 ? url : url.slice(0, query))) return false
+    if (!jsonRpcPaths.includes(query < 0 ? url : url.slice(0, query))) return false
     const header = nodeHeader(req)
     answer(header, clientOf.fromNode(req), () => readLimited(req, res, config.bodyLimit))
       .catch((err: unknown) => {
-        // A client that went away mid-body is not a failure of ours.
-        if (!req.destroyed) deps.log('JSON-RPC request failed', err)
-        return { status: 500, headers: { ...replyHeaders, 'Content-Type': 'text/plain; charset=UTF-8' }, body: 'Internal error\n' }
+        // A client that went away mid-body is not a failure of ours, and is not there to answer.
+        if (err instanceof BodyAborted) return undefined
+        deps.log('JSON-RPC request failed', err)
+        return internalError(header)
       })
-      .then((reply) => write(res, reply))
+      .then((reply) => reply && write(res, reply))
     return true
+  }
+
+  return {
+    nodeRoute: jsonRpcNodeRoute,
+    internalError: (c) => toResponse(internalError((name) => c.req.header(name))),
   }
 }
 
