@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import https from 'node:https'
 import { signatureHeader } from './signature'
@@ -130,7 +130,10 @@ function postTo(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> 
   })
 }
 
-/** Runs a script handler: no shell, payload on stdin, killed when its time is up. */
+/**
+ * Runs a script handler: no shell, payload on stdin, killed when its time is up with every
+ * process it started (it leads a process group of its own).
+ */
 function runScript(handler: HandlerTarget, inv: Invocation): Promise<InvokeResult> {
   return timedCall(inv.timeoutMs, (finish) => {
     let child: ReturnType<typeof spawnScript>
@@ -155,16 +158,33 @@ function runScript(handler: HandlerTarget, inv: Invocation): Promise<InvokeResul
     child.stdin.end(inv.body)
     return {
       onTimeout: () => {
-        child.kill('SIGKILL')
+        killGroup(child)
+        // A process that left the group may still hold the pipes: they are not waited on.
+        child.stdin.destroy()
+        child.stdout.destroy()
+        child.stderr.destroy()
         return noAnswer(inv.timeoutMs, cut(out.text()), ' (killed)')
       },
     }
   })
 }
 
+/** Kills a script's process group: the script, and what it started (a shell's `sleep`…). */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // The group is gone already (or was never made): the script alone, if it is still there.
+    child.kill('SIGKILL')
+  }
+}
+
 function spawnScript(handler: HandlerTarget, inv: Invocation) {
   return spawn(handler.target, [], {
     shell: false,
+    // Its own process group, whose id is its pid: a timeout kills the group.
+    detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     // The server's own environment (its admin password, its secrets) is not passed on.
     env: {
