@@ -104,7 +104,7 @@ export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], 
         handlerId: h.id,
         event: e.event,
         objectId: e.objectId,
-        status: result.ok ? 'success' : 'fail',
+        status: statusOf(result, verdict),
         at: now,
         durationMs: result.durationMs,
         payload: body,
@@ -143,6 +143,15 @@ export function verdictOf(handler: Pick<BeforeHandler, 'type' | 'onFailure'>, re
     if (!sameValue(value, sent[name])) changes[name] = value
   }
   return Object.keys(changes).length ? { allow: true, changes } : { allow: true }
+}
+
+/**
+ * How a call is logged: failed when the handler could not be asked (whatever `on_failure` made
+ * of it), else allowed or refused by its answer.
+ */
+function statusOf(result: InvokeResult, verdict: Verdict): 'success' | 'refused' | 'fail' {
+  if (result.unreachable) return 'fail'
+  return verdict.allow ? 'success' : 'refused'
 }
 
 /** The caller's error for a forbidden change: the handler's own text where it gave one. */

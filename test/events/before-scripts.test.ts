@@ -41,7 +41,7 @@ describe('before-handlers as scripts', () => {
     const { pay, stored, log } = await withScript(script('forbid.sh', '#!/bin/bash\necho "Number range exhausted" >&2\nexit 3\n'))
     expect((await pay()).error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'Number range exhausted' })
     expect(stored()).toEqual([])
-    expect(log()[0]).toMatchObject({ status: 'fail', error: 'Number range exhausted' })
+    expect(log()[0]).toMatchObject({ status: 'refused', error: 'Number range exhausted' })
   })
 
   it('node: JSON on stdout modifies the change; the environment names the event', async () => {

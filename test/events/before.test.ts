@@ -92,7 +92,7 @@ describe('before-handlers over HTTP', () => {
     expect(text).toContain('Credit check failed for &lt;Acme&gt;')
     expect(t.db.select().from(payments).all()).toEqual([])
     expect(log()).toHaveLength(2)
-    expect(log()[0]).toMatchObject({ status: 'success', error: 'Credit check failed for <Acme>' })
+    expect(log()[0]).toMatchObject({ status: 'refused', error: 'Credit check failed for <Acme>' })
     const ru = await t.data({ func: 'payment.edit', sok: 'ok', account, amount: '1.00', lang: 'ru', ...admin })
     expect(ru.error.msg).toBe('Credit check failed for <Acme>')
   })
@@ -107,7 +107,7 @@ describe('before-handlers over HTTP', () => {
     const refusedSilently = await setup(() => ({ body: '{"allow":false}' }))
     expect((await refusedSilently.pay()).error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'The change was refused by a provisioning handler' })
     expect(t.db.select().from(payments).all()).toEqual([])
-    expect(log()[0]).toMatchObject({ status: 'fail', response: 'Account blocked in the softswitch' })
+    expect(log()[0]).toMatchObject({ status: 'refused', response: 'Account blocked in the softswitch' })
   })
 
   it('a handler that hangs: on_failure allow lets the change through after the timeout', async () => {

@@ -93,7 +93,8 @@ export const provisioningLog = sqliteTable(
     event: text('event').notNull(),
     objectId: integer('object_id'),
     attempt: integer('attempt').notNull().default(1),
-    status: text('status', { enum: ['success', 'fail', 'pending', 'retrying'] }).notNull(),
+    /** `refused`: a before-handler answered, and forbade the change (`fail`: it could not be asked). */
+    status: text('status', { enum: ['success', 'fail', 'pending', 'retrying', 'refused'] }).notNull(),
     at: integer('at').notNull(),
     durationMs: integer('duration_ms').notNull().default(0),
     /** The payload sent (before-stage calls, which have no delivery row to keep it). */

@@ -10,7 +10,8 @@ import { eventIds } from '../../events/catalog'
 import { resendDelivery } from '../../events/resend'
 import { defineFunction, type FunctionContext } from '../registry'
 
-const logStatuses = ['success', 'fail', 'pending', 'retrying'] as const
+/** `refused`: a before-handler answered, and forbade the change. */
+const logStatuses = ['success', 'fail', 'pending', 'retrying', 'refused'] as const
 const stages = ['after', 'before'] as const
 
 /** How much of an error a row of the list shows (as `message`); the details show all of it. */
