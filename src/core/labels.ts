@@ -17,14 +17,20 @@ export function titleOf(t: Translate, func: string): string {
  * are its list's), then the shared one.
  */
 export function labelOf(t: Translate, func: string, field: string): string {
-  const keys = [`functions:${func}|fields|${field}`, `fields:${field}`]
-  if (func.endsWith(filterSuffix)) keys.splice(1, 0, `functions:${func.slice(0, -filterSuffix.length)}|fields|${field}`)
-  return t(keys, { ...flat, defaultValue: field })
+  return t(keysOf(func, `fields|${field}`, `fields:${field}`), { ...flat, defaultValue: field })
 }
 
-/** The localised label of one allowed value of a field. */
+/** The localised label of one allowed value of a field, found the way its field's label is. */
 export function valueLabel(t: Translate, func: string, field: string, value: string): string {
-  return t([`functions:${func}|values|${field}|${value}`, `values:${field}|${value}`], { ...flat, defaultValue: value })
+  return t(keysOf(func, `values|${field}|${value}`, `values:${field}|${value}`), { ...flat, defaultValue: value })
+}
+
+/** Keys to look up in order: the function's own, its list's for a `.filter` form, the shared one. */
+function keysOf(func: string, own: string, shared: string): string[] {
+  const keys = [`functions:${func}|${own}`]
+  if (func.endsWith(filterSuffix)) keys.push(`functions:${func.slice(0, -filterSuffix.length)}|${own}`)
+  keys.push(shared)
+  return keys
 }
 
 /** Whether a function has a title of its own in the translator's language. */
