@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { eq, getTableColumns, sql } from 'drizzle-orm'
+import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
 import type { DataGeneration } from '../db/generation'
@@ -50,7 +51,13 @@ export class Authenticator {
   private readonly authinfoAllowed: AddressSet
   private readonly byName
   private readonly inflight = new Map<string, Promise<boolean>>()
-  private readonly recentUsers = new Map<string, { generation: number; user: UserRecord | undefined }>()
+  /** Keyed by the login as sent, which can be long: bounded in bytes as well. */
+  private readonly recentUsers = new BoundedMap<string, { generation: number; user: UserRecord | undefined }>({
+    maxEntries: 10_000,
+    maxBytes: 8 * 1024 * 1024,
+    sizeOf: (name, { user }) =>
+      stringBytes(name) + (user ? stringBytes(user.passwordHash) + stringBytes(user.allowedAddresses) + stringBytes(user.accountAddresses) + 1024 : 64),
+  })
 
   constructor(
     db: Db,
@@ -75,7 +82,6 @@ export class Authenticator {
     const kept = this.recentUsers.get(name)
     if (kept && kept.generation === generation) return kept.user
     const user = this.byName.get({ name })
-    if (this.recentUsers.size >= 10_000) this.recentUsers.clear()
     this.recentUsers.set(name, { generation, user })
     return user
   }

@@ -1,4 +1,5 @@
 import { hash, randomBytes } from 'node:crypto'
+import { BoundedMap } from '../bounded-map'
 
 interface Entry {
   userId: number
@@ -16,13 +17,16 @@ interface Entry {
  */
 export class CredentialCache {
   private readonly key = randomBytes(32).toString('base64')
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries: BoundedMap<string, Entry>
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly maxAgeMs = 3_600_000,
-  ) {}
+  ) {
+    // Keys are digests and entries small and fixed in size: a count bounds their memory.
+    this.entries = new BoundedMap({ maxEntries })
+  }
 
   /** An opaque key for a login and password, usable to deduplicate concurrent checks. */
   id(login: string, password: string): string {
@@ -45,10 +49,6 @@ export class CredentialCache {
 
   set(login: string, password: string, userId: number, passwordHash: string, now: number): void {
     if (this.ttlMs <= 0) return
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.entries.delete(oldest)
-    }
     this.entries.set(this.id(login, password), { userId, verifiedAt: now, passwordHash, expires: now + this.ttlMs })
   }
 }

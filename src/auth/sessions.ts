@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { eq, lt, sql } from 'drizzle-orm'
+import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Db } from '../db/connection'
 import { gatedWrite } from '../db/write-gate'
 import { accounts, sessions, users } from '../db/schema/index'
@@ -33,7 +34,12 @@ export class SessionStore {
   private readonly touchEveryMs: number
   private readonly findByHash
   private readonly touch
-  private readonly recent = new Map<string, { generation: number; row: SessionLookup }>()
+  private readonly recent = new BoundedMap<string, { generation: number; row: SessionLookup }>({
+    maxEntries: 10_000,
+    maxBytes: 8 * 1024 * 1024,
+    // Address lists are the part that varies: up to thousands of characters each.
+    sizeOf: (hash, { row }) => stringBytes(hash) + stringBytes(row.allowedAddresses) + stringBytes(row.accountAddresses) + 512,
+  })
 
   constructor(
     private readonly db: Db,
@@ -95,7 +101,6 @@ export class SessionStore {
     if (!cached || cached.generation !== generation) {
       const row = this.findByHash.get({ hash })
       if (!row) return undefined
-      if (this.recent.size >= 10_000) this.recent.clear()
       cached = { generation, row }
       this.recent.set(hash, cached)
     }

@@ -1,3 +1,4 @@
+import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Serialized } from '../output/index'
 
 /** A reply ready to send again: its bytes, and its headers as a plain object. */
@@ -14,23 +15,53 @@ interface Entry {
   reply: KeptReply
 }
 
+export interface ReplyCacheBounds {
+  maxEntries: number
+  /** Memory all kept replies may take, with their keys. */
+  maxBytes: number
+  /** A longer reply (in characters) is not kept. */
+  maxReplyChars: number
+}
+
+export const defaultReplyCacheBounds: ReplyCacheBounds = { maxEntries: 1000, maxBytes: 32 * 1024 * 1024, maxReplyChars: 256 * 1024 }
+
+/**
+ * What a kept reply costs: its key, its bytes, its text, and the JSON-RPC door's envelope around
+ * it, which is kept as long as the reply is (about as large as the reply again).
+ */
+function entryBytes(key: string, entry: Entry): number {
+  const { bytes, text } = entry.reply
+  return stringBytes(key) + 2 * (bytes.length + text.length) + 512
+}
+
 /**
  * Finished replies of read-only list calls, kept while the data they came from is unchanged
  * (same generation). Credentials are still checked on every call; only the work after that is
  * saved.
  */
 export class ReplyCache {
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries: BoundedMap<string, Entry>
+  private readonly maxReplyChars: number
+  /** The newest generation stored under: replies of older ones can never be sent again. */
+  private generation = -Infinity
 
   constructor(
     /** Headers every kept reply carries besides its type and length. */
     private readonly commonHeaders: Readonly<Record<string, string>> = {},
-    private readonly maxEntries = 1000,
-    private readonly maxBytes = 256 * 1024,
-  ) {}
+    bounds: Partial<ReplyCacheBounds> = {},
+  ) {
+    const { maxEntries, maxBytes, maxReplyChars } = { ...defaultReplyCacheBounds, ...bounds }
+    this.entries = new BoundedMap({ maxEntries, maxBytes, sizeOf: entryBytes })
+    this.maxReplyChars = maxReplyChars
+  }
 
   get size(): number {
     return this.entries.size
+  }
+
+  /** Memory the kept replies take, as counted against maxBytes. */
+  get bytes(): number {
+    return this.entries.bytes
   }
 
   get(key: string, generation: number): KeptReply | undefined {
@@ -42,10 +73,11 @@ export class ReplyCache {
   }
 
   store(key: string, generation: number, reply: Serialized): void {
-    if (reply.body.length > this.maxBytes) return
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.entries.delete(oldest)
+    if (reply.body.length > this.maxReplyChars || generation < this.generation) return
+    if (generation > this.generation) {
+      // Data changed: everything kept so far is stale, and its memory is better freed now.
+      this.entries.clear()
+      this.generation = generation
     }
     const bytes = Buffer.from(reply.body)
     const headers = { ...this.commonHeaders, 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length) }

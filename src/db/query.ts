@@ -1,5 +1,6 @@
 import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { BoundedMap } from '../bounded-map'
 import type { Scalar } from '../output/document'
 import type { Db } from './connection'
 
@@ -18,7 +19,15 @@ export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
   return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0
 }
 
-const statements = new WeakMap<Db, Map<string, unknown>>()
+const statements = new WeakMap<Db, BoundedMap<string, unknown>>()
+
+/**
+ * Shapes kept per database. Keys are made of declared names only (table, filters used, sort
+ * column, order), but the filters a call combines multiply them (thousands for one list), and a
+ * shape's two statements take about 45 KB, most of it SQLite's own: a caller trying every
+ * combination must not keep a statement for each.
+ */
+const maxStatements = 200
 
 /**
  * A statement prepared once per database and shape (`key`), with its values as placeholders:
@@ -26,7 +35,7 @@ const statements = new WeakMap<Db, Map<string, unknown>>()
  */
 function preparedOnce<T>(db: Db, key: string, build: () => T): T {
   let byKey = statements.get(db)
-  if (!byKey) statements.set(db, (byKey = new Map()))
+  if (!byKey) statements.set(db, (byKey = new BoundedMap({ maxEntries: maxStatements })))
   let statement = byKey.get(key) as T | undefined
   if (statement === undefined) {
     statement = build()

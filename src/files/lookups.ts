@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
+import { BoundedMap } from '../bounded-map'
 import type { Db } from '../db/connection'
 import { rowById } from '../db/query'
 import { accounts, currencies, paymethods } from '../db/schema/index'
@@ -18,13 +19,13 @@ export interface CurrencyUnit {
   code: Uint8Array
 }
 
-/** A value per key, read once per file. Forgets everything past `limit` keys. */
+/** A value per key, read once per file. Keeps at most `limit` keys, the first read going first. */
 export function perKey<T>(read: (key: number) => T, limit = 10_000): (key: number) => T {
-  const known = new Map<number, T>()
+  const known = new BoundedMap<number, T>({ maxEntries: limit })
   return (key) => {
-    let value = known.get(key)
+    // peek: once per row, and the order of use is not worth keeping at that rate.
+    let value = known.peek(key)
     if (value === undefined) {
-      if (known.size >= limit) known.clear()
       value = read(key)
       known.set(key, value)
     }

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import { fillPlaceholders, getTableName, sql, type SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { BoundedMap } from '../bounded-map'
 import type { Db } from '../db/connection'
 import type { CsvWriter } from '../output/csv'
 
@@ -42,7 +43,8 @@ interface Prepared {
 
 interface Reader {
   connection: Database.Database
-  statements: Map<string, Prepared>
+  /** By shape: the filters an export combines multiply them, so only so many are kept. */
+  statements: BoundedMap<string, Prepared>
 }
 
 const readers = new WeakMap<Db, Reader>()
@@ -63,7 +65,7 @@ function readerOf(db: Db): Reader {
     connection.pragma('busy_timeout = 5000')
     connection.pragma('cache_size = -2048')
   }
-  reader = { connection, statements: new Map() }
+  reader = { connection, statements: new BoundedMap({ maxEntries: 50 }) }
   readers.set(db, reader)
   return reader
 }

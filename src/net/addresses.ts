@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net'
+import { BoundedMap, stringBytes } from '../bounded-map'
 
 /** Strips the IPv4-mapped prefix that dual-stack sockets report (`::ffff:127.0.0.1`). */
 export function normalizeAddress(address: string): string {
@@ -26,7 +27,13 @@ export function splitAddressList(text: string): string[] {
 /** A set of addresses and CIDR ranges, IPv4 and IPv6, asked whether it holds an address. */
 export class AddressSet {
   private readonly list = new BlockList()
-  private readonly answers = new Map<string, boolean>()
+  /** Keyed by addresses as clients wrote them (X-Forwarded-For), which may be anything. */
+  private readonly answers = new BoundedMap<string, boolean>({
+    maxEntries: 10_000,
+    maxBytes: 1024 * 1024,
+    maxEntryBytes: 1024,
+    sizeOf: (address) => stringBytes(address) + 64,
+  })
   readonly size: number
 
   constructor(items: string[]) {
@@ -46,7 +53,6 @@ export class AddressSet {
       const normal = normalizeAddress(address)
       const family = isIP(normal)
       answer = family ? this.list.check(normal, family === 6 ? 'ipv6' : 'ipv4') : false
-      if (this.answers.size >= 10_000) this.answers.clear()
       this.answers.set(address, answer)
     }
     return answer

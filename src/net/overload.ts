@@ -1,3 +1,5 @@
+import { BoundedMap, stringBytes } from '../bounded-map'
+
 export interface OverloadLimits {
   /** Requests being answered at once, beyond which new ones are turned away; 0: no limit. */
   maxInFlight: number
@@ -11,7 +13,15 @@ export interface OverloadLimits {
  */
 export class OverloadGuard {
   private inFlight = 0
-  private readonly counts = new Map<string, { second: number; count: number }>()
+  /**
+   * Counts of the addresses seen lately. Beyond the bound the least recently seen are forgotten:
+   * those are the addresses not counted in this second, or as good as.
+   */
+  private readonly counts = new BoundedMap<string, { second: number; count: number }>({
+    maxEntries: 10_000,
+    maxBytes: 2 * 1024 * 1024,
+    sizeOf: (address) => stringBytes(address) + 64,
+  })
 
   constructor(
     private readonly limits: OverloadLimits,
@@ -26,7 +36,6 @@ export class OverloadGuard {
       const second = Math.floor(this.clock() / 1000)
       let window = this.counts.get(address)
       if (!window || window.second !== second) {
-        if (this.counts.size >= 10_000) this.sweep(second)
         window = { second, count: 0 }
         this.counts.set(address, window)
       }
@@ -39,9 +48,5 @@ export class OverloadGuard {
 
   release(): void {
     this.inFlight--
-  }
-
-  private sweep(second: number): void {
-    for (const [address, window] of this.counts) if (window.second !== second) this.counts.delete(address)
   }
 }
