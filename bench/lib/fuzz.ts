@@ -52,7 +52,16 @@ const wideAlphabet = [...alphabet, ...'ЖжЯя€ü漢字🙂 %&=+/?#"\'<>\\\u0
 /** What may stand in a header, but is no address. */
 const headerJunk = [...alphabet, ...' :/[]%*;']
 
-export function fuzzer(seed: number, secrets: FuzzSecrets) {
+/** How the requests may act. */
+export interface FuzzOptions {
+  /**
+   * Valid callers are sent writes too (any function, forms saved), not only calls that change
+   * nothing: a run that may change data and end its own session (it must then log in again).
+   */
+  writes?: boolean
+}
+
+export function fuzzer(seed: number, secrets: FuzzSecrets, options: FuzzOptions = {}) {
   const random = seededRandom(seed)
   const int = (n: number) => Math.floor(random() * n)
   const chance = (p: number) => random() < p
@@ -135,12 +144,13 @@ export function fuzzer(seed: number, secrets: FuzzSecrets) {
     for (const [kind, weight] of credentialKinds) if ((r -= weight) < 0) return kind
     return 'none'
   }
-  /** A valid caller gets only calls that change nothing, so that its session lives on. */
   const valid = (kind: Credentials) => kind === 'session' || kind === 'authinfo'
+  /** Unless writes are asked for, a valid caller gets only calls that change nothing, so that its session lives on. */
+  const mayWrite = (kind: Credentials) => options.writes === true || !valid(kind)
 
   function funcFor(kind: Credentials): FunctionDef | string {
     if (chance(0.12)) return chance(0.5) ? word(20) : `${pick(defs).name}.${word(6)}`
-    return valid(kind) ? pick(readOnly) : pick(defs)
+    return mayWrite(kind) ? pick(defs) : pick(readOnly)
   }
 
   function credentialParams(kind: Credentials): Record<string, string> {
@@ -186,7 +196,7 @@ export function fuzzer(seed: number, secrets: FuzzSecrets) {
     const params: Record<string, string> = { func: def?.name ?? (chosen as string), ...credentialParams(kind), ...paramsFor(def) }
     if (door === 'billmgr') params.out = chance(0.95) ? pick(formats) : word(6)
     if (chance(0.2)) params.lang = pick(['en', 'ru', word(3)])
-    if (!valid(kind) && chance(0.3)) params.sok = 'ok'
+    if (mayWrite(kind) && chance(0.3)) params.sok = 'ok'
     if (def?.name === 'auth' && valid(kind)) delete params.sok
     const headers = commonHeaders()
     const query = encode(params)
@@ -200,7 +210,7 @@ export function fuzzer(seed: number, secrets: FuzzSecrets) {
 
   function rpcCall(): Record<string, unknown> {
     const kind = credentials()
-    const named = chance(0.3) ? (valid(kind) ? pick(readOnlyAliases) : pick(aliases))[0] : undefined
+    const named = chance(0.3) ? (mayWrite(kind) ? pick(aliases) : pick(readOnlyAliases))[0] : undefined
     const chosen = named ?? funcFor(kind)
     const def = named ? registry.get((jerasoftMethods[named] ?? discoveryMethods[named]).func) : typeof chosen === 'string' ? undefined : chosen
     const params: Record<string, unknown> = paramsFor(def)
@@ -210,7 +220,7 @@ export function fuzzer(seed: number, secrets: FuzzSecrets) {
       if (chance(0.5)) params.auth = { login: login(), password: text() }
       else Object.assign(params, { 'auth[login]': login(), 'auth[password]': text() })
     }
-    if (!valid(kind) && chance(0.3)) params[chance(0.5) ? 'apply' : 'sok'] = 1
+    if (mayWrite(kind) && chance(0.3)) params[chance(0.5) ? 'apply' : 'sok'] = 1
     if (chance(0.05)) params.idempotency_key = word(40)
     if (chance(0.1)) params.out = pick(formats)
     if (chance(0.1)) params[word(6)] = { nested: text(), list: [text(), int(100)] }
