@@ -27,10 +27,18 @@ export class WriteGate {
   }
 
   run<T>(work: () => T): T {
-    if (this.depth++ === 0) this.holding = this.enter()
+    const release = this.hold()
     try {
       return work()
     } finally {
+      release()
+    }
+  }
+
+  /** Takes this thread's turn until the returned function is called: for work that awaits. */
+  hold(): () => void {
+    if (this.depth++ === 0) this.holding = this.enter()
+    return () => {
       if (--this.depth === 0 && this.holding) this.leave()
     }
   }
@@ -62,6 +70,11 @@ const gates = new WeakMap<Db, WriteGate>()
 /** Makes writes through `db` that are run with `gatedWrite` take turns at `gate`. */
 export function useWriteGate(db: Db, gate: WriteGate): void {
   gates.set(db, gate)
+}
+
+/** The gate writes through `db` take turns at, if any. */
+export function gateOf(db: Db): WriteGate | undefined {
+  return gates.get(db)
 }
 
 /** Runs a write through `db`, in turn with the other threads sharing its gate, if any. */

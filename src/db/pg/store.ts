@@ -1,0 +1,109 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import pg from 'pg'
+import { projectPath } from '../../paths'
+import type { Db } from '../connection'
+import { StatementCache } from '../statement-cache'
+import { storeFailureOf, type Store } from '../store'
+
+/** Times a transaction is run again after a serialization failure, before the call gives up busy. */
+const maxRetries = 8
+
+/** 64-bit integers (`bigint`, counts) and sums (`numeric`) read back as numbers, never strings. */
+function safeInteger(text: string): number {
+  const n = Number(text)
+  if (!Number.isSafeInteger(n)) throw new RangeError(`a stored number is out of the safe range: ${text}`)
+  return n
+}
+pg.types.setTypeParser(pg.types.builtins.INT8, safeInteger)
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, safeInteger)
+
+/** The advisory lock migrations run under, so that gateways starting together migrate once. */
+const migrationLock = 0x62696c6c // "bill"
+
+export interface PgStoreOptions {
+  /** Connections in the pool. */
+  max?: number
+}
+
+/**
+ * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, with a
+ * short random wait, when PostgreSQL finds they could not be (a serialization failure or a
+ * deadlock), so two calls charging one client can never both act on the same balance.
+ */
+export class PgStore implements Store {
+  readonly dialect = 'pg' as const
+  readonly db: Db
+  private readonly statements = new StatementCache()
+  private readonly inside = new AsyncLocalStorage<Db>()
+
+  private constructor(private readonly pool: pg.Pool) {
+    // Queries are built against the SQLite tables: the SQL they make is the same in both.
+    this.db = drizzle(pool) as unknown as Db
+  }
+
+  /** Connects and migrates; a server that cannot be reached is named in the error. */
+  static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 })
+    // An idle connection the server dropped must not end the process.
+    pool.on('error', () => undefined)
+    const store = new PgStore(pool)
+    try {
+      await store.migrate()
+    } catch (err) {
+      await pool.end()
+      throw new Error(`PostgreSQL at ${describeTarget(url)} cannot be used: ${(err as Error).message}`, { cause: err })
+    }
+    return store
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('select pg_advisory_lock($1)', [migrationLock])
+      try {
+        await migrate(drizzle(client), { migrationsFolder: projectPath('db', 'migrations-pg') })
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [migrationLock])
+      }
+    } finally {
+      client.release()
+    }
+  }
+
+  async write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    const outer = this.inside.getStore()
+    if (outer) return work(outer)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await (this.db as unknown as ReturnType<typeof drizzle>).transaction(
+          (tx) => this.inside.run(tx as unknown as Db, () => work(tx as unknown as Db)),
+          { isolationLevel: 'serializable' },
+        )
+      } catch (err) {
+        if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)))
+      }
+    }
+  }
+
+  statement<T>(handle: Db, key: string, build: () => T): T {
+    return this.statements.get(handle, key, build)
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+/** Where a URL points, without its password. */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url)
+    const socket = u.searchParams.get('host')
+    return `${socket ?? u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`
+  } catch {
+    return 'the configured URL'
+  }
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { count, eq, sql } from 'drizzle-orm'
+import { afterAll, describe, expect, it } from 'vitest'
+import { currencies } from '../../src/db/schema/index'
+import { PgStore } from '../../src/db/pg/store'
+import { openStore, storeFailureOf, type Store } from '../../src/db/store'
+import { createTestDatabase, testPgUrl } from './pg-database'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup()
+})
+
+async function sqliteStore(): Promise<Store> {
+  const dir = mkdtempSync(join(tmpdir(), 'billgate-store-'))
+  const store = await openStore(join(dir, 'test.sqlite'))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => store.close())
+  return store
+}
+
+async function pgStore(): Promise<Store> {
+  const database = await createTestDatabase()
+  const store = await openStore(database.url)
+  cleanups.push(() => database.drop(), () => store.close())
+  return store
+}
+
+const backends: [string, () => Promise<Store>, boolean][] = [
+  ['sqlite', sqliteStore, true],
+  ['pg', pgStore, Boolean(testPgUrl)],
+]
+
+const places = async (db: Store['db']) => (await db.select({ places: currencies.places }).from(currencies).where(eq(currencies.code, 'XTS')))[0]?.places
+
+for (const [name, open, available] of backends) {
+  describe.skipIf(!available)(`the ${name} store`, () => {
+    it('commits a write, undoes a write that throws, and joins a write inside a write', async () => {
+      const store = await open()
+      await store.write(async (tx) => {
+        await tx.insert(currencies).values({ code: 'XTS', name: 'Test', places: 0, createdAt: 1 })
+        await store.write((inner) => inner.update(currencies).set({ places: 1 }).where(eq(currencies.code, 'XTS')))
+      })
+      expect(await places(store.db)).toBe(1)
+      await expect(
+        store.write(async (tx) => {
+          await tx.update(currencies).set({ places: 5 }).where(eq(currencies.code, 'XTS'))
+          throw new Error('undo')
+        }),
+      ).rejects.toThrow('undo')
+      expect(await places(store.db)).toBe(1)
+    })
+
+    it('keeps every concurrent read-modify-write: none is lost', async () => {
+      const store = await open()
+      await store.write((tx) => tx.insert(currencies).values({ code: 'XTS', name: 'Test', places: 0, createdAt: 1 }))
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.write(async (tx) => {
+            const current = (await places(tx))!
+            await new Promise((resolve) => setTimeout(resolve, 1))
+            await tx.update(currencies).set({ places: current + 1 }).where(eq(currencies.code, 'XTS'))
+          }),
+        ),
+      )
+      expect(await places(store.db)).toBe(20)
+    })
+
+    it('names the column of a taken unique value', async () => {
+      const store = await open()
+      await store.write((tx) => tx.insert(currencies).values({ code: 'XTS', name: 'Test', createdAt: 1 }))
+      const err = await store.write((tx) => tx.insert(currencies).values({ code: 'XTS', name: 'Again', createdAt: 2 })).catch((e) => e)
+      expect(storeFailureOf(err)).toEqual({ kind: 'exists', column: 'code' })
+    })
+
+    it('reads whole numbers, counts and sums back as numbers', async () => {
+      const store = await open()
+      const big = 2 ** 53 - 1
+      await store.write((tx) => tx.insert(currencies).values({ code: 'XTS', name: 'Test', places: 2, createdAt: big }))
+      expect(await store.db.select({ at: currencies.createdAt }).from(currencies).where(eq(currencies.code, 'XTS'))).toEqual([{ at: big }])
+      const [row] = await store.db
+        .select({ n: count(), total: sql<number>`sum(${currencies.places})` })
+        .from(currencies)
+        .where(eq(currencies.code, 'XTS'))
+      expect(row).toEqual({ n: 1, total: 2 })
+    })
+
+    it('keeps statements per connection: a PostgreSQL transaction never gets the pool’s', async () => {
+      const store = await open()
+      const root = store.statement(store.db, 'k', () => ({}))
+      expect(store.statement(store.db, 'k', () => ({}))).toBe(root)
+      const inside = await store.write(async (tx) => [store.statement(tx, 'k', () => ({})), store.statement(tx, 'k', () => ({}))])
+      expect(inside[1]).toBe(inside[0])
+      if (name === 'pg') expect(inside[0]).not.toBe(root)
+      else expect(inside[0]).toBe(root)
+    })
+  })
+}
+
+describe.skipIf(!testPgUrl)('the pg store only', () => {
+  it('refuses a number beyond the safe range instead of rounding it', async () => {
+    const store = await pgStore()
+    await store.write((tx) => tx.insert(currencies).values({ code: 'XTS', name: 'Test', createdAt: 1 }))
+    const err = await store.db.select({ n: sql`9007199254740993::bigint` }).from(currencies).catch((e) => e)
+    expect(String(err.cause ?? err)).toMatch(/out of the safe range: 9007199254740993/)
+  })
+
+  it('migrates once when several gateways start together', async () => {
+    const database = await createTestDatabase()
+    cleanups.push(() => database.drop())
+    const stores = await Promise.all([PgStore.open(database.url), PgStore.open(database.url), PgStore.open(database.url)])
+    for (const store of stores) cleanups.push(() => store.close())
+    expect(await stores[0].db.select({ n: count() }).from(currencies)).toEqual([{ n: 0 }])
+  })
+
+  it('names the server it cannot reach', async () => {
+    const url = new URL(testPgUrl!)
+    url.searchParams.delete('host')
+    url.hostname = '127.0.0.1'
+    url.port = '1'
+    await expect(PgStore.open(url.href)).rejects.toThrow(/PostgreSQL at 127\.0\.0\.1:1\/postgres cannot be used/)
+  })
+})
