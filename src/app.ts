@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { Config } from './config'
-import { createCore } from './core/assemble'
+import { createCore } from './assemble'
 import { BillError, malformed } from './core/errors'
 import type { Db } from './db/connection'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { retryScheduleMs } from './events/defaults'
 import { supportedLanguages, type Lang } from './i18n/index'
 import { isAddressOrRange } from './net/addresses'
+
+/** Waits before each retry of a failed delivery: 1 min, 5 min, 30 min, 2 h, 12 h, 24 h; then it fails. */
+export const retryScheduleMs: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 43_200_000, 86_400_000]
 
 export interface Config {
   port: number

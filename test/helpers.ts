@@ -1,7 +1,7 @@
 import { createApp } from '../src/app'
 import { makeConfig, type ConfigOverrides } from '../src/config'
 import { openDatabase } from '../src/db/connection'
-import { ensureAdmin } from '../src/db/seed'
+import { ensureAdmin } from '../src/auth/admin'
 
 export const adminPassword = 'admin-secret-1'
 

@@ -1,7 +1,7 @@
 import { discoveryMethods } from '../../src/doors/jsonrpc/methods'
 import { jerasoftMethods } from '../../src/doors/jsonrpc/aliases'
 import { createRegistry } from '../../src/functions/index'
-import { fileFormats, paramsOf, writes, type FunctionDef } from '../../src/functions/registry'
+import { fileFormats, paramsOf, writes, type FunctionDef } from '../../src/core/registry'
 import { serializers } from '../../src/output/index'
 
 /** One request as the memory benchmark sends it. */

@@ -4,30 +4,15 @@ import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
 import type { DataGeneration } from '../db/generation'
+import type { UserRecord } from '../db/rows'
 import { accounts, users } from '../db/schema/index'
 import { BillError, authFailed } from '../core/errors'
-import type { Principal } from '../core/principal'
+import { principalOf, type Principal } from '../core/principal'
 import { AddressSet, splitAddressList } from '../net/addresses'
 import { CredentialCache } from './credential-cache'
 import { Lockout } from './lockout'
 import { decoyHash, verifyPassword } from './passwords'
 import type { SessionStore } from './sessions'
-
-/** A user's row, with its client's address list (which applies to it too). */
-export type UserRecord = typeof users.$inferSelect & { accountAddresses: string }
-
-export function principalOf(user: UserRecord): Principal {
-  return {
-    id: user.id,
-    name: user.name,
-    level: user.level,
-    lang: user.lang,
-    resellerId: user.resellerId,
-    accountId: user.accountId,
-    allowedAddresses: user.allowedAddresses,
-    accountAddresses: user.accountAddresses,
-  }
-}
 
 /** The columns of a user row with its client's address list; '' when it has no client. */
 export const userRecordColumns = {

@@ -3,19 +3,10 @@ import { eq, lt, sql } from 'drizzle-orm'
 import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Db } from '../db/connection'
 import { gatedWrite } from '../db/write-gate'
+import type { SessionRow } from '../db/rows'
 import { accounts, sessions, users } from '../db/schema/index'
 import type { Principal } from '../core/principal'
 import { newToken, sha256 } from './tokens'
-
-export interface SessionRow {
-  handle: string
-  userId: number
-  userName: string
-  address: string
-  userAgent: string
-  createdAt: number
-  lastSeenAt: number
-}
 
 type SessionLookup = ResolvedSession['user'] & { handle: string; lastSeenAt: number }
 

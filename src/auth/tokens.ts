@@ -8,8 +8,3 @@ export function newToken(): string {
 export function sha256(text: string): string {
   return hash('sha256', text, 'hex')
 }
-
-/** The CSRF token of a session: derived from its secret token, so it needs no storage. */
-export function csrfToken(sessionToken: string): string {
-  return sha256(`csrf\u0000${sessionToken}`).slice(0, 32)
-}

@@ -1,5 +1,5 @@
 import { invalid } from '../core/errors'
-import { MoneyFormatError, parseAmount } from './money'
+import { MoneyFormatError, parseAmount } from '../format/money'
 
 /** A validated decimal amount of a field → minor units of a currency with `places` decimals. */
 export function amountOf(field: string, text: string, places: number): number {

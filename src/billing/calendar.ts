@@ -1,4 +1,4 @@
-import { formatDate } from '../core/time'
+import { formatDate } from '../format/time'
 
 /** Calendar arithmetic on UTC milliseconds, for paid periods and date filters. */
 

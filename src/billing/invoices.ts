@@ -1,6 +1,6 @@
 import { and, eq, getTableName, gte, isNull, lt, sql } from 'drizzle-orm'
 import { invalid } from '../core/errors'
-import { dayAfter, dayStart } from '../core/time'
+import { dayAfter, dayStart } from '../format/time'
 import type { Db } from '../db/connection'
 import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
 import { emit } from '../events/outbox'

@@ -1,6 +1,6 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm'
 import { BillError, invalid } from '../core/errors'
-import { formatDate } from '../core/time'
+import { formatDate } from '../format/time'
 import type { Db } from '../db/connection'
 import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
 import { writeTransaction } from '../db/write-gate'
@@ -10,7 +10,7 @@ import { serviceData } from '../events/snapshots'
 import { isLang, translator, type Lang } from '../i18n/index'
 import { addMonths } from './calendar'
 import { canAfford, charge } from './ledger'
-import { formatIso } from './money'
+import { formatIso } from '../format/money'
 import { accountById, type Account } from './scope'
 
 /**

@@ -1,6 +1,6 @@
 import { invalid, type BillError } from '../core/errors'
-import { clip } from '../core/params'
-import { MoneyFormatError, parseAmount } from './money'
+import { clip } from '../format/text'
+import { MoneyFormatError, parseAmount } from '../format/money'
 
 /**
  * A batch of usage records as text: JSON (an array of records, or an object whose `records`

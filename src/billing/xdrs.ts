@@ -2,7 +2,7 @@ import { and, count, eq, isNull, lt, max, min, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { accounts, currencies, expenses, ItemStatus, items, xdrs } from '../db/schema/index'
 import { charge } from './ledger'
-import { formatAmount, maxMinorUnits, MoneyFormatError, mulDivRound, parseAmount } from './money'
+import { formatAmount, maxMinorUnits, MoneyFormatError, mulDivRound, parseAmount } from '../format/money'
 import { recordError, unitPricePlaces, type UsageRecord } from './xdr-batch'
 
 /**

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config'
 import { openDatabase, type Db } from '../db/connection'
-import { ensureAdmin } from '../db/seed'
+import { ensureAdmin } from '../auth/admin'
 import { clientCount, resetBillingData } from '../demo/reset'
 import { DemoError, defaultDemoSize, demoPassword, seedDemo, sizeProblem, type DemoSize } from '../demo/seed'
 import { formatCount, Progress } from './progress'

@@ -5,10 +5,10 @@ import type { Lang, Translate } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
 import { node } from '../output/document'
-import type { FileSpec, FunctionContext, FunctionDef, ListDef, ProposedEvents, Registry, ReplyEffects } from '../functions/registry'
-import { fileOf, isFileFormat, paramsOf, writes } from '../functions/registry'
-import { savedFilter, usableFilter } from '../functions/list-filter'
-import { csrfToken } from '../auth/tokens'
+import type { FileSpec, FunctionContext, FunctionDef, ListDef, ProposedEvent, ProposedEvents, Registry, ReplyEffects } from './registry'
+import { fileOf, isFileFormat, paramsOf, writes } from './registry'
+import { savedFilter } from '../db/list-filters'
+import { csrfToken } from './csrf'
 import { canSu } from './access'
 import { recordAudit, type AuditEntry } from './audit'
 import type { Call } from './call'
@@ -24,10 +24,9 @@ import {
 } from './documents'
 import { BillError, authFailed, denied, invalid, missed } from './errors'
 import { labelOf, titleOf } from './labels'
-import { clip, isSecret, parseParams, parseValue, refuseFixedChanges, type ParamSpecs, type Values } from './params'
-import { beforeHandlers, runBefore } from '../events/before'
-import { principalOf } from '../auth/authenticate'
-import { anonymous, localRoot, type Principal } from './principal'
+import { clip } from '../format/text'
+import { isSecret, parseParams, parseValue, refuseFixedChanges, type ParamSpecs, type Values } from './params'
+import { anonymous, localRoot, principalOf, type Principal } from './principal'
 import type { Services } from './services'
 import { ReplyCache, type KeptReply } from './reply-cache'
 
@@ -50,10 +49,18 @@ export interface Outcome {
   cacheSlot?: { key: string; generation: number }
 }
 
+/**
+ * The before-stage of provisioning handlers, as the events layer provides it: undefined when no
+ * handler is enabled, else what asks them about proposed events and returns the fields each
+ * changed (or throws their refusal).
+ */
+export type BeforeStage = () => ((now: number, events: ProposedEvent[]) => Promise<Record<string, unknown>[]>) | undefined
+
 export interface DispatcherDeps {
   db: Db
   registry: Registry
   services: Services
+  before: BeforeStage
   /** Headers that every kept reply is sent with (the door's). */
   replyHeaders?: Readonly<Record<string, string>>
   /** Where unexpected failures are reported, with their stack. */
@@ -245,14 +252,14 @@ export class Dispatcher {
     ids: (string | undefined)[],
   ): Promise<Record<string, string> | undefined> {
     if (!proposed) return undefined
-    const handlers = beforeHandlers(this.deps.db)
-    if (!handlers.length) return undefined
+    const ask = this.deps.before()
+    if (!ask) return undefined
     // Handlers never see secrets (a new user's password).
     const shown: Values = {}
     for (const name in values) if (!isSecret(name, specs[name])) shown[name] = values[name]
     const events = ids.flatMap((id) => proposed(ctx, shown, id) ?? [])
     if (!events.length) return undefined
-    const changes = Object.assign({}, ...(await runBefore(this.deps.db, ctx.now, handlers, events))) as Record<string, unknown>
+    const changes = Object.assign({}, ...(await ask(ctx.now, events))) as Record<string, unknown>
     const params: Record<string, string> = {}
     for (const [name, value] of Object.entries(changes)) {
       const spec = specs[name]
@@ -349,6 +356,7 @@ export class Dispatcher {
     const doc = replyDocument(call, lang, [...content, ...extra], paramsOf(def))
     const known = this.staticLabels(def, lang, t)
     doc.title = known.title
+    doc.label = (name) => labelOf(t, def.name, name)
     if (def.kind === 'list') {
       doc.root.lists = ['elem']
       doc.columns = known.columns
@@ -403,6 +411,19 @@ function listFilter(def: ListDef, ctx: FunctionContext): Values {
       : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
   if (p.plid && def.filters?.account && filter.account === undefined) filter.account = parseValue('plid', def.filters.account, p.plid)
   return filter
+}
+
+/**
+ * A saved filter checked against the list's filters as they are now; one that no longer fits
+ * (a filter renamed or narrowed since) is dropped rather than failing the list.
+ */
+function usableFilter(specs: ParamSpecs, saved: Record<string, string> | undefined): Values {
+  if (!saved) return {}
+  try {
+    return parseParams(specs, saved, { requireAll: false, withDefaults: false })
+  } catch {
+    return {}
+  }
 }
 
 function defaultsOf(fields: Record<string, { default?: string; type: string }>): Record<string, string | boolean> {

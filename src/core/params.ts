@@ -1,6 +1,7 @@
 import { isLang } from '../i18n/index'
 import { isAddressOrRange, splitAddressList } from '../net/addresses'
 import { invalid, missed } from './errors'
+import { clip } from '../format/text'
 
 export type ParamType =
   | 'string'
@@ -134,12 +135,6 @@ function isDate(raw: string): boolean {
   if (!m) return false
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])
-}
-
-/** Keeps echoed bad values short. */
-export function clip(value: string, length = 64): string {
-  const chars = [...value]
-  return chars.length > length ? `${chars.slice(0, length).join('')}…` : value
 }
 
 export interface ParseOptions {

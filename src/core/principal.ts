@@ -22,6 +22,20 @@ export interface Principal {
   accountAddresses: string
 }
 
+/** The principal of a user's record (its other columns left behind). */
+export function principalOf(user: Principal): Principal {
+  return {
+    id: user.id,
+    name: user.name,
+    level: user.level,
+    lang: user.lang,
+    resellerId: user.resellerId,
+    accountId: user.accountId,
+    allowedAddresses: user.allowedAddresses,
+    accountAddresses: user.accountAddresses,
+  }
+}
+
 /** The local superuser of the command line: no row in the database, above every admin. */
 export const localRoot: Principal = {
   id: 0,

@@ -1,8 +1,11 @@
 import { and, eq, gte, lt, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm'
-import type { Value, Values } from '../core/params'
-import { dayAfter, dayStart } from '../core/time'
+import { dayAfter, dayStart } from '../format/time'
 import type { Db } from './connection'
 import { containsPattern, likePlaceholder } from './query'
+
+/** A parsed filter value (the core's parameter value). */
+type Value = string | number | boolean
+type Values = Record<string, Value>
 
 /**
  * How one list filter narrows the rows: its condition (with the placeholder named after the

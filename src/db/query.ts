@@ -1,8 +1,10 @@
 import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { BoundedMap } from '../bounded-map'
-import type { Scalar } from '../output/document'
 import type { Db } from './connection'
+
+/** A column's value as rows carry it (the same as a document's scalar). */
+export type Cell = string | number | boolean | null
 
 /** The LIKE pattern for "contains `value` literally": % and _ taken as themselves. */
 export function containsPattern(value: string): string {
@@ -88,7 +90,7 @@ export function sortedList(
   where?: { shape: string; condition: () => SQL | undefined },
   /** Other tables some listed columns come from (a currency's code, a client's name). */
   join?: ListJoin | ListJoin[],
-): ListStatements<Record<string, Scalar>> {
+): ListStatements<Record<string, Cell>> {
   const sort = q.sort !== undefined && q.sort in listed ? q.sort : undefined
   const key = `${getTableName(table)}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
   return preparedOnce(db, key, () => {
@@ -107,7 +109,7 @@ export function sortedList(
         .offset(sql.placeholder('offset'))
         .prepare(),
       count: db.select({ n: count() }).from(table).where(condition).prepare(),
-    } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
+    } as ListStatements<Record<string, Cell>> // columns hold numbers, strings, flags or null
   })
 }
 
@@ -138,7 +140,7 @@ export function idPagedList(
   },
   q: { sort?: string; order: 'asc' | 'desc' },
   where?: { shape: string; condition: () => SQL | undefined },
-): ListStatements<Record<string, Scalar>> {
+): ListStatements<Record<string, Cell>> {
   const sort = q.sort !== undefined && q.sort in list.sortable ? q.sort : undefined
   const key = `ids:${list.name}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
   return preparedOnce(db, key, () => {
@@ -155,7 +157,7 @@ export function idPagedList(
     return {
       rows: list.page(inArray(list.idColumn, ids), orderBy).prepare(),
       count: db.select({ n: count() }).from(list.table).where(condition).prepare(),
-    } as ListStatements<Record<string, Scalar>> // columns hold numbers, strings, flags or null
+    } as ListStatements<Record<string, Cell>> // columns hold numbers, strings, flags or null
   })
 }
 

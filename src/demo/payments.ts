@@ -1,5 +1,5 @@
 import { isCredited } from '../billing/ledger'
-import { parseAmount } from '../billing/money'
+import { parseAmount } from '../format/money'
 import { PaymentStatus } from '../db/schema/index'
 import type { Books, Client, Currency } from './model'
 import { WeightedIndex, type Random } from './random'

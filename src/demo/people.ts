@@ -1,4 +1,4 @@
-import { parseAmount } from '../billing/money'
+import { parseAmount } from '../format/money'
 import type { Client, Currency, Reseller } from './model'
 import type { Random } from './random'
 import { day, year } from './time'

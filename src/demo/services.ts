@@ -1,4 +1,4 @@
-import { parseAmount } from '../billing/money'
+import { parseAmount } from '../format/money'
 import { ItemStatus } from '../db/schema/index'
 import { catalogs, type ProductType } from './catalog'
 import type { Client, Currency, Expense, Plan, Service } from './model'

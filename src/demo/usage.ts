@@ -1,4 +1,4 @@
-import { mulDivRound, parseAmount } from '../billing/money'
+import { mulDivRound, parseAmount } from '../format/money'
 import { catalogs } from './catalog'
 import type { Client, Expense, Service } from './model'
 import type { Random } from './random'

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context } from 'hono'
-import type { FileFormat, FileReply } from '../functions/registry'
+import type { FileFormat, FileReply } from '../core/registry'
 import { securityHeaders } from '../net/security-headers'
 
 const contentTypes: Record<FileFormat, string> = {

@@ -6,7 +6,7 @@ import type { ParamSpecs } from '../core/params'
 import { Level } from '../core/principal'
 import type { Db } from '../db/connection'
 import { filterWhere, type FilterRule } from '../db/filter-where'
-import { defineFunction, type FileDef, type FileReply, type FileSpec } from '../functions/registry'
+import { defineFunction, type FileDef, type FileReply, type FileSpec } from '../core/registry'
 import { CsvWriter } from '../output/csv'
 import { windowChunks, windowedRows } from './windows'
 

@@ -33,7 +33,7 @@ import userEdit from './user/edit'
 import { userDelete, userResume, userSuspend } from './user/group'
 import user from './user/list'
 import { filterForms } from './list-filter'
-import { Registry, type FunctionDef } from './registry'
+import { Registry, type FunctionDef } from '../core/registry'
 import { xdrDownload, xdrImport, xdrList, xdrRate } from './xdr/index'
 
 /** Every function billgate offers, through every door. */

@@ -1,39 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm'
-import { parseParams, type ParamSpecs, type Values } from '../core/params'
-import type { Db } from '../db/connection'
+import { and, eq } from 'drizzle-orm'
+import type { ParamSpecs, Values } from '../core/params'
+import { defineFunction, type FormDef, type FunctionDef, type ListDef } from '../core/registry'
+import { savedFilter } from '../db/list-filters'
 import { listFilters } from '../db/schema/index'
-import { defineFunction, type FormDef, type FunctionDef, type ListDef } from './registry'
-import { preparedFor } from '../db/prepared'
-
-function prepareLookup(db: Db) {
-  return db
-    .select({ params: listFilters.params })
-    .from(listFilters)
-    .where(and(eq(listFilters.userId, sql.placeholder('user')), eq(listFilters.func, sql.placeholder('func'))))
-    .prepare()
-}
-
-const lookupOf = preparedFor(prepareLookup)
-
-/** The raw parameters of a user's saved filter of a list, if it saved one. */
-export function savedFilter(db: Db, userId: number, func: string): Record<string, string> | undefined {
-  const lookup = lookupOf(db)
-  const row = lookup.get({ user: userId, func })
-  return row ? (JSON.parse(row.params) as Record<string, string>) : undefined
-}
-
-/**
- * A saved filter checked against the list's filters as they are now; one that no longer fits
- * (a filter renamed or narrowed since) is dropped rather than failing the list.
- */
-export function usableFilter(specs: ParamSpecs, saved: Record<string, string> | undefined): Values {
-  if (!saved) return {}
-  try {
-    return parseParams(specs, saved, { requireAll: false, withDefaults: false })
-  } catch {
-    return {}
-  }
-}
 
 /** A parsed value as it is written in a request. */
 function rawOf(value: Values[string]): string {

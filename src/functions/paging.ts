@@ -1,4 +1,4 @@
-import type { ListQuery } from './registry'
+import type { ListQuery } from '../core/registry'
 
 /** Sorts and pages rows held in memory (lists not backed by a table), numbers in number order. */
 export function pageInMemory<T extends Record<string, unknown>>(rows: T[], q: ListQuery) {

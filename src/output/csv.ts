@@ -1,5 +1,5 @@
-import { formatAmount } from '../billing/money'
-import { formatDate } from '../core/time'
+import { formatAmount } from '../format/money'
+import { formatDate } from '../format/time'
 
 /**
  * CSV as RFC 4180 writes it: UTF-8 (no byte order mark), a header line, lines ending in CRLF,

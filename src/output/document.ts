@@ -29,6 +29,8 @@ export interface Document {
   title?: string
   /** Localised labels of columns and fields, for formats that show them. */
   labels?: Record<string, string>
+  /** The localised label of a name `labels` lacks (the columns of nested records). */
+  label?: (name: string) => string
 }
 
 export function node(name: string, value?: Scalar, attrs?: Record<string, string>): DocNode {

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { PDFFont, PDFPage } from 'pdf-lib'
-import { labelOf, titleOf } from '../core/labels'
-import type { Translate } from '../i18n/index'
 
 /**
  * An invoice as an A4 PDF: the operator, the invoice's number and dates, the client, its lines
@@ -30,7 +28,14 @@ export interface InvoiceSheet {
   issuedAt: number
 }
 
-const report = 'invoice.download'
+/** The sheet's words in the reader's language: its title, the labels of its fields, its footer. */
+export interface SheetWords {
+  title: string
+  label(name: string): string
+  /** `Page 1 of 3`. */
+  page(page: number, pages: number): string
+}
+
 /** A4 in points. */
 const [pageWidth, pageHeight] = [595.28, 841.89]
 const margin = 50
@@ -90,8 +95,8 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
   return lines
 }
 
-export async function invoicePdf(sheet: InvoiceSheet, t: Translate): Promise<Uint8Array> {
-  const label = (name: string) => labelOf(t, report, name)
+export async function invoicePdf(sheet: InvoiceSheet, words: SheetWords): Promise<Uint8Array> {
+  const { label } = words
   const { pdf, fontkit, regular: regularBytes, bold: boldBytes } = await pdfLibrary()
   const { rgb } = pdf
   const grey = rgb(0.4, 0.4, 0.4)
@@ -100,7 +105,7 @@ export async function invoicePdf(sheet: InvoiceSheet, t: Translate): Promise<Uin
   const regular = await doc.embedFont(regularBytes, { subset: true, customName: 'DejaVuSans' })
   const bold = await doc.embedFont(boldBytes, { subset: true, customName: 'DejaVuSans-Bold' })
   const issued = new Date(sheet.issuedAt)
-  const title = `${titleOf(t, report)} ${sheet.number}`
+  const title = `${words.title} ${sheet.number}`
   doc.setTitle(title, { showInWindowTitleBar: true })
   doc.setAuthor(oneLine(sheet.operator))
   doc.setSubject(oneLine(sheet.account_name))
@@ -173,7 +178,7 @@ export async function invoicePdf(sheet: InvoiceSheet, t: Translate): Promise<Uin
 
   const pages = doc.getPages()
   for (const [i, each] of pages.entries()) {
-    const footer = t('functions:invoice.download|page', { keySeparator: '|', page: i + 1, pages: pages.length })
+    const footer = words.page(i + 1, pages.length)
     each.drawText(footer, { x: right - regular.widthOfTextAtSize(footer, 8), y: margin - 20, size: 8, font: regular, color: grey })
   }
   return doc.save()

@@ -1,5 +1,3 @@
-import { labelOf } from '../core/labels'
-import { isLang, translator } from '../i18n/index'
 import type { DocNode, Document } from './document'
 import { child, isPresent } from './document'
 import { cellText, recordColumns, RecordTable } from './record-table'
@@ -14,15 +12,9 @@ const isData = (n: DocNode) => isPresent(n) && !n.markup
 const isLeaf = (n: DocNode) => !n.children?.length
 const isBranch = (n: DocNode) => !isLeaf(n) || Boolean(n.lists?.length)
 
-/**
- * Labels of names the document carries no label for (the columns of nested rows): the
- * function's own field labels in the document's language.
- */
+/** Labels of names, with the document's own for those it carries no label for (nested rows). */
 function labeller(doc: Document): (name: string) => string {
-  const lang = doc.root.attrs?.lang
-  const func = doc.root.attrs?.func
-  const t = isLang(lang) && func ? translator(lang) : undefined
-  return (name) => doc.labels?.[name] ?? (t && func ? labelOf(t, func, name) : name)
+  return (name) => doc.labels?.[name] ?? doc.label?.(name) ?? name
 }
 
 function LeafTable(props: { leaves: DocNode[]; label: (name: string) => string }) {

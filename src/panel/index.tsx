@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { deleteCookie } from 'hono/cookie'
-import { csrfToken } from '../auth/tokens'
+import { csrfToken } from '../core/csrf'
 import type { Config } from '../config'
 import type { Call } from '../core/call'
 import type { Dispatcher, Outcome } from '../core/dispatch'
@@ -16,7 +16,7 @@ import type {
   GroupDef,
   ListDef,
   Registry,
-} from '../functions/registry'
+} from '../core/registry'
 import { isLang, translator, type Lang, type Translate } from '../i18n/index'
 import { choicesIn, errorText, leafValue } from './doc'
 import { FormPage, submittedValues, valuesFrom } from './form'

@@ -1,6 +1,6 @@
 import { choicesOf, columnNames } from '../core/documents'
 import type { ParamSpecs } from '../core/params'
-import type { ListDef } from '../functions/registry'
+import type { ListDef } from '../core/registry'
 import type { DocNode, Document } from '../output/document'
 import { child } from '../output/document'
 import { cellText } from '../output/record-table'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MoneyFormatError, formatAmount, formatIso, mulDivRound, parseAmount } from '../../src/billing/money'
+import { MoneyFormatError, formatAmount, formatIso, mulDivRound, parseAmount } from '../../src/format/money'
 
 describe('money', () => {
   it('parses decimal strings into minor units without floats', () => {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
-import { formatDateTime } from '../../src/core/time'
+import { formatDateTime } from '../../src/format/time'
 import { accounts, items, paymethods, payments } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp } from '../helpers'
 import { browser, csrfOf, unescapeHtml } from '../panel/client'

@@ -9,7 +9,7 @@ import { parseBatch } from '../../src/billing/xdr-batch'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { accounts, ItemStatus, items, pricelists, xdrs } from '../../src/db/schema/index'
-import { ensureAdmin } from '../../src/db/seed'
+import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
 
 const root = new URL('../..', import.meta.url).pathname

@@ -4,7 +4,7 @@ import { Progress } from '../../src/cli/progress'
 import { Level } from '../../src/core/principal'
 import { accounts, expenses, provisioningLog, users } from '../../src/db/schema/index'
 import { demoPassword, seedDemo } from '../../src/demo/seed'
-import type { ListDef } from '../../src/functions/registry'
+import type { ListDef } from '../../src/core/registry'
 import { serializers } from '../../src/output/index'
 import { adminPassword, makeTestApp } from '../helpers'
 

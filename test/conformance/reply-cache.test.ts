@@ -7,7 +7,7 @@ import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
 import { openDatabase } from '../../src/db/connection'
 import { auditLog } from '../../src/db/schema/index'
-import { ensureAdmin } from '../../src/db/seed'
+import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword, makeTestApp } from '../helpers'
 
 const asAdmin = { authinfo: `admin:${adminPassword}` }

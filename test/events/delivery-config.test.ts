@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseConfig } from '../../src/config'
-import { retryScheduleMs } from '../../src/events/defaults'
+import { ConfigError, loadConfig, parseConfig, retryScheduleMs } from '../../src/config'
 
 describe('delivery settings', () => {
   it('default to the spec’s schedule, 256 deliveries at once, a 250 ms poll and 30 days of log', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatAmount } from '../../src/billing/money'
-import { formatDateTime } from '../../src/core/time'
+import { formatAmount } from '../../src/format/money'
+import { formatDateTime } from '../../src/format/time'
 import { csvField, csvText, CsvWriter, encodeCell } from '../../src/output/csv'
 
 const written = (write: (out: CsvWriter) => void, chunkSize?: number) => {

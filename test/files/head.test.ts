@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { sendFile } from '../../src/doors/file-reply'
-import type { FileReply } from '../../src/functions/registry'
+import type { FileReply } from '../../src/core/registry'
 import { adminLogin, asAdmin, fetchFile, filesWorld } from './world'
 
 /** A CSV file that counts the chunks produced from it. */

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { accounts, ItemStatus, items, pricelists } from '../../src/db/schema/index'
-import { ensureAdmin } from '../../src/db/seed'
+import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
 
 const records = 200_000

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
 import { payments, sessions } from '../../src/db/schema/index'
-import { ensureAdmin } from '../../src/db/seed'
+import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
 
 const script = fileURLToPath(new URL('../fixtures/jerasoft_client.py', import.meta.url))

@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
-import { ensureAdmin } from '../../src/db/seed'
+import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
 
 /** CI installs Debian's chromium here; without it the browser tests fail rather than skip. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { csrfToken } from '../../src/auth/tokens'
+import { csrfToken } from '../../src/core/csrf'
 import { css } from '../../src/panel/style'
 import { translator } from '../../src/i18n/index'
 import { adminPassword, makeTestApp, type TestApp } from '../helpers'

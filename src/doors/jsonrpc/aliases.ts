@@ -1,8 +1,8 @@
 import { invalid } from '../../core/errors'
 import { parseValue } from '../../core/params'
-import type { Registry } from '../../functions/registry'
+import type { Registry } from '../../core/registry'
 import type { Lang } from '../../i18n/index'
-import type { RpcListData } from '../../output/jsonrpc'
+import type { RpcListData } from './data'
 
 /** Names as a caller writes them → names as billgate's functions take them. */
 export type Renames = Readonly<Record<string, string>>

@@ -1,9 +1,9 @@
 import { columnNames, choicesOf } from '../../core/documents'
 import { labelOf } from '../../core/labels'
 import { isSecret, type ParamSpec } from '../../core/params'
-import { paramsOf, type FunctionDef } from '../../functions/registry'
+import { paramsOf, type FunctionDef } from '../../core/registry'
 import { translator, type Translate } from '../../i18n/index'
-import type { RpcListData } from '../../output/jsonrpc'
+import type { RpcListData } from './data'
 import { defaultLimit, jerasoftMethods, type MethodAlias, type ShapeContext } from './aliases'
 
 /** One parameter of a method, as `system.methods` describes it. */

@@ -1,4 +1,4 @@
-import type { RpcError } from '../../output/jsonrpc'
+import type { RpcError } from './data'
 
 /** JSON-RPC 2.0 error codes, and the ones billgate adds for overload and a busy database. */
 export const RpcCode = {

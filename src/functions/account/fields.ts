@@ -1,13 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { requireAccount, type Account } from '../../billing/scope'
 import { BillError, invalid, missed } from '../../core/errors'
-import { clip, parseValue, type ParamSpec } from '../../core/params'
+import { parseValue, type ParamSpec } from '../../core/params'
+import { clip } from '../../format/text'
 import { Level } from '../../core/principal'
 import { pageOf, sortedList } from '../../db/query'
 import { accountFields } from '../../db/schema/index'
 import { emit } from '../../events/outbox'
 import { node } from '../../output/document'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 const listed = {
   name: accountFields.name,

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm'
-import { formatAmount } from '../../billing/money'
+import { formatAmount } from '../../format/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../format/time'
 import { contains, equals, filterWhere } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, resellers } from '../../db/schema/index'
 import { currencyByCode } from '../currency/index'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 /** A client's statuses; archived clients are kept for their history only. */
 export const accountStatuses = ['active', 'suspended', 'archived'] as const

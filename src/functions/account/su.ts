@@ -6,7 +6,7 @@ import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { users } from '../../db/schema/index'
 import { node } from '../../output/document'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 /** A client's owner: the first of its client users to be created. */
 function ownerOf(db: Db, accountId: number) {

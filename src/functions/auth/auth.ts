@@ -1,7 +1,8 @@
-import { checkUserAddress, userById, type UserRecord } from '../../auth/authenticate'
+import { checkUserAddress, userById } from '../../auth/authenticate'
+import type { UserRecord } from '../../db/rows'
 import { BillError, authFailed, missed } from '../../core/errors'
 import { node } from '../../output/document'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 function startSession(ctx: FunctionContext, user: UserRecord) {
   const { token } = ctx.services.sessions.create(user.id, ctx.address, ctx.call.userAgent, ctx.now)

@@ -4,7 +4,7 @@ import { Level } from '../../core/principal'
 import { pageOf, rowById, sortedList } from '../../db/query'
 import { accounts, currencies, expenses, invoices, payments, paymethods, pricelists } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 const listed = {
   id: currencies.id,

@@ -3,7 +3,7 @@ import { titleOf } from '../../core/labels'
 import { isSecret } from '../../core/params'
 import { Level } from '../../core/principal'
 import { pageInMemory } from '../paging'
-import { defineFunction, paramsOf } from '../registry'
+import { defineFunction, paramsOf } from '../../core/registry'
 
 /** The functions the caller may use, with their kind and title. */
 export const help = defineFunction({

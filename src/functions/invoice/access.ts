@@ -4,7 +4,7 @@ import { denied, missed } from '../../core/errors'
 import { elementId, rowById } from '../../db/query'
 import { invoices } from '../../db/schema/index'
 import { invoiceRecord } from '../../events/snapshots'
-import type { FunctionContext } from '../registry'
+import type { FunctionContext } from '../../core/registry'
 
 /**
  * The invoice an `elid` names, if it exists; an access error when it belongs to a client the

@@ -1,14 +1,25 @@
 import { asc, eq } from 'drizzle-orm'
 import { lastDay } from '../../billing/invoices'
-import { formatDate } from '../../core/time'
-import { formatAmount } from '../../billing/money'
-import { valueLabel } from '../../core/labels'
+import { formatDate } from '../../format/time'
+import { formatAmount } from '../../format/money'
+import { labelOf, titleOf, valueLabel } from '../../core/labels'
 import { Level } from '../../core/principal'
 import { expenses } from '../../db/schema/index'
 import { branch, node, type DocNode } from '../../output/document'
-import { invoicePdf } from '../../output/invoice-pdf'
-import { defineFunction, type FunctionContext } from '../registry'
+import { invoicePdf, type SheetWords } from '../../output/invoice-pdf'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 import { requireInvoiceDetails } from './access'
+
+const name = 'invoice.download'
+
+/** The PDF's words: the report's own, in the call's language. */
+function sheetWords(ctx: FunctionContext): SheetWords {
+  return {
+    title: titleOf(ctx.t, name),
+    label: (field) => labelOf(ctx.t, name, field),
+    page: (page, pages) => ctx.t(`functions:${name}|page`, { keySeparator: '|', page, pages }),
+  }
+}
 
 /** What an invoice shows, whichever way it is given (a document, a printable page, a PDF). */
 export function invoicePrintout(ctx: FunctionContext, elid: string) {
@@ -48,7 +59,7 @@ export type InvoicePrintout = ReturnType<typeof invoicePrintout>
  * last day.
  */
 export const invoiceDownload = defineFunction({
-  name: 'invoice.download',
+  name,
   kind: 'report',
   level: Level.user,
   writes: false,
@@ -61,7 +72,7 @@ export const invoiceDownload = defineFunction({
     aliases: { id_invoices: 'elid' },
     async open(ctx, values) {
       const printout = invoicePrintout(ctx, String(values.elid))
-      return { format: 'pdf', filename: `${printout.number}.pdf`, content: [await invoicePdf(printout, ctx.t)] }
+      return { format: 'pdf', filename: `${printout.number}.pdf`, content: [await invoicePdf(printout, sheetWords(ctx))] }
     },
   },
   run(ctx, values) {

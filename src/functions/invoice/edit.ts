@@ -1,7 +1,7 @@
 import { BillError } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { InvoiceStatus } from '../../db/schema/index'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { invoiceFields } from '../../events/snapshots'
 import { invoiceDetails } from './access'
 

@@ -2,7 +2,7 @@ import { generateInvoice } from '../../billing/invoices'
 import { requireAccount } from '../../billing/scope'
 import { Level } from '../../core/principal'
 import { node } from '../../output/document'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { created } from '../provisioning/proposed'
 
 /**

@@ -1,6 +1,6 @@
 import { cancelInvoice, deleteInvoice, markInvoicePaid, type Invoice } from '../../billing/invoices'
 import { Level } from '../../core/principal'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 import { visibleInvoice } from './access'
 
 /** Applies an operation to one invoice of the caller's clients; one that no longer exists is skipped. */

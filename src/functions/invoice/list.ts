@@ -1,15 +1,15 @@
 import { eq, sql } from 'drizzle-orm'
 import { lastDay } from '../../billing/invoices'
-import { formatAmount } from '../../billing/money'
+import { formatAmount } from '../../format/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { formatDate, formatDateTime } from '../../core/time'
+import { formatDate, formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, expenses, InvoiceStatus, invoices } from '../../db/schema/index'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { requireInvoiceDetails } from './access'
 
 /** The columns a row is read from, by the names it is listed and sorted under. */

@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm'
 import { ownsAccountOf, requireAccount, type Account } from '../../billing/scope'
 import { itemById, tariffById, type BillingEnv, type Item, type Tariff } from '../../billing/services'
-import { formatAmount } from '../../billing/money'
+import { formatAmount } from '../../format/money'
 import { denied, missed } from '../../core/errors'
 import type { Db } from '../../db/connection'
 import { elementId } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
 import { currencyById } from '../currency/index'
-import type { FunctionContext } from '../registry'
+import type { FunctionContext } from '../../core/registry'
 
 /** Periods a service can be paid for, in months, as parameter values. */
 export const periodValues = ['1', '3', '6', '12'] as const

@@ -1,6 +1,6 @@
 import { closeService, resumeService, suspendService } from '../../billing/services'
 import { Level } from '../../core/principal'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { aboutElement } from '../provisioning/proposed'
 import { billingEnv, visibleItem } from './common'
 

@@ -3,11 +3,11 @@ import { scopeCondition } from '../../billing/scope'
 import { tariffById } from '../../billing/services'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
-import { formatDate, formatDateTime } from '../../core/time'
+import { formatDate, formatDateTime } from '../../format/time'
 import { equals, filterWhere, fromDay, matching, toDay } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, items, pricelists } from '../../db/schema/index'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { amountFormatter, statusValues } from './common'
 
 /** Columns read from the tables, by the names they are listed (and sorted) under. */

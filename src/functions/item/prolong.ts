@@ -1,8 +1,8 @@
 import { prolongService } from '../../billing/services'
 import { Level } from '../../core/principal'
-import { formatDate } from '../../core/time'
+import { formatDate } from '../../format/time'
 import { node } from '../../output/document'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 import { aboutElement } from '../provisioning/proposed'
 import { billingEnv, periodValues, requireItem } from './common'
 

@@ -3,7 +3,7 @@ import type { Dispatcher } from '../../core/dispatch'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { node } from '../../output/document'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 /**
  * The renewal pass on demand: renews the services whose paid time has ended, suspends those

@@ -3,7 +3,7 @@ import type { Payment } from '../../billing/payments'
 import { ownsAccountOf } from '../../billing/scope'
 import { rowById } from '../../db/query'
 import { payments } from '../../db/schema/index'
-import type { FunctionContext } from '../registry'
+import type { FunctionContext } from '../../core/registry'
 
 /** Payment statuses as BILLmanager numbers them, as the `status` parameter takes them. */
 export const paymentStatusValues = ['1', '2', '3', '4', '5', '6', '7'] as const

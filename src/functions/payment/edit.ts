@@ -10,7 +10,7 @@ import { parseValue, type Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 import { savedForm } from '../provisioning/proposed'
 import { paymentStatusValues, visiblePayment } from './access'
 

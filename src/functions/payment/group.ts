@@ -1,7 +1,7 @@
 import { deletePayment, movePayment, type PaymentMove } from '../../billing/payments'
 import { Level } from '../../core/principal'
 import { PaymentStatus } from '../../db/schema/index'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 import { aboutElement } from '../provisioning/proposed'
 import { visiblePayment } from './access'
 

@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection'
 import { deleteById, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { currencies, paymethods } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 const listed = {
   id: paymethods.id,

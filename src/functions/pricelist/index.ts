@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { amountOf, optionalAmountOf } from '../../billing/amounts'
-import { formatAmount } from '../../billing/money'
+import { formatAmount } from '../../format/money'
 import { tariffInUse } from '../../billing/services'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
@@ -8,7 +8,7 @@ import type { Db } from '../../db/connection'
 import { deleteById, elementId, pageOf, sortedList, updateById } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 /** The periods a tariff can be paid for, in months, and the columns holding their prices. */
 export const periods = [1, 3, 6, 12] as const

@@ -1,15 +1,16 @@
 import { isAbsolute } from 'node:path'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { invalid } from '../../core/errors'
-import { clip, type Values } from '../../core/params'
+import type { Values } from '../../core/params'
+import { clip } from '../../format/text'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { contains, equals, filterWhere, matching } from '../../db/filter-where'
 import { pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { provisioningDeliveries, provisioningHandlers } from '../../db/schema/index'
 import { eventIds, normalEventList } from '../../events/catalog'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 type Handler = typeof provisioningHandlers.$inferSelect
 

@@ -1,14 +1,14 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import { BillError, invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
 import { idPagedList, pageOf, rowById } from '../../db/query'
 import { provisioningDeliveries, provisioningHandlers, provisioningLog } from '../../db/schema/index'
 import { eventIds } from '../../events/catalog'
 import { resendDelivery } from '../../events/resend'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 /** `refused`: a before-handler answered, and forbade the change. */
 const logStatuses = ['success', 'fail', 'pending', 'retrying', 'refused'] as const

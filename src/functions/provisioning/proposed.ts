@@ -2,7 +2,7 @@ import { Level } from '../../core/principal'
 import { elementId } from '../../db/query'
 import type { EventId } from '../../events/catalog'
 import type { DomainEvent } from '../../events/outbox'
-import type { FunctionContext, ProposedEvents } from '../registry'
+import type { FunctionContext, ProposedEvents } from '../../core/registry'
 
 /**
  * What calls propose to before-handlers, declared on the functions whose changes are events

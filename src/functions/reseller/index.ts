@@ -3,8 +3,8 @@ import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { containsPattern, likePlaceholder, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { accounts, resellers } from '../../db/schema/index'
-import { formatDateTime } from '../../core/time'
-import { defineFunction, type FunctionContext } from '../registry'
+import { formatDateTime } from '../../format/time'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 
 const listed = {
   id: resellers.id,

@@ -1,9 +1,9 @@
 import { canSu } from '../../core/access'
 import { denied, missed } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../format/time'
 import { pageInMemory } from '../paging'
-import { defineFunction } from '../registry'
+import { defineFunction } from '../../core/registry'
 
 /** The caller's sessions; admins see everyone's. Tokens are never listed, only handles. */
 export const sessionList = defineFunction({

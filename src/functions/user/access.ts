@@ -1,5 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
-import { userById, type UserRecord } from '../../auth/authenticate'
+import { userById } from '../../auth/authenticate'
+import type { UserRecord } from '../../db/rows'
 import { canManageUser } from '../../core/access'
 import { denied } from '../../core/errors'
 import { Level } from '../../core/principal'
@@ -7,7 +8,7 @@ import { countRows, elementId } from '../../db/query'
 import { users } from '../../db/schema/index'
 import { emit } from '../../events/outbox'
 import { changedFields, isClientUser, userFields } from '../../events/snapshots'
-import type { FunctionContext } from '../registry'
+import type { FunctionContext } from '../../core/registry'
 
 type User = typeof users.$inferSelect
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { listFilters, users } from '../../db/schema/index'
 import { clientUserDeleted } from '../provisioning/proposed'
 import { Level } from '../../core/principal'
-import { defineFunction, type FunctionContext } from '../registry'
+import { defineFunction, type FunctionContext } from '../../core/registry'
 import { keepAnAdmin, managedUser, tellUserChange } from './access'
 
 export const userDelete = defineFunction({

@@ -1,10 +1,10 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
-import { formatDateTime } from '../../core/time'
+import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
 import { users } from '../../db/schema/index'
-import { defineFunction, type ListQuery } from '../registry'
+import { defineFunction, type ListQuery } from '../../core/registry'
 
 /** The columns a row is read from, by the name they are listed (and sorted) under. */
 const listed = {

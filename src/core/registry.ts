@@ -1,11 +1,10 @@
 import type { Db } from '../db/connection'
-import type { Principal } from '../core/principal'
-import { requestParams, type Call } from '../core/call'
 import type { Lang, Translate } from '../i18n/index'
 import type { DocNode, Scalar } from '../output/document'
-import type { ParamSpecs, Values } from '../core/params'
-import type { Services } from '../core/services'
-import type { DomainEvent } from '../events/outbox'
+import { requestParams, type Call } from './call'
+import type { ParamSpecs, Values } from './params'
+import type { Principal } from './principal'
+import type { Services } from './services'
 
 export type FunctionKind = 'list' | 'form' | 'group' | 'report' | 'action' | 'file'
 
@@ -75,12 +74,22 @@ export interface ReplyEffects {
 }
 
 /**
+ * A change a call proposes to the before-stage of provisioning handlers: the events layer's
+ * DomainEvent, which the core passes on without knowing the catalogue of events.
+ */
+export interface ProposedEvent {
+  event: string
+  objectId: number | null
+  data: Record<string, unknown> | (() => Record<string, unknown>)
+}
+
+/**
  * The event a call of a function proposes, for the before-stage of provisioning handlers: a form
  * gets its parsed values and the element's id (undefined when creating), a group each element's
  * id, an action its parsed values. Undefined when the call proposes nothing (the element does
  * not exist). Asked only when an enabled before-handler exists.
  */
-export type ProposedEvents = (ctx: FunctionContext, values: Values, id: string | undefined) => DomainEvent | DomainEvent[] | undefined
+export type ProposedEvents = (ctx: FunctionContext, values: Values, id: string | undefined) => ProposedEvent | ProposedEvent[] | undefined
 
 interface BaseDef {
   name: string

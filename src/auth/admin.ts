@@ -1,8 +1,8 @@
-import { hashPassword, generatePassword } from '../auth/passwords'
 import { Level } from '../core/principal'
-import type { Db } from './connection'
-import { countRows } from './query'
-import { users } from './schema/index'
+import type { Db } from '../db/connection'
+import { countRows } from '../db/query'
+import { users } from '../db/schema/index'
+import { generatePassword, hashPassword } from './passwords'
 
 /**
  * On first start (no users at all), creates the admin `admin`. Returns the generated password

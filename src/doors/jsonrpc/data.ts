@@ -1,8 +1,8 @@
-import type { ParamSpec } from '../core/params'
-import type { ColumnDef, FunctionDef, ListDef } from '../functions/registry'
-import type { DocNode, Document, Scalar } from './document'
-import { child } from './document'
-import { toDataNode } from './json'
+import type { ParamSpec } from '../../core/params'
+import type { ColumnDef, FunctionDef, ListDef } from '../../core/registry'
+import type { DocNode, Document, Scalar } from '../../output/document'
+import { child } from '../../output/document'
+import { toDataNode } from '../../output/json'
 
 /**
  * How a value is written in JSON-RPC data: ids and counts as numbers, flags as booleans, times
