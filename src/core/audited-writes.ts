@@ -1,0 +1,58 @@
+import type { Db } from '../db/connection'
+import type { DataGeneration } from '../db/generation'
+import { writeTransaction } from '../db/write-gate'
+import { recordAudit, type AuditEntry } from './audit'
+import type { Call } from './call'
+import type { Principal } from './principal'
+import { paramsOf, type FunctionContext, type FunctionDef } from './registry'
+
+/** Who made a call: who authenticated and whom it acted as. */
+export interface CallParties {
+  actor?: Principal
+  user?: Principal
+}
+
+/** Writes and their audit entries: in one transaction, or on their own for what changed nothing. */
+export class AuditedWrites {
+  constructor(
+    private readonly db: Db,
+    private readonly generation: DataGeneration,
+    /** Where a failure to audit outside a transaction is reported. */
+    private readonly log?: (message: string, err: unknown) => void,
+  ) {}
+
+  /**
+   * Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside).
+   * It takes the write lock at its start, so what it reads (a balance) cannot be changed by
+   * another process before it writes.
+   */
+  transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
+    const { db } = this
+    try {
+      return writeTransaction(db, () => {
+        const result = work()
+        // Inside the transaction a failed audit entry must undo the change it describes.
+        recordAudit(db, entryOf(ctx.call, ctx, ctx.now, 'ok'), paramsOf(def))
+        return result
+      })
+    } finally {
+      this.generation.bump()
+    }
+  }
+
+  /** Audits outside a transaction (failures, su reads): a failure to audit is logged, not fatal. */
+  audit(call: Call, def: FunctionDef, parties: CallParties, now: number, result: string, detail = ''): void {
+    try {
+      recordAudit(this.db, entryOf(call, parties, now, result, detail), paramsOf(def))
+    } catch (err) {
+      this.log?.('audit entry could not be written', err)
+    } finally {
+      this.generation.bump()
+    }
+  }
+}
+
+function entryOf(call: Call, { actor, user }: CallParties, now: number, result: string, detail = ''): AuditEntry {
+  const login = actor?.name || (call.func === 'auth' ? call.params.username ?? '' : '')
+  return { at: now, actor: login, actingAs: user?.name || login, address: call.address, func: call.func, params: call.params, result, detail }
+}
