@@ -199,16 +199,3 @@ function daysIn(year: number, month: number): number {
   return leap ? 29 : monthDays[month - 1]
 }
 
-const pad = (n: number) => String(n).padStart(2, '0')
-
-/** Milliseconds → `YYYY-MM-DD HH:MM:SS` in UTC, as records are imported. */
-export function formatUtcTime(ms: number): string {
-  const d = new Date(ms)
-  return `${formatUtcDate(ms)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
-}
-
-/** Milliseconds → `YYYY-MM-DD` in UTC. */
-export function formatUtcDate(ms: number): string {
-  const d = new Date(ms)
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
-}

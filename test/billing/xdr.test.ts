@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
-import { formatUtcTime, parseUtcTime } from '../../src/billing/xdr-batch'
+import { parseUtcTime } from '../../src/billing/xdr-batch'
+import { formatDateTime } from '../../src/format/time'
 import { formatUnitPrice } from '../../src/billing/xdrs'
 import { accounts, auditLog, currencies, expenses, ItemStatus, items, pricelists, xdrs } from '../../src/db/schema/index'
 import english from '../../locales/en/errors/xdr.json'
@@ -377,7 +378,7 @@ describe('usage record times and prices', () => {
     }
     expect(parseUtcTime('2026-11-01', false)).toBeUndefined()
     expect(parseUtcTime('2026-11-01', true)).toBe(Date.UTC(2026, 10, 1))
-    expect(formatUtcTime(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('2026-01-02 03:04:05')
+    expect(formatDateTime(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('2026-01-02 03:04:05')
   })
 
   it('shows unit prices with their significant decimals, at least the currency places', () => {

@@ -3,7 +3,8 @@ import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import { formatAmount, formatIso } from '../../format/money'
 import { requireAccount, scopeCondition } from '../../billing/scope'
-import { formatUtcDate, formatUtcTime, parseBatch, parseUtcTime } from '../../billing/xdr-batch'
+import { parseBatch, parseUtcTime } from '../../billing/xdr-batch'
+import { formatDate, formatDateTime } from '../../format/time'
 import { formatUnitPrice, rateUsage, stageUsage, storeUsage, usageRowsByIds, type StagedUsage } from '../../billing/xdrs'
 import { filterWhere } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
@@ -55,7 +56,7 @@ export const xdrList = defineFunction({
       item: r.item,
       account: r.account,
       account_name: r.accountName,
-      started: formatUtcTime(r.startedAt),
+      started: formatDateTime(r.startedAt),
       quantity: r.quantity,
       unit_price: formatUnitPrice(r.unitPrice, r.places),
       cost: formatAmount(r.cost, r.places),
@@ -116,8 +117,8 @@ export const xdrRate = defineFunction({
         ctx.t('functions:xdr.rate|description', {
           keySeparator: '|',
           service: service.name || `#${service.id}`,
-          from: formatUtcDate(from),
-          to: formatUtcDate(to),
+          from: formatDate(from),
+          to: formatDate(to),
         }),
     })
     const totals = [...result.totals].map(([code, t]) => formatIso(t.amount, t.places, code))
