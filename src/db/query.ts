@@ -1,6 +1,6 @@
 import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { BoundedMap } from '../bounded-map'
+import { StatementCache } from './statement-cache'
 import type { Db } from './connection'
 
 /** A column's value as rows carry it (the same as a document's scalar). */
@@ -21,29 +21,20 @@ export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
   return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0
 }
 
-const statements = new WeakMap<Db, BoundedMap<string, unknown>>()
-
 /**
  * Shapes kept per database. Keys are made of declared names only (table, filters used, sort
  * column, order), but the filters a call combines multiply them (thousands for one list), and a
  * shape's two statements take about 45 KB, most of it SQLite's own: a caller trying every
  * combination must not keep a statement for each.
  */
-const maxStatements = 200
+const statements = new StatementCache(200)
 
 /**
  * A statement prepared once per database and shape (`key`), with its values as placeholders:
  * lists run the same few queries over and over, and building and preparing them dominates.
  */
 function preparedOnce<T>(db: Db, key: string, build: () => T): T {
-  let byKey = statements.get(db)
-  if (!byKey) statements.set(db, (byKey = new BoundedMap({ maxEntries: maxStatements })))
-  let statement = byKey.get(key) as T | undefined
-  if (statement === undefined) {
-    statement = build()
-    byKey.set(key, statement)
-  }
-  return statement
+  return statements.get(db, key, build)
 }
 
 /** A list's two prepared statements: one page of rows, and how many rows there are in all. */

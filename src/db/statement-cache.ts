@@ -1,7 +1,7 @@
 import { BoundedMap } from '../bounded-map'
 
-/** Shapes kept per handle at most: keys are declared names, but their combinations multiply. */
-const maxPerHandle = 500
+/** Shapes kept per handle at most, unless a cache says otherwise: keys are declared names, but their combinations multiply. */
+const defaultMaxPerHandle = 500
 
 /**
  * Statements (or anything costly to build) kept per database handle and key. A handle is a
@@ -11,9 +11,11 @@ const maxPerHandle = 500
 export class StatementCache {
   private readonly byHandle = new WeakMap<object, BoundedMap<string, unknown>>()
 
+  constructor(private readonly maxPerHandle = defaultMaxPerHandle) {}
+
   get<T>(handle: object, key: string, build: () => T): T {
     let kept = this.byHandle.get(handle)
-    if (!kept) this.byHandle.set(handle, (kept = new BoundedMap({ maxEntries: maxPerHandle })))
+    if (!kept) this.byHandle.set(handle, (kept = new BoundedMap({ maxEntries: this.maxPerHandle })))
     let statement = kept.get(key) as T | undefined
     if (statement === undefined) {
       statement = build()

@@ -1,7 +1,7 @@
 import { BillError, invalid, malformed } from '../core/errors'
 
 /** Parameters that may be given several times and then form a list (`elid=1&elid=2`). */
-const listParams = new Set(['elid', 'elname'])
+export const listParams = new Set(['elid', 'elname'])
 
 const maxParams = 1000
 
@@ -95,7 +95,12 @@ function scalar(name: string, value: unknown): string {
   if (value === null) return ''
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  throw new BillError('value', name, '', {}, 'errors:value.scalar')
+  throw notScalar(name)
+}
+
+/** A parameter that takes one value was given an object or array. */
+export function notScalar(name: string): BillError {
+  return new BillError('value', name, '', {}, 'errors:value.scalar')
 }
 
 /** Form fields from multipart or already-decoded pairs; uploaded files are not parameters. */

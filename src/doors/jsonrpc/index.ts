@@ -17,7 +17,7 @@ import { aliasField, aliasReply, aliasRequest, jerasoftMethods, recordsParam, ty
 import { fingerprintOf, IdempotencyStore } from './idempotency'
 import { KeptEnvelopes, type PreparedEntry } from './kept-envelopes'
 import { discoveryMethods } from './methods'
-import { isDoorScalar, readRpcParams, takeRecords, type RpcParams } from './params'
+import { isDoorParam, readRpcParams, takeRecords, type RpcParams } from './params'
 import {
   errorText,
   isBadRequest,
@@ -385,15 +385,13 @@ function withoutSession({ sessionId: _, ...rest }: RpcResult): KeptResult {
 
 /**
  * Which parameters of a call take one value: the function's declared ones, the request-level
- * ones and the door's, and the element ids; not a login (`auth`) or an alias's list of records.
+ * ones, the door's and the parent id `plid`; not a login (`auth`) or an alias's list of records.
  */
 function scalarOf(def: FunctionDef, alias: MethodAlias | undefined): (name: string) => boolean {
   const specs = paramsOf(def)
   return (name) =>
-    name !== alias?.records?.list && (Object.hasOwn(specs, name) || elementParams.has(name) || isDoorScalar(name) || (requestParams.has(name) && name !== 'auth'))
+    name !== 'auth' && name !== alias?.records?.list && (Object.hasOwn(specs, name) || name === 'plid' || isDoorParam(name) || requestParams.has(name))
 }
-
-const elementParams = new Set(['elid', 'plid'])
 
 function methodAlias(method: string): MethodAlias | undefined {
   if (Object.hasOwn(jerasoftMethods, method)) return jerasoftMethods[method]

@@ -1,5 +1,5 @@
 import { BillError } from '../../core/errors'
-import { collectPairs } from '../request-params'
+import { collectPairs, listParams, notScalar } from '../request-params'
 
 /** What a JSON-RPC request's `params` say besides the function's own parameters. */
 export interface RpcParams {
@@ -48,7 +48,7 @@ export function readRpcParams(given: Record<string, unknown>, shape: ParamShape)
     if (value !== null && typeof value === 'object') {
       const list = listParams.has(name)
       if (list ? !Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object') : shape.scalar(name)) {
-        throw new BillError('value', name, '', {}, 'errors:value.scalar')
+        throw notScalar(name)
       }
     }
     flatten(name, value, pairs, 0)
@@ -70,13 +70,10 @@ export function readRpcParams(given: Record<string, unknown>, shape: ParamShape)
 /** Parameters the door reads itself; none of them takes an object (`auth` may: a login). */
 const doorParams = [sessionParam, 'auth', ...loginParams, idempotencyParam, 'apply', 'sok']
 
-/** Whether a parameter of the door itself takes one value. */
-export function isDoorScalar(name: string): boolean {
-  return name !== 'auth' && doorParams.includes(name)
+/** Whether a parameter is read by the door itself. */
+export function isDoorParam(name: string): boolean {
+  return doorParams.includes(name)
 }
-
-/** List parameters: an array of scalars is the list itself (`"elid": [1, 2]`). */
-const listParams = new Set(['elid', 'elname'])
 
 function flatten(name: string, value: unknown, into: [string, string][], depth: number): void {
   if (value === null || value === undefined) into.push([name, ''])
