@@ -1,3 +1,4 @@
+import { Random } from '../../src/demo/random'
 import { discoveryMethods } from '../../src/doors/jsonrpc/methods'
 import { jerasoftMethods } from '../../src/doors/jsonrpc/aliases'
 import { createRegistry } from '../../src/functions/index'
@@ -21,17 +22,6 @@ export interface FuzzSecrets {
   logins: string[]
 }
 
-/** mulberry32: a small seeded generator, so that runs send the same requests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const registry = createRegistry()
 const defs = registry.all()
@@ -62,10 +52,11 @@ export interface FuzzOptions {
 }
 
 export function fuzzer(seed: number, secrets: FuzzSecrets, options: FuzzOptions = {}) {
-  const random = seededRandom(seed)
-  const int = (n: number) => Math.floor(random() * n)
-  const chance = (p: number) => random() < p
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]
+  const rng = new Random(seed)
+  const random = () => rng.next()
+  const int = (n: number) => rng.int(0, n - 1)
+  const chance = (p: number) => rng.chance(p)
+  const pick = <T>(items: readonly T[]): T => rng.pick(items)
   const word = (max = 12, chars: readonly string[] = alphabet) => {
     let s = ''
     for (let i = 1 + int(max); i > 0; i--) s += chars[int(chars.length)]
@@ -138,12 +129,7 @@ export function fuzzer(seed: number, secrets: FuzzSecrets, options: FuzzOptions 
     ['login', 3],
     ['none', 32],
   ]
-  const credentialTotal = credentialKinds.reduce((sum, [, w]) => sum + w, 0)
-  const credentials = (): Credentials => {
-    let r = random() * credentialTotal
-    for (const [kind, weight] of credentialKinds) if ((r -= weight) < 0) return kind
-    return 'none'
-  }
+  const credentials = (): Credentials => rng.weighted(credentialKinds)
   const valid = (kind: Credentials) => kind === 'session' || kind === 'authinfo'
   /** Unless writes are asked for, a valid caller gets only calls that change nothing, so that its session lives on. */
   const mayWrite = (kind: Credentials) => options.writes === true || !valid(kind)
