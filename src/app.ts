@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Config } from './config'
 import { createCore } from './assemble'
 import { BillError, malformed } from './core/errors'
-import type { Db } from './db/connection'
+import type { Store } from './db/store'
 import { billmgrDoor, rejectRequest, replyHeaders } from './doors/billmgr'
 import { filesDoor, rejectFileRequest } from './doors/files'
 import { jsonRpcPaths, mountJsonRpc } from './doors/jsonrpc/routes'
@@ -15,7 +15,7 @@ import { logError } from './log'
 
 export interface AppDeps {
   config: Config
-  db: Db
+  store: Store
   /** Milliseconds since the epoch; tests pass their own to move time. */
   clock?: () => number
   log?: (message: string, err: unknown) => void
@@ -23,9 +23,9 @@ export interface AppDeps {
 
 /** Builds the gateway: every door over one registry and one dispatcher. Starts no server. */
 export function createApp(deps: AppDeps) {
-  const { config, db } = deps
+  const { config, store } = deps
   const log = deps.log ?? logError
-  const { services, registry, dispatcher } = createCore({ config, db, clock: deps.clock, log, replyHeaders })
+  const { services, registry, dispatcher } = createCore({ config, store, clock: deps.clock, log, replyHeaders })
   const clientOf = clientResolver(config.trustedProxies)
   const panel = createPanel({ dispatcher, registry, config })
   const billmgr = billmgrDoor({ config, dispatcher, clientOf, panel, log })
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps) {
   const fileLimit = declaredBodyLimit({ maxSize: config.bodyLimit, onError: (c) => rejectFileRequest(c, malformed('body', '', 'toolarge'), config.lang) })
   app.get('/admin/:module/:method', files)
   app.post('/admin/:module/:method', fileLimit, files)
-  const jsonRpc = mountJsonRpc(app, { config, db, dispatcher, registry, services, clientOf, log })
+  const jsonRpc = mountJsonRpc(app, { config, store, dispatcher, registry, services, clientOf, log })
   app.get('/', (c) => c.redirect('/billmgr'))
   app.notFound((c) => c.text('Not found\n', 404, securityHeaders))
   app.onError((err, c) => {

@@ -5,7 +5,7 @@ import type { Config } from './config'
 import type { BeforeStage } from './core/before-stage'
 import { Dispatcher } from './core/dispatch'
 import type { Services } from './core/services'
-import type { Db } from './db/connection'
+import type { Store } from './db/store'
 import { DataGeneration } from './db/generation'
 import { beforeHandlers, runBefore } from './events/before'
 import type { DomainEvent } from './events/outbox'
@@ -14,7 +14,7 @@ import { loadTranslations } from './i18n/index'
 
 export interface CoreDeps {
   config: Config
-  db: Db
+  store: Store
   /** Milliseconds since the epoch; tests pass their own to move time. */
   clock?: () => number
   log: (message: string, err: unknown) => void
@@ -24,25 +24,26 @@ export interface CoreDeps {
 
 /** What every door shares: the services, the one registry and the dispatcher over them. Serves nothing. */
 export function createCore(deps: CoreDeps) {
-  const { config, db } = deps
+  const { config, store } = deps
   loadTranslations()
-  const sessions = new SessionStore(db, config.sessionIdle)
-  const generation = new DataGeneration(db.$client)
+  const sessions = new SessionStore(store, config.sessionIdle)
+  const generation = DataGeneration.of(store)
   const services = {
     config,
+    store,
     clock: deps.clock ?? Date.now,
     sessions,
-    auth: new Authenticator(db, config, sessions, generation),
-    keys: new LoginKeys(db, config.keyTtl),
+    auth: new Authenticator(store, config, sessions, generation),
+    keys: new LoginKeys(store, config.keyTtl),
     generation,
   } satisfies Services
   const registry = createRegistry()
-  const before: BeforeStage = () => {
-    const handlers = beforeHandlers(db)
+  const before: BeforeStage = async () => {
+    const handlers = await beforeHandlers(store)
     // Functions propose the events layer's DomainEvents; the core passes them on untouched.
-    return handlers.length ? (now, events) => runBefore(db, now, handlers, events as DomainEvent[]) : undefined
+    return handlers.length ? (now, events) => runBefore(store, now, handlers, events as DomainEvent[]) : undefined
   }
-  const dispatcher = new Dispatcher({ db, registry, services, before, log: deps.log, replyHeaders: deps.replyHeaders })
+  const dispatcher = new Dispatcher({ store, registry, services, before, log: deps.log, replyHeaders: deps.replyHeaders })
   return { services, registry, dispatcher }
 }
 

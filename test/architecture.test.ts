@@ -83,4 +83,19 @@ describe('architecture', () => {
   it('imports only point down: doors → core → auth, billing, events → db; leaves import no layer', () => {
     expect(violations()).toEqual([])
   })
+
+  it('queries the database only in ways both databases serve: no synchronous SQLite calls outside SQLite-only modules', () => {
+    // Files that only ever run on SQLite: its adapter and connection, the write gate, and the delivery thread's own connection.
+    const sqliteOnly = /^db\/(sqlite\/|connection|write-gate|generation)|^events\/delivery-thread/
+    const sync = /\.(get|all|run)\(\)|\$client\.(prepare|exec|transaction|pragma)\(/
+    const found = sources(src)
+      .map((path) => relative(src, path))
+      .filter((file) => !sqliteOnly.test(file))
+      .flatMap((file) =>
+        readFileSync(join(src, file), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (sync.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+      )
+    expect(found).toEqual([])
+  })
 })

@@ -1,6 +1,9 @@
 import { createApp } from '../src/app'
 import { makeConfig, type ConfigOverrides } from '../src/config'
-import { openDatabase } from '../src/db/connection'
+import type pg from 'pg'
+import { PgStore } from '../src/db/pg/store'
+import { openStore, type Store } from '../src/db/store'
+import { createTestDatabase, testPgUrl } from './db/pg-database'
 import { ensureAdmin } from '../src/auth/admin'
 
 export const adminPassword = 'admin-secret-1'
@@ -23,14 +26,35 @@ export interface RequestOptions {
   headers?: Record<string, string>
 }
 
-/** A gateway on a fresh in-memory database, migrated, with the admin `admin`. */
+/** Which database tests run on: PostgreSQL when `BILLGATE_TEST_PG` names a server, else SQLite. */
+export const testBackend: 'sqlite' | 'pg' = testPgUrl ? 'pg' : 'sqlite'
+
+/**
+ * A fresh, migrated, empty store of the backend under test: SQLite in memory, or a database of its
+ * own on the PostgreSQL test server (dropped at the end of the run).
+ */
+export async function openTestStore(): Promise<Store> {
+  if (testBackend === 'sqlite') return openStore(':memory:')
+  const { url } = await createTestDatabase({ migrated: true })
+  // Test files make many apps: their idle connections must not add up to the server's limit.
+  return PgStore.open(url, { max: 5, idleTimeoutMillis: 500 })
+}
+
+/** Runs SQL text (one or more statements) as it is, on either database: for tests that set up what no function does. */
+export async function execSql(store: Store, text: string): Promise<void> {
+  if (store.dialect === 'sqlite') store.db.$client.exec(text)
+  else await (store.db.$client as unknown as pg.Pool).query(text)
+}
+
+/** A gateway on a fresh database (see openTestStore), with the admin `admin`. */
 export async function makeTestApp(overrides: ConfigOverrides = {}) {
   const config = makeConfig({ dbPath: ':memory:', adminPassword, ...overrides })
-  const db = openDatabase(':memory:')
+  const store = await openTestStore()
+  const db = store.db
   const clock = testClock()
-  await ensureAdmin(db, adminPassword, clock())
+  await ensureAdmin(store, adminPassword, clock())
   const errors: unknown[] = []
-  const built = createApp({ config, db, clock, log: (_m, err) => errors.push(err) })
+  const built = createApp({ config, store, clock, log: (_m, err) => errors.push(err) })
 
   /** Sends a request through app.request(), as if from `address`. */
   async function request(pathAndQuery: string, options: RequestOptions = {}) {
@@ -95,7 +119,7 @@ export async function makeTestApp(overrides: ConfigOverrides = {}) {
     return reply.id as number
   }
 
-  return { ...built, config, db, clock, errors, request, call, data, login, createUser, createReseller, createAccount }
+  return { ...built, config, store, db, clock, errors, request, call, data, login, createUser, createReseller, createAccount }
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>

@@ -34,7 +34,7 @@ export async function authenticate(
   }
   if (creds.session) {
     try {
-      const found = auth.session(creds.session, call.address, now, generation)
+      const found = await auth.session(creds.session, call.address, now, generation)
       return { principal: found.principal, session: { handle: found.handle, token: creds.session } }
     } catch (err) {
       // A stale cookie must not stop anyone from reaching the login function itself.
@@ -46,8 +46,8 @@ export async function authenticate(
 }
 
 /** The user `su` names, if the actor may act as it. */
-export function switchUser(auth: Authentication, actor: Principal, login: string): Principal {
-  const target = auth.findUser(login)
+export async function switchUser(auth: Authentication, actor: Principal, login: string): Promise<Principal> {
+  const target = await auth.findUser(login)
   if (!target || !canSu(actor, target)) throw denied('su', login)
   return principalOf(target)
 }

@@ -25,8 +25,9 @@ export function maskParams(params: Record<string, string>, specs: ParamSpecs = {
   return out
 }
 
-export function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): void {
-  db.insert(auditLog)
+export async function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): Promise<void> {
+  await db
+    .insert(auditLog)
     .values({
       at: entry.at,
       actor: entry.actor,
@@ -37,5 +38,4 @@ export function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): void
       result: entry.result,
       detail: entry.detail ?? '',
     })
-    .run()
 }

@@ -1,6 +1,5 @@
-import type { Db } from '../db/connection'
 import type { DataGeneration } from '../db/generation'
-import { writeTransaction } from '../db/write-gate'
+import type { Store } from '../db/store'
 import { recordAudit, type AuditEntry } from './audit'
 import type { Call } from './call'
 import type { Principal } from './principal'
@@ -15,35 +14,38 @@ export interface CallParties {
 /** Writes and their audit entries: in one transaction, or on their own for what changed nothing. */
 export class AuditedWrites {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly generation: DataGeneration,
     /** Where a failure to audit outside a transaction is reported. */
     private readonly log?: (message: string, err: unknown) => void,
   ) {}
 
   /**
-   * Runs a write and its audit entry in one transaction (synchronous: nothing awaits inside).
-   * It takes the write lock at its start, so what it reads (a balance) cannot be changed by
-   * another process before it writes.
+   * Runs a write and its audit entry in one transaction. `work` gets the call's context with the
+   * transaction as its handle; what it reads (a balance) cannot be changed by another call before
+   * it writes.
    */
-  transaction<T>(ctx: FunctionContext, def: FunctionDef, work: () => T): T {
-    const { db } = this
+  async transaction<T>(ctx: FunctionContext, def: FunctionDef, work: (tx: FunctionContext) => Promise<T>): Promise<T> {
+    const outside = ctx.db
     try {
-      return writeTransaction(db, () => {
-        const result = work()
+      return await this.store.write(async (db) => {
+        // The call queries through its transaction while it writes (the context is the call's own).
+        ctx.db = db
+        const result = await work(ctx)
         // Inside the transaction a failed audit entry must undo the change it describes.
-        recordAudit(db, entryOf(ctx.call, ctx, ctx.now, 'ok'), paramsOf(def))
+        await recordAudit(db, entryOf(ctx.call, ctx, ctx.now, 'ok'), paramsOf(def))
         return result
       })
     } finally {
+      ctx.db = outside
       this.generation.bump()
     }
   }
 
   /** Audits outside a transaction (failures, su reads): a failure to audit is logged, not fatal. */
-  audit(call: Call, def: FunctionDef, parties: CallParties, now: number, result: string, detail = ''): void {
+  async audit(call: Call, def: FunctionDef, parties: CallParties, now: number, result: string, detail = ''): Promise<void> {
     try {
-      recordAudit(this.db, entryOf(call, parties, now, result, detail), paramsOf(def))
+      await this.store.write((db) => recordAudit(db, entryOf(call, parties, now, result, detail), paramsOf(def)))
     } catch (err) {
       this.log?.('audit entry could not be written', err)
     } finally {

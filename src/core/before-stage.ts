@@ -8,7 +8,7 @@ import type { FunctionContext, ProposedEvent, ProposedEvents } from './registry'
  * handler is enabled, else what asks them about proposed events and returns the fields each
  * changed (or throws their refusal).
  */
-export type BeforeStage = () => ((now: number, events: ProposedEvent[]) => Promise<Record<string, unknown>[]>) | undefined
+export type BeforeStage = () => Promise<((now: number, events: ProposedEvent[]) => Promise<Record<string, unknown>[]>) | undefined>
 
 /**
  * Asks the before-handlers about the change a call proposes, with no transaction open; throws
@@ -25,12 +25,13 @@ export async function askBefore(
   ids: (string | undefined)[],
 ): Promise<Record<string, string> | undefined> {
   if (!proposed) return undefined
-  const ask = before()
+  const ask = await before()
   if (!ask) return undefined
   // Handlers never see secrets (a new user's password).
   const shown: Values = {}
   for (const name in values) if (!isSecret(name, specs[name])) shown[name] = values[name]
-  const events = ids.flatMap((id) => proposed(ctx, shown, id) ?? [])
+  const events: ProposedEvent[] = []
+  for (const id of ids) events.push(...[(await proposed(ctx, shown, id)) ?? []].flat())
   if (!events.length) return undefined
   const changes = Object.assign({}, ...(await ask(ctx.now, events))) as Record<string, unknown>
   const params: Record<string, string> = {}

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection'
+import { storeFailureOf, type Store } from '../db/store'
 import type { Lang } from '../i18n/index'
 import { isLang, translator } from '../i18n/index'
 import type { Document } from '../output/document'
@@ -36,7 +36,7 @@ export interface Outcome {
 }
 
 export interface DispatcherDeps {
-  db: Db
+  store: Store
   registry: Registry
   services: Services
   before: BeforeStage
@@ -58,7 +58,7 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.replies = new ReplyCache(deps.replyHeaders)
-    this.writes = new AuditedWrites(deps.db, deps.services.generation, deps.log)
+    this.writes = new AuditedWrites(deps.store, deps.services.generation, deps.log)
     this.steps = { before: deps.before, writes: this.writes }
     this.decorator = new Decorator(deps.registry)
   }
@@ -85,14 +85,15 @@ export class Dispatcher {
       def = found
       if (call.su) {
         if (!actor) throw authFailed('session')
-        user = switchUser(services.auth, actor, call.su)
+        user = await switchUser(services.auth, actor, call.su)
       }
       checkAccess(def, call, user, auth.session)
       const cacheSlot = useCache && services.config.replyCache ? replySlot(def, call, user, lang, generation) : undefined
       const cached = cacheSlot && this.replies.get(cacheSlot.key, cacheSlot.generation)
       if (cached) return { cached, effects, lang }
       const ctx: FunctionContext = {
-        db: this.deps.db,
+        db: this.deps.store.db,
+        store: this.deps.store,
         user: user ?? anonymous,
         actor: actor ?? anonymous,
         lang,
@@ -106,12 +107,12 @@ export class Dispatcher {
         reply: effects,
       }
       const content = await runFunction(def, ctx, this.steps)
-      if (call.su && !writes(def, call.sok)) this.writes.audit(call, def, { actor, user }, now, 'ok')
+      if (call.su && !writes(def, call.sok)) await this.writes.audit(call, def, { actor, user }, now, 'ok')
       if (ctx.lang !== lang) lang = ctx.lang
       return { document: this.decorator.decorate(def, call, lang, content, user?.level ?? 0), effects, lang, user, cacheSlot }
     } catch (caught) {
       const err = this.toBillError(caught, call)
-      if (def && (writes(def, call.sok) || call.su)) this.writes.audit(call, def, { actor, user }, now, err.type, err.object)
+      if (def && (writes(def, call.sok) || call.su)) await this.writes.audit(call, def, { actor, user }, now, err.type, err.object)
       const document = errorDocument(call, lang, err, def ? paramsOf(def) : {})
       return { document, effects, lang, error: err, user }
     }
@@ -120,12 +121,13 @@ export class Dispatcher {
   /** Own errors as they are; a taken unique value and a busy database as typed errors; the rest logged. */
   private toBillError(err: unknown, call: Call): BillError {
     if (err instanceof BillError) return err
-    const code = (err as { code?: string } | null)?.code
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      const column = /\.(\w+)$/.exec((err as Error).message)?.[1] ?? 'value'
+    const failure = storeFailureOf(err)
+    if (failure?.kind === 'exists') {
+      const column = failure.column ?? 'value'
       return new BillError('exists', column, call.params[column] ?? '')
     }
-    if (code?.startsWith('SQLITE_BUSY')) return new BillError('internal', 'busy')
+    // A transaction still failing to serialize after its retries is a database too busy for now.
+    if (failure) return new BillError('internal', 'busy')
     this.deps.log?.(`call ${call.func} failed`, err)
     return new BillError('internal', 'server')
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection'
+import type { Store } from '../db/store'
 import type { Lang, Translate } from '../i18n/index'
 import type { DocNode, Scalar } from '../output/document'
 import { requestParams, type Call } from './call'
@@ -38,12 +39,15 @@ export interface FileSpec {
    * Checks the call (access, existence, parameters) and returns the file. Whatever it throws is
    * an ordinary error reply; once it has returned, the file is being sent.
    */
-  open(ctx: FunctionContext, values: Values): FileReply | Promise<FileReply>
+  open(ctx: FunctionContext, values: Values): Promise<FileReply>
 }
 
 /** What a function sees while it runs. */
 export interface FunctionContext {
+  /** The handle to query through: the call's transaction while it writes, else the store's own. */
   db: Db
+  /** Where writes outside the call's own transaction go (`store.write`) and statements are kept. */
+  store: Store
   /** Whom the call acts as (the su target, or the authenticated user). */
   user: Principal
   /** Who authenticated. */
@@ -89,7 +93,11 @@ export interface ProposedEvent {
  * id, an action its parsed values. Undefined when the call proposes nothing (the element does
  * not exist). Asked only when an enabled before-handler exists.
  */
-export type ProposedEvents = (ctx: FunctionContext, values: Values, id: string | undefined) => ProposedEvent | ProposedEvent[] | undefined
+export type ProposedEvents = (
+  ctx: FunctionContext,
+  values: Values,
+  id: string | undefined,
+) => Promise<ProposedEvent | ProposedEvent[] | undefined>
 
 interface BaseDef {
   name: string
@@ -133,7 +141,7 @@ export interface ListDef extends BaseDef {
   cacheable?: boolean
   /** With `out=<its format>`: every row the list's filter selects, as a file (not one page). */
   file?: FileSpec
-  fetch(ctx: FunctionContext, query: ListQuery): { rows: Record<string, Scalar>[]; total: number }
+  fetch(ctx: FunctionContext, query: ListQuery): Promise<{ rows: Record<string, Scalar>[]; total: number }>
 }
 
 export interface FormDef<P = unknown> extends BaseDef {
@@ -149,15 +157,15 @@ export interface FormDef<P = unknown> extends BaseDef {
   /** Elements are created, never changed: an existing one is only shown (save refuses a change). */
   createOnly?: boolean
   /** Choices of select fields that depend on data: name → [key, label]. */
-  choices?(ctx: FunctionContext): Record<string, [string, string][]>
+  choices?(ctx: FunctionContext): Promise<Record<string, [string, string][]>>
   /** Current values of an existing element, or undefined when it does not exist or is not visible. */
-  load(ctx: FunctionContext, id: string): Record<string, Scalar> | undefined
+  load(ctx: FunctionContext, id: string): Promise<Record<string, Scalar> | undefined>
   /** Slow or asynchronous work (hashing) before the transaction; its result goes to save. */
   prepare?(ctx: FunctionContext, values: Values, id: string | undefined): Promise<P>
   /** The event a save proposes to before-handlers (create or update). */
   before?: ProposedEvents
   /** Creates (id undefined) or updates an element inside a transaction; returns its id. */
-  save(ctx: FunctionContext, values: Values, id: string | undefined, prepared: P): string | number
+  save(ctx: FunctionContext, values: Values, id: string | undefined, prepared: P): Promise<string | number>
 }
 
 export interface GroupDef extends BaseDef {
@@ -165,7 +173,7 @@ export interface GroupDef extends BaseDef {
   /** The event acting on one element proposes to before-handlers. */
   before?: ProposedEvents
   /** Acts on one element inside the call's transaction; a vanished element is skipped. */
-  each(ctx: FunctionContext, id: string): void
+  each(ctx: FunctionContext, id: string): Promise<void>
 }
 
 export interface ActionDef<P = unknown> extends BaseDef {
@@ -180,7 +188,7 @@ export interface ActionDef<P = unknown> extends BaseDef {
   /** The event a writing action proposes to before-handlers. */
   before?: ProposedEvents
   prepare?(ctx: FunctionContext, values: Values): Promise<P>
-  run(ctx: FunctionContext, values: Values, prepared: P): DocNode[]
+  run(ctx: FunctionContext, values: Values, prepared: P): Promise<DocNode[]>
 }
 
 /** A download: whatever `out` asks for, it answers with its file (failures as documents). */

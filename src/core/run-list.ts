@@ -8,20 +8,20 @@ const maxPageSize = 1000
 const defaultPageSize = 20
 
 /** One page of a list, in the order and with the filter the call asks for (or the saved one). */
-export function runList(def: ListDef, ctx: FunctionContext): DocNode[] {
+export async function runList(def: ListDef, ctx: FunctionContext): Promise<DocNode[]> {
   const p = ctx.call.params
   const cnt = p.p_cnt ? Math.min(maxPageSize, parseValue('p_cnt', { type: 'int', min: 1 }, p.p_cnt) as number) : defaultPageSize
   const requested = p.p_num ? (parseValue('p_num', { type: 'int', min: 1 }, p.p_num) as number) : 1
   const order = p.p_order ? (parseValue('p_order', { type: 'enum', values: ['asc', 'desc'] }, p.p_order) as 'asc' | 'desc') : (def.defaultOrder ?? 'asc')
   const sortable = def.columns.filter((c) => c.sort !== false).map((c) => c.name)
   const sort = p.p_sort && sortable.includes(p.p_sort) ? p.p_sort : def.defaultSort
-  const filter = listFilter(def, ctx)
+  const filter = await listFilter(def, ctx)
   let num = requested
-  let result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
+  let result = await def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
   const last = Math.max(1, Math.ceil(result.total / cnt))
   if (num > last) {
     num = last
-    result = def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
+    result = await def.fetch(ctx, { offset: (num - 1) * cnt, limit: cnt, sort, order, filter })
   }
   return listContent(def, result.rows, { num, cnt, elems: result.total, sort, order })
 }
@@ -30,13 +30,13 @@ export function runList(def: ListDef, ctx: FunctionContext): DocNode[] {
  * The filter a list applies: the one sent with `filter=on`, else the caller's saved one; a list
  * opened from a client (BILLmanager's `plid`) shows that client's rows.
  */
-export function listFilter(def: ListDef, ctx: FunctionContext): Values {
+export async function listFilter(def: ListDef, ctx: FunctionContext): Promise<Values> {
   const p = ctx.call.params
   const filter = !def.filters
     ? {}
     : p.filter === 'on'
       ? parseParams(def.filters, p, { requireAll: false, withDefaults: false })
-      : usableFilter(def.filters, savedFilter(ctx.db, ctx.user.id, def.name))
+      : usableFilter(def.filters, await savedFilter(ctx.db, ctx.user.id, def.name))
   if (p.plid && def.filters?.account && filter.account === undefined) filter.account = parseValue('plid', def.filters.account, p.plid)
   return filter
 }

@@ -24,7 +24,7 @@ export async function runFunction(def: FunctionDef, ctx: FunctionContext, steps:
   switch (def.kind) {
     case 'list': {
       const file = fileOf(def, call.out)
-      return file ? openFile(file, ctx, listFilter(def, ctx)) : runList(def, ctx)
+      return file ? openFile(file, ctx, await listFilter(def, ctx)) : runList(def, ctx)
     }
     case 'form':
       return runForm(def, ctx, steps)
@@ -43,15 +43,15 @@ async function runForm(def: FormDef, ctx: FunctionContext, { before, writes }: R
   const elid = def.singleton ? '' : call.params.elid || undefined
   if (elid) checkElid(elid)
   if (!call.sok) {
-    const values = elid === undefined ? defaultsOf(def.fields) : def.load(ctx, elid)
+    const values = elid === undefined ? defaultsOf(def.fields) : await def.load(ctx, elid)
     if (!values) throw missed('elid', elid)
     const shown = Object.entries(values)
       .filter(([name]) => !def.fields[name]?.type.includes('password') && !def.fields[name]?.secret)
       .map(([name, value]) => node(name, value))
-    return [node('elid', elid === undefined ? '' : (elementId(elid) ?? elid)), ...shown, ...choiceLists(def, ctx.t, def.choices?.(ctx))]
+    return [node('elid', elid === undefined ? '' : (elementId(elid) ?? elid)), ...shown, ...choiceLists(def, ctx.t, await def.choices?.(ctx))]
   }
   if (def.saveLevel !== undefined && ctx.user.level < def.saveLevel) throw denied('func', call.func)
-  const current = elid === undefined ? undefined : def.load(ctx, elid)
+  const current = elid === undefined ? undefined : await def.load(ctx, elid)
   if (elid !== undefined && !current) throw missed('elid', elid)
   const checked = (params: Record<string, string>) => {
     const parsed = parseParams(def.fields, params, { requireAll: elid === undefined, withDefaults: elid === undefined })
@@ -63,7 +63,7 @@ async function runForm(def: FormDef, ctx: FunctionContext, { before, writes }: R
   const changed = await askBefore(before, def.before, ctx, def.fields, values, [elid])
   if (changed) values = checked({ ...call.params, ...changed })
   const prepared = def.prepare ? await def.prepare(ctx, values, elid) : undefined
-  const id = writes.transaction(ctx, def, () => def.save(ctx, values, elid, prepared))
+  const id = await writes.transaction(ctx, def, (tx) => def.save(tx, values, elid, prepared))
   return elid === undefined ? [node('ok', true), node('id', id)] : [node('ok', true)]
 }
 
@@ -74,8 +74,8 @@ async function runGroup(def: GroupDef, ctx: FunctionContext, { before, writes }:
   if (ids.length > maxElids) throw invalid('elid', `${ids.length}`, 'toomany', { max: maxElids })
   ids.forEach(checkElid)
   await askBefore(before, def.before, ctx, {}, {}, ids)
-  writes.transaction(ctx, def, () => {
-    for (const id of ids) def.each(ctx, id)
+  await writes.transaction(ctx, def, async (tx) => {
+    for (const id of ids) await def.each(tx, id)
   })
   return [node('ok', true)]
 }
@@ -95,7 +95,7 @@ async function runAction(def: ActionDef, ctx: FunctionContext, { before, writes 
   if (changed) values = parseParams(def.params, { ...call.params, ...changed }, options)
   const prepared = def.prepare ? await def.prepare(ctx, values) : undefined
   if (!def.writes) return def.run(ctx, values, prepared)
-  const content = writes.transaction(ctx, def, () => def.run(ctx, values, prepared))
+  const content = await writes.transaction(ctx, def, (tx) => def.run(tx, values, prepared))
   return content.length ? content : [node('ok', true)]
 }
 

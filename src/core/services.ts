@@ -1,38 +1,39 @@
 import type { Config } from '../config'
 import type { DataGeneration } from '../db/generation'
+import type { Store } from '../db/store'
 import type { SessionRow, UserRecord } from '../db/rows'
 import type { Principal } from './principal'
 
 /** Checks credentials: passwords (with lockout), authinfo, sessions. */
 export interface Authentication {
   /** The user of a login, if there is one. */
-  findUser(name: string): UserRecord | undefined
+  findUser(name: string): Promise<UserRecord | undefined>
   /** Verifies a login and password; every failure looks the same to the caller. */
   verify(login: string, password: string, address: string, now: number): Promise<UserRecord>
   /** `login:password` for one call, only from the configured addresses. */
   authinfo(authinfo: string, address: string, now: number): Promise<Principal>
   /** The live session of a token and whose it is. */
-  session(token: string, address: string, now: number, generation: number): { principal: Principal; handle: string }
+  session(token: string, address: string, now: number, generation: number): Promise<{ principal: Principal; handle: string }>
 }
 
 /** Browser and API sessions; only a hash of a token is stored. */
 export interface Sessions {
-  create(userId: number, address: string, userAgent: string, now: number): { token: string; handle: string }
+  create(userId: number, address: string, userAgent: string, now: number): Promise<{ token: string; handle: string }>
   /** Marks a session as used now (keepalive). */
-  refresh(token: string, now: number): void
-  list(now: number, userId?: number): SessionRow[]
+  refresh(token: string, now: number): Promise<void>
+  list(now: number, userId?: number): Promise<SessionRow[]>
   /** Finds a session by its handle or by its token. */
-  find(elid: string): { handle: string; userId: number; tokenHash: string } | undefined
-  delete(tokenHash: string): void
-  deleteToken(token: string): void
-  endAllOf(userId: number): void
+  find(elid: string): Promise<{ handle: string; userId: number; tokenHash: string } | undefined>
+  delete(tokenHash: string): Promise<void>
+  deleteToken(token: string): Promise<void>
+  endAllOf(userId: number): Promise<void>
 }
 
 /** One-time login keys: valid once, until they expire. */
 export interface LoginKeyStore {
-  issue(key: string, userId: number, createdBy: number, now: number): void
+  issue(key: string, userId: number, createdBy: number, now: number): Promise<void>
   /** Uses up a key; returns the user it logs in, if the key is valid. */
-  consume(key: string, now: number): number | undefined
+  consume(key: string, now: number): Promise<number | undefined>
 }
 
 /**
@@ -41,6 +42,7 @@ export interface LoginKeyStore {
  */
 export interface Services {
   config: Config
+  store: Store
   /** Milliseconds since the epoch; injected so tests can move time. */
   clock: () => number
   sessions: Sessions

@@ -1,28 +1,35 @@
 import type Database from 'better-sqlite3'
+import type { Store } from './store'
 
 /**
  * A number that changes whenever stored data may have changed: after every write made here
- * (`bump`) and within a millisecond of any commit by another connection to the same file
- * (SQLite's data_version), such as the command line's. Caches keep what they computed under one
+ * (`bump`) and, on SQLite, within a millisecond of any commit by another connection to the same
+ * file (its data_version), such as the command line's. Caches keep what they computed under one
  * generation only.
  */
 export class DataGeneration {
   private value = 0
   private checkedAt = -Infinity
   private version: unknown
-  private readonly dataVersion: Database.Statement
 
-  constructor(sqlite: Database.Database) {
-    this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
-    this.version = this.dataVersion.get()
+  constructor(private readonly dataVersion?: () => unknown) {
+    this.version = dataVersion?.()
+  }
+
+  /** The generation of a store's data: SQLite tells of other connections' commits. */
+  static of(store: Store): DataGeneration {
+    if (store.dialect !== 'sqlite') return new DataGeneration()
+    const statement = (store.db.$client as Database.Database).prepare('PRAGMA data_version').pluck()
+    return new DataGeneration(() => statement.get())
   }
 
   current(): number {
+    if (!this.dataVersion) return this.value
     // Asking SQLite costs a few microseconds; under load once a millisecond is plenty.
     const now = performance.now()
     if (now - this.checkedAt < 1) return this.value
     this.checkedAt = now
-    const version = this.dataVersion.get()
+    const version = this.dataVersion()
     if (version !== this.version) {
       this.version = version
       this.value++

@@ -14,8 +14,7 @@ function prepareLookup(db: Db) {
 const lookupOf = preparedFor(prepareLookup)
 
 /** The raw parameters of a user's saved filter of a list, if it saved one. */
-export function savedFilter(db: Db, userId: number, func: string): Record<string, string> | undefined {
-  const lookup = lookupOf(db)
-  const row = lookup.get({ user: userId, func })
+export async function savedFilter(db: Db, userId: number, func: string): Promise<Record<string, string> | undefined> {
+  const [row] = await lookupOf(db).execute({ user: userId, func })
   return row ? (JSON.parse(row.params) as Record<string, string>) : undefined
 }

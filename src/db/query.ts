@@ -1,6 +1,6 @@
 import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { StatementCache } from './statement-cache'
+import { statementFor } from './statement-cache'
 import type { Db } from './connection'
 
 /** A column's value as rows carry it (the same as a document's scalar). */
@@ -16,43 +16,37 @@ export function likePlaceholder(column: AnyColumn, placeholder: string): SQL {
   return sql`${column} like ${sql.placeholder(placeholder)} escape '\\'`
 }
 
-/** Rows of a table matching a condition, counted synchronously. */
-export function countRows(db: Db, table: SQLiteTable, where?: SQL): number {
-  return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0
+/** Rows of a table matching a condition. */
+export async function countRows(db: Db, table: SQLiteTable, where?: SQL): Promise<number> {
+  return (await firstRow(db.select({ n: count() }).from(table).where(where)))?.n ?? 0
 }
 
 /**
- * Shapes kept per database. Keys are made of declared names only (table, filters used, sort
- * column, order), but the filters a call combines multiply them (thousands for one list), and a
- * shape's two statements take about 45 KB, most of it SQLite's own: a caller trying every
- * combination must not keep a statement for each.
- */
-const statements = new StatementCache(200)
-
-/**
- * A statement prepared once per database and shape (`key`), with its values as placeholders:
- * lists run the same few queries over and over, and building and preparing them dominates.
+ * A statement prepared once per handle and shape (`key`), with its values as placeholders: lists
+ * run the same few queries over and over, and building and preparing them dominates. Keys are
+ * made of declared names only (table, filters used, sort column, order); the combinations a
+ * caller may try are many, so the one cache bounds what it keeps per handle.
  */
 function preparedOnce<T>(db: Db, key: string, build: () => T): T {
-  return statements.get(db, key, build)
+  return statementFor(db, key, build)
 }
 
 /** A list's two prepared statements: one page of rows, and how many rows there are in all. */
 export interface ListStatements<R> {
-  rows: { all(values: Record<string, unknown>): R[] }
-  count: { get(values: Record<string, unknown>): { n: number } | undefined }
+  rows: { execute(values: Record<string, unknown>): PromiseLike<R[]> }
+  count: { execute(values: Record<string, unknown>): PromiseLike<{ n: number }[]> }
 }
 
 /**
  * One page and the exact total. (A `count(*) over ()` window in the page query would save the
  * second statement but makes SQLite sort and count every row first: three times slower.)
  */
-export function pageOf<R>(
+export async function pageOf<R>(
   statements: ListStatements<R>,
   values: Record<string, unknown> & { offset: number; limit: number },
-): { rows: R[]; total: number } {
-  const rows = statements.rows.all(values)
-  const total = values.offset === 0 && rows.length < values.limit ? rows.length : (statements.count.get(values)?.n ?? 0)
+): Promise<{ rows: R[]; total: number }> {
+  const rows = await statements.rows.execute(values)
+  const total = values.offset === 0 && rows.length < values.limit ? rows.length : ((await statements.count.execute(values))[0]?.n ?? 0)
   return { rows, total }
 }
 
@@ -158,23 +152,34 @@ export function elementId(elid: string): number | undefined {
 }
 
 /** The row of a table whose id column equals an `elid`, if there is one. */
-export function rowById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, elid: string): T['$inferSelect'] | undefined {
+export async function rowById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, elid: string): Promise<T['$inferSelect'] | undefined> {
   const id = elementId(elid)
-  return id === undefined ? undefined : (db.select().from(table as SQLiteTable).where(eq(idColumn, id)).get() as T['$inferSelect'] | undefined)
+  return id === undefined ? undefined : ((await firstRow(db.select().from(table as SQLiteTable).where(eq(idColumn, id)))) as T['$inferSelect'] | undefined)
 }
 
 /** Deletes the row whose id column equals an `elid`; an `elid` that names no row changes nothing. */
-export function deleteById(db: Db, table: SQLiteTable, idColumn: SQLiteColumn, elid: string): void {
+export async function deleteById(db: Db, table: SQLiteTable, idColumn: SQLiteColumn, elid: string): Promise<void> {
   const id = elementId(elid)
-  if (id !== undefined) db.delete(table).where(eq(idColumn, id)).run()
+  if (id !== undefined) await db.delete(table).where(eq(idColumn, id))
 }
 
 /**
  * Sets columns of the row whose id column equals `id`. Columns left undefined are not set, and a
  * save that sets none writes nothing (a form saved unchanged): returns whether it wrote.
  */
-export function updateById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, id: number, changes: Partial<T['$inferInsert']>): boolean {
+export async function updateById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, id: number, changes: Partial<T['$inferInsert']>): Promise<boolean> {
   if (!Object.values(changes).some((value) => value !== undefined)) return false
-  db.update(table as SQLiteTable).set(changes).where(eq(idColumn, id)).run()
+  await db.update(table as SQLiteTable).set(changes).where(eq(idColumn, id))
   return true
+}
+
+/** The first row of a query, if any (what SQLite's `.get()` gave, on either database). */
+export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await query)[0]
+}
+
+/** How many rows a write changed, whichever driver ran it (SQLite's `changes`, PostgreSQL's `rowCount`). */
+export function changedRows(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number | null }
+  return r.changes ?? r.rowCount ?? 0
 }

@@ -1,7 +1,7 @@
 import { BoundedMap } from '../bounded-map'
 
-/** Shapes kept per handle at most, unless a cache says otherwise: keys are declared names, but their combinations multiply. */
-const defaultMaxPerHandle = 500
+/** Statements kept per handle at most: keys are declared names, but the list shapes a caller may combine multiply them, and one takes tens of kilobytes. */
+const defaultMaxPerHandle = 256
 
 /**
  * Statements (or anything costly to build) kept per database handle and key. A handle is a
@@ -23,4 +23,15 @@ export class StatementCache {
     }
     return statement
   }
+}
+
+/** The one cache of statements, shared by every module and both databases. */
+const statements = new StatementCache()
+
+/**
+ * The statement kept for `handle` under `key`, built by `build` on first use. A transaction is a
+ * handle of its own, so what is built inside one never runs outside it.
+ */
+export function statementFor<T>(handle: object, key: string, build: () => T): T {
+  return statements.get(handle, key, build)
 }

@@ -23,6 +23,8 @@ export interface Store {
    * PostgreSQL transaction's statements stay inside it; SQLite's one connection shares them).
    */
   statement<T>(handle: Db, key: string, build: () => T): T
+  /** Where the data is, for messages: a file path, or a server and database without a password. */
+  describe(): string
   close(): Promise<void>
 }
 
@@ -48,7 +50,7 @@ export function storeFailureOf(err: unknown): StoreFailure | undefined {
   const { code, message, detail } = err as { code?: unknown; message?: unknown; detail?: unknown }
   if (typeof code !== 'string') {
     // node-postgres reports a connection lost mid-query without a code.
-    return typeof message === 'string' && /Connection terminated|connection timeout/i.test(message) ? { kind: 'busy' } : undefined
+    return typeof message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message) ? { kind: 'busy' } : undefined
   }
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return { kind: 'exists', column: typeof message === 'string' ? /\.(\w+)$/.exec(message)?.[1] : undefined }

@@ -119,17 +119,17 @@ function errorOf(out: string, text: string): { type?: string; object?: string } 
 
 describe('bad input gets a typed error in the requested format, and changes nothing', () => {
   let t: TestApp
-  let snapshot: () => string
+  let snapshot: () => Promise<string>
 
   beforeAll(async () => {
     t = await makeTestApp({ lockout: { slowAfter: 1000, maxPerLogin: 1000, maxPerAddress: 1000 } })
     await t.createUser('ivan', '16', 'ivan-secret-1', { realname: 'Ivan' })
     await t.data({ func: 'session.newkey', username: 'ivan', key: 'a-valid-key-0123456789', authinfo: `admin:${adminPassword}` })
-    snapshot = () =>
+    snapshot = async () =>
       JSON.stringify([
-        t.db.select().from(users).all(),
-        t.db.select().from(sessions).all(),
-        t.db.select().from(loginKeys).all(),
+        await t.db.select().from(users).orderBy(users.id),
+        await t.db.select().from(sessions).orderBy(sessions.handle),
+        await t.db.select().from(loginKeys).orderBy(loginKeys.keyHash),
       ])
   })
 
@@ -139,7 +139,7 @@ describe('bad input gets a typed error in the requested format, and changes noth
 
   for (const c of cases) {
     it(c.name, async () => {
-      const before = snapshot()
+      const before = await snapshot()
       const res = await t.request(`/billmgr?${c.query}`, {
         method: c.body === undefined ? 'GET' : 'POST',
         body: c.body,
@@ -154,7 +154,7 @@ describe('bad input gets a typed error in the requested format, and changes noth
       const got = errorOf(out, text)
       expect(got.type, text.slice(0, 400)).toBe(type)
       if (object !== undefined) expect(got.object, text.slice(0, 400)).toBe(object)
-      expect(snapshot()).toBe(before)
+      expect(await snapshot()).toBe(before)
       expect(t.errors).toEqual([])
     })
   }

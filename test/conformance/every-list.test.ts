@@ -31,8 +31,8 @@ beforeAll(async () => {
   await seedDemo(t.db, { resellers: 2, clients: 24, payments: 120, services: 40, xdrs: 400, seed: 5, now: t.clock() }, quiet)
   const asAdmin = { authinfo: `admin:${adminPassword}` }
   // Something in the lists that only functions create: an invoice with lines, a custom field.
-  const charged = String(t.db.select().from(expenses).all()[0].accountId)
-  const owner = t.db.select().from(users).all().find((u) => u.level === Level.user && String(u.accountId) === charged)!
+  const charged = String((await t.db.select().from(expenses).orderBy(expenses.id).limit(1))[0].accountId)
+  const owner = (await t.db.select().from(users).orderBy(users.id)).find((u) => u.level === Level.user && String(u.accountId) === charged)!
   const invoice = await t.data({ func: 'invoice.generate', account: charged, from: '2000-01-01', to: '2100-01-01', ...asAdmin })
   if (!invoice.ok) throw new Error(`invoice.generate: ${JSON.stringify(invoice)}`)
   await t.data({ func: 'account.customfields.edit', plid: charged, sok: 'ok', name: 'contract', value: 'C-1', ...asAdmin })
@@ -40,13 +40,13 @@ beforeAll(async () => {
   // A provisioning handler and one logged call of it (the delivery worker writes those).
   const hook = await t.data({ func: 'provisioning.handler.edit', sok: 'ok', name: 'hook', events: '*', target: 'http://127.0.0.1:9/', status: 'disabled', ...asAdmin })
   if (!hook.ok) throw new Error(`provisioning.handler.edit: ${JSON.stringify(hook)}`)
-  t.db.insert(provisioningLog).values({ handlerId: hook.id, stage: 'after', event: 'payments.create', objectId: 1, status: 'fail', at: t.clock(), error: 'HTTP 500 <&>' }).run()
+  await t.db.insert(provisioningLog).values({ handlerId: hook.id, stage: 'after', event: 'payments.create', objectId: 1, status: 'fail', at: t.clock(), error: 'HTTP 500 <&>' })
   parentOf['invoice.lines'] = String(invoice.id)
-  const all = t.db.select().from(users).all()
+  const all = await t.db.select().from(users).orderBy(users.id)
   const staffRow = all.find((u) => u.level === Level.reseller && u.resellerId !== null)!
   staff = { name: staffRow.name, resellerId: staffRow.resellerId! }
   client = { name: owner.name, accountId: Number(charged) }
-  resellerClients = new Set(t.db.select().from(accounts).all().filter((a) => a.resellerId === staff.resellerId).map((a) => a.id))
+  resellerClients = new Set((await t.db.select().from(accounts)).filter((a) => a.resellerId === staff.resellerId).map((a) => a.id))
   lists = t.registry.all().filter((d): d is ListDef => d.kind === 'list')
 }, 60_000)
 

@@ -4,7 +4,9 @@ import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
-import { openDatabase, type Db } from '../../src/db/connection'
+import type { Db } from '../../src/db/connection'
+import type { Store } from '../../src/db/store'
+import { openTestStore } from '../helpers'
 import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
 
@@ -25,14 +27,14 @@ const launchArgs = [
 ]
 
 /** The real server on a free loopback port, over an in-memory database with the admin. */
-async function startServer(): Promise<{ server: ServerType; base: string; db: Db }> {
+async function startServer(): Promise<{ server: ServerType; base: string; store: Store }> {
   const config = makeConfig({ dbPath: ':memory:', adminPassword, host: '127.0.0.1', port: 0 })
-  const db = openDatabase(':memory:')
-  await ensureAdmin(db, adminPassword, Date.now())
-  const { serveOptions } = createApp({ config, db, log: () => {} })
+  const store = await openTestStore()
+  await ensureAdmin(store, adminPassword, Date.now())
+  const { serveOptions } = createApp({ config, store, log: () => {} })
   return new Promise((resolve, reject) => {
     const server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({ server, base: `http://127.0.0.1:${info.port}`, db })
+      resolve({ server, base: `http://127.0.0.1:${info.port}`, store })
     })
     server.once('error', reject)
   })
@@ -62,13 +64,14 @@ export async function startBrowserSession(): Promise<BrowserSession> {
     throw new Error(`The panel browser test needs Chromium at ${chromiumPath} (apt-get install chromium)`)
   }
   mkdirSync(artifacts, { recursive: true })
-  const { server, base, db } = await startServer()
+  const { server, base, store } = await startServer()
+  const db = store.db
   let browser: Browser
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs })
   } catch (err) {
     await stopServer(server)
-    db.$client.close()
+    await store.close()
     throw err
   }
   const problems: string[] = []
@@ -88,7 +91,7 @@ export async function startBrowserSession(): Promise<BrowserSession> {
   async function close() {
     await browser.close()
     await stopServer(server)
-    db.$client.close()
+    await store.close()
   }
 
   return { base, db, browser, problems, newPage, close }

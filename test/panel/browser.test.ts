@@ -19,7 +19,7 @@ describe('panel in a real browser', () => {
   beforeAll(async () => {
     session = await startBrowserSession()
     ;({ base, problems } = session)
-    session.db.insert(resellers).values({ name: 'North Hosting', createdAt: Date.now() }).run()
+    await session.db.insert(resellers).values({ name: 'North Hosting', createdAt: Date.now() })
     ;({ context, page } = await session.newPage())
   })
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { csrfToken } from '../../src/core/csrf'
 import { css } from '../../src/panel/style'
 import { translator } from '../../src/i18n/index'
-import { adminPassword, makeTestApp, type TestApp } from '../helpers'
+import { adminPassword, execSql, makeTestApp, type TestApp } from '../helpers'
 import { browser, csrfOf, unescapeHtml } from './client'
 
 const en = translator('en')
@@ -509,8 +509,12 @@ describe('panel: language, logout, escaping', () => {
     const a = await t.createUser('anna')
     const b = await loggedIn(t)
     const page = await b.get('/billmgr?func=user')
-    t.db.$client.exec(
-      `CREATE TRIGGER boom BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'secret detail'); END`,
+    await execSql(
+      t.store,
+      t.store.dialect === 'sqlite'
+        ? `CREATE TRIGGER boom BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'secret detail'); END`
+        : `CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'secret detail'; END $$;
+           CREATE TRIGGER boom BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION boom()`,
     )
     const { res, html } = await b.post({
       func: 'user.suspend',

@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import { projectPath } from '../../paths'
 import type { Db } from '../connection'
-import { StatementCache } from '../statement-cache'
+import { statementFor } from '../statement-cache'
 import { storeFailureOf, type Store } from '../store'
 
 /** Times a transaction is run again after a serialization failure, before the call gives up busy. */
@@ -25,6 +25,8 @@ const migrationLock = 0x62696c6c // "bill"
 export interface PgStoreOptions {
   /** Connections in the pool. */
   max?: number
+  /** How long an unused connection stays open (ms). */
+  idleTimeoutMillis?: number
 }
 
 /**
@@ -35,20 +37,29 @@ export interface PgStoreOptions {
 export class PgStore implements Store {
   readonly dialect = 'pg' as const
   readonly db: Db
-  private readonly statements = new StatementCache()
   private readonly inside = new AsyncLocalStorage<Db>()
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {
     // Queries are built against the SQLite tables: the SQL they make is the same in both.
     this.db = drizzle(pool) as unknown as Db
   }
 
   /** Connects and migrates; a server that cannot be reached is named in the error. */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 })
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      idleTimeoutMillis: options.idleTimeoutMillis,
+      // A server that accepts no connection must not hold calls forever: they answer busy.
+      connectionTimeoutMillis: 5000,
+      allowExitOnIdle: true,
+    })
     // An idle connection the server dropped must not end the process.
     pool.on('error', () => undefined)
-    const store = new PgStore(pool)
+    const store = new PgStore(pool, url)
     try {
       await store.migrate()
     } catch (err) {
@@ -89,7 +100,11 @@ export class PgStore implements Store {
   }
 
   statement<T>(handle: Db, key: string, build: () => T): T {
-    return this.statements.get(handle, key, build)
+    return statementFor(handle, key, build)
+  }
+
+  describe(): string {
+    return describeTarget(this.url)
   }
 
   async close(): Promise<void> {

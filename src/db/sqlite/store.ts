@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { openDatabase, type Db } from '../connection'
 import type { Store } from '../store'
-import { StatementCache } from '../statement-cache'
+import { statementFor } from '../statement-cache'
 import { gateOf } from '../write-gate'
 
 /**
@@ -11,14 +11,20 @@ import { gateOf } from '../write-gate'
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const
-  private readonly statements = new StatementCache()
   private readonly inside = new AsyncLocalStorage<Db>()
   private turn: Promise<unknown> = Promise.resolve()
 
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    private readonly path = ':memory:',
+  ) {}
 
   static open(path: string): SqliteStore {
-    return new SqliteStore(openDatabase(path))
+    return new SqliteStore(openDatabase(path), path)
+  }
+
+  describe(): string {
+    return this.path
   }
 
   write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
@@ -49,7 +55,7 @@ export class SqliteStore implements Store {
   }
 
   statement<T>(handle: Db, key: string, build: () => T): T {
-    return this.statements.get(handle, key, build)
+    return statementFor(handle, key, build)
   }
 
   async close(): Promise<void> {
