@@ -4,8 +4,10 @@ import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
 import type { DataGeneration } from '../db/generation'
+import { firstRow } from '../db/query'
 import type { UserRecord } from '../db/rows'
 import { accounts, users } from '../db/schema/index'
+import type { Store } from '../db/store'
 import { BillError, authFailed } from '../core/errors'
 import { principalOf, type Principal } from '../core/principal'
 import { AddressSet, splitAddressList } from '../net/addresses'
@@ -45,7 +47,7 @@ export class Authenticator {
   })
 
   constructor(
-    db: Db,
+    store: Store,
     config: Config,
     private readonly sessions: SessionStore,
     private readonly generation: DataGeneration,
@@ -53,7 +55,7 @@ export class Authenticator {
     this.lockout = new Lockout(config.lockout)
     this.cache = new CredentialCache(config.authinfoCacheTtl * 1000)
     this.authinfoAllowed = new AddressSet(config.authinfoAllow)
-    this.byName = db
+    this.byName = store.db
       .select(userRecordColumns)
       .from(users)
       .leftJoin(accounts, eq(accounts.id, users.accountId))
@@ -63,10 +65,10 @@ export class Authenticator {
   }
 
   /** The user of a login; rows are kept in memory while the data generation is unchanged. */
-  findUser(name: string, generation = this.generation.current()): UserRecord | undefined {
+  async findUser(name: string, generation = this.generation.current()): Promise<UserRecord | undefined> {
     const kept = this.recentUsers.get(name)
     if (kept && kept.generation === generation) return kept.user
-    const user = this.byName.get({ name })
+    const [user] = await this.byName.execute({ name })
     this.recentUsers.set(name, { generation, user })
     return user
   }
@@ -76,7 +78,7 @@ export class Authenticator {
     if (this.lockout.isLocked(login, address, now)) throw authFailed('locked')
     const waited = this.lockout.wait(login, address, now)
     if (waited > 0) await sleep(waited)
-    const user = this.findUser(login)
+    const user = await this.findUser(login)
     const cached = user ? this.cache.get(login, password, now) : undefined
     const ok =
       user !== undefined &&
@@ -114,12 +116,12 @@ export class Authenticator {
     return principalOf(await this.verify(authinfo.slice(0, colon), authinfo.slice(colon + 1), address, now))
   }
 
-  session(token: string, address: string, now: number, generation: number): { principal: Principal; handle: string } {
-    const found = this.sessions.resolve(token, now, generation)
+  async session(token: string, address: string, now: number, generation: number): Promise<{ principal: Principal; handle: string }> {
+    const found = await this.sessions.resolve(token, now, generation)
     if (!found) throw authFailed('session')
     const { status, ...principal } = found.user
     if (status !== 'active') {
-      this.sessions.deleteToken(token)
+      await this.sessions.deleteToken(token)
       throw authFailed('session')
     }
     checkUserAddress(principal, address)
@@ -127,6 +129,6 @@ export class Authenticator {
   }
 }
 
-export function userById(db: Db, id: number): UserRecord | undefined {
-  return db.select(userRecordColumns).from(users).leftJoin(accounts, eq(accounts.id, users.accountId)).where(eq(users.id, id)).get()
+export function userById(db: Db, id: number): Promise<UserRecord | undefined> {
+  return firstRow(db.select(userRecordColumns).from(users).leftJoin(accounts, eq(accounts.id, users.accountId)).where(eq(users.id, id)))
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { eq, lt, sql } from 'drizzle-orm'
+import { eq, lt, or, sql } from 'drizzle-orm'
 import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Db } from '../db/connection'
-import { gatedWrite } from '../db/write-gate'
+import { firstRow } from '../db/query'
 import type { SessionRow } from '../db/rows'
 import { accounts, sessions, users } from '../db/schema/index'
+import type { Store } from '../db/store'
 import type { Principal } from '../core/principal'
 import { newToken, sha256 } from './tokens'
 
@@ -13,6 +14,15 @@ type SessionLookup = ResolvedSession['user'] & { handle: string; lastSeenAt: num
 export interface ResolvedSession {
   handle: string
   user: Principal & { status: string }
+}
+
+/** Sets a session's last-seen time; built once per handle, since sessions are touched all the time. */
+function touchStatement(tx: Db) {
+  return tx
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder('now')}` })
+    .where(eq(sessions.tokenHash, sql.placeholder('hash')))
+    .prepare()
 }
 
 /**
@@ -24,7 +34,6 @@ export class SessionStore {
   /** Refresh last-seen at most this often, so reads do not write on every call. */
   private readonly touchEveryMs: number
   private readonly findByHash
-  private readonly touch
   private readonly recent = new BoundedMap<string, { generation: number; row: SessionLookup }>({
     maxEntries: 10_000,
     maxBytes: 8 * 1024 * 1024,
@@ -33,12 +42,12 @@ export class SessionStore {
   })
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     idleSeconds: number,
   ) {
     this.idleMs = idleSeconds * 1000
     this.touchEveryMs = Math.min(10_000, this.idleMs / 10)
-    this.findByHash = db
+    this.findByHash = store.db
       .select({
         handle: sessions.handle,
         lastSeenAt: sessions.lastSeenAt,
@@ -57,19 +66,13 @@ export class SessionStore {
       .leftJoin(accounts, eq(accounts.id, users.accountId))
       .where(eq(sessions.tokenHash, sql.placeholder('hash')))
       .prepare()
-    this.touch = db
-      .update(sessions)
-      .set({ lastSeenAt: sql`${sql.placeholder('now')}` })
-      .where(eq(sessions.tokenHash, sql.placeholder('hash')))
-      .prepare()
   }
 
-  create(userId: number, address: string, userAgent: string, now: number): { token: string; handle: string } {
+  async create(userId: number, address: string, userAgent: string, now: number): Promise<{ token: string; handle: string }> {
     const token = newToken()
     const handle = randomBytes(6).toString('hex')
-    this.db
-      .insert(sessions)
-      .values({
+    await this.store.write((tx) =>
+      tx.insert(sessions).values({
         tokenHash: sha256(token),
         handle,
         userId,
@@ -77,8 +80,8 @@ export class SessionStore {
         userAgent: userAgent.slice(0, 255),
         createdAt: now,
         lastSeenAt: now,
-      })
-      .run()
+      }),
+    )
     return { token, handle }
   }
 
@@ -86,38 +89,39 @@ export class SessionStore {
    * The live session of a token, refreshed; an expired one is removed and not returned. Rows are
    * kept in memory for as long as the data generation is unchanged.
    */
-  resolve(token: string, now: number, generation: number): ResolvedSession | undefined {
+  async resolve(token: string, now: number, generation: number): Promise<ResolvedSession | undefined> {
     const hash = sha256(token)
     let cached = this.recent.get(hash)
     if (!cached || cached.generation !== generation) {
-      const row = this.findByHash.get({ hash })
+      const [row] = await this.findByHash.execute({ hash })
       if (!row) return undefined
       cached = { generation, row }
       this.recent.set(hash, cached)
     }
     const row = cached.row
     if (now - row.lastSeenAt > this.idleMs) {
-      this.delete(hash)
+      await this.delete(hash)
       return undefined
     }
     if (now - row.lastSeenAt >= this.touchEveryMs) {
-      gatedWrite(this.db, () => this.touch.run({ hash, now }))
+      // Marked first, so that calls arriving meanwhile do not touch it again.
       row.lastSeenAt = now
+      await this.touch(hash, now)
     }
     const { handle, lastSeenAt: _, ...user } = row
     return { handle, user }
   }
 
   /** Marks a session as used now (keepalive). */
-  refresh(token: string, now: number): void {
+  async refresh(token: string, now: number): Promise<void> {
     const hash = sha256(token)
-    gatedWrite(this.db, () => this.touch.run({ hash, now }))
+    await this.touch(hash, now)
     this.recent.delete(hash)
   }
 
-  list(now: number, userId?: number): SessionRow[] {
-    this.prune(now)
-    const query = this.db
+  async list(now: number, userId?: number): Promise<SessionRow[]> {
+    await this.prune(now)
+    return this.store.db
       .select({
         handle: sessions.handle,
         userId: sessions.userId,
@@ -129,39 +133,43 @@ export class SessionStore {
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
+      .where(userId === undefined ? undefined : eq(sessions.userId, userId))
       .orderBy(sessions.createdAt)
-    return userId === undefined ? query.all() : query.where(eq(sessions.userId, userId)).all()
   }
 
   /** Finds a session by its handle or by its token (either may be given as `elid`). */
-  find(elid: string): { handle: string; userId: number; tokenHash: string } | undefined {
-    return this.db
-      .select({ handle: sessions.handle, userId: sessions.userId, tokenHash: sessions.tokenHash })
-      .from(sessions)
-      .where(sql`${sessions.handle} = ${elid} or ${sessions.tokenHash} = ${sha256(elid)}`)
-      .get()
+  find(elid: string): Promise<{ handle: string; userId: number; tokenHash: string } | undefined> {
+    return firstRow(
+      this.store.db
+        .select({ handle: sessions.handle, userId: sessions.userId, tokenHash: sessions.tokenHash })
+        .from(sessions)
+        .where(or(eq(sessions.handle, elid), eq(sessions.tokenHash, sha256(elid))))
+        .limit(1),
+    )
   }
 
-  delete(tokenHash: string): void {
+  async delete(tokenHash: string): Promise<void> {
+    await this.store.write((tx) => tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)))
     this.recent.clear()
-    this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run()
   }
 
-  deleteToken(token: string): void {
-    this.delete(sha256(token))
+  async deleteToken(token: string): Promise<void> {
+    await this.delete(sha256(token))
   }
 
-  endAllOf(userId: number): void {
+  async endAllOf(userId: number): Promise<void> {
+    await this.store.write((tx) => tx.delete(sessions).where(eq(sessions.userId, userId)))
     this.recent.clear()
-    this.db.delete(sessions).where(eq(sessions.userId, userId)).run()
   }
 
-  prune(now: number): void {
+  async prune(now: number): Promise<void> {
+    await this.store.write((tx) => tx.delete(sessions).where(lt(sessions.lastSeenAt, now - this.idleMs)))
     this.recent.clear()
-    this.db
-      .delete(sessions)
-      .where(lt(sessions.lastSeenAt, now - this.idleMs))
-      .run()
   }
 
+  private async touch(hash: string, now: number): Promise<void> {
+    await this.store.write(async (tx) => {
+      await this.store.statement(tx, 'sessions:touch', () => touchStatement(tx)).execute({ hash, now })
+    })
+  }
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { sessions, users } from '../../src/db/schema/index'
+import { firstRow } from '../../src/db/query'
 import { adminPassword, makeTestApp } from '../helpers'
 
 describe('func=auth and sessions', () => {
@@ -30,10 +31,10 @@ describe('func=auth and sessions', () => {
   it('stores only a hash of the session id and a scrypt hash of the password', async () => {
     const t = await makeTestApp()
     const sid = await t.login()
-    const stored = t.db.select().from(sessions).all()
+    const stored = await t.db.select().from(sessions)
     expect(stored).toHaveLength(1)
     expect(JSON.stringify(stored)).not.toContain(sid)
-    const admin = t.db.select().from(users).where(eq(users.name, 'admin')).get()!
+    const admin = (await firstRow(t.db.select().from(users).where(eq(users.name, 'admin'))))!
     expect(admin.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/)
     expect(admin.passwordHash).not.toContain(adminPassword)
   })
@@ -56,7 +57,7 @@ describe('func=auth and sessions', () => {
     t.clock.advance(61_000)
     expect((await t.data({ func: 'user', auth: sid })).error).toMatchObject({ type: 'auth', object: 'session' })
     // Gone for good, even if time were to run back.
-    expect(t.db.select().from(sessions).all()).toHaveLength(0)
+    expect(await t.db.select().from(sessions)).toHaveLength(0)
   })
 
   it('answers an unknown session and a missing one with auth/session', async () => {

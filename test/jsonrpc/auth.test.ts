@@ -11,14 +11,14 @@ describe('auth and SID', () => {
     expect(first.result).toMatchObject({ code: true, errors: [] })
     const sid = first.result!.session_id!
     expect(sid).toMatch(/^[0-9a-f]{32}$/)
-    const rows = t.db.select().from(sessions).all()
+    const rows = await t.db.select().from(sessions)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ userId: 1, address: '127.0.0.1' })
     // The login is audited as func=auth is.
-    expect(t.db.select().from(auditLog).all().filter((r) => r.func === 'auth')).toEqual([expect.objectContaining({ actor: 'admin', result: 'ok' })])
+    expect((await t.db.select().from(auditLog)).filter((r) => r.func === 'auth')).toEqual([expect.objectContaining({ actor: 'admin', result: 'ok' })])
     const next = await rpc.call('currency', { SID: sid })
     expect(next.result).toMatchObject({ code: true, session_id: sid })
-    expect(t.db.select().from(sessions).all()).toHaveLength(1)
+    expect(await t.db.select().from(sessions)).toHaveLength(1)
   })
 
   it('accepts form-style auth[login] / auth[password] keys', async () => {
@@ -38,7 +38,7 @@ describe('auth and SID', () => {
       return: null,
       errors: [{ code: 'auth', field: 'badpassword', value: '', message: 'Invalid username or password' }],
     })
-    expect(t.db.select().from(sessions).all()).toHaveLength(0)
+    expect(await t.db.select().from(sessions)).toHaveLength(0)
   })
 
   it('without credentials a call is refused as the URL protocol refuses it', async () => {
@@ -134,6 +134,6 @@ describe('su', () => {
     expect((await rpc.call('session', { SID: sid, su: 'ivan' })).result!.code).toBe(true)
     const ivan = await rpc.login('ivan', 'user-secret-1')
     expect((await rpc.call('session', { SID: ivan, su: 'admin' })).result!.errors[0]).toMatchObject({ code: 'access', field: 'su' })
-    expect(t.db.select().from(auditLog).all().filter((r) => r.func === 'session' && r.actor === 'admin' && r.actingAs === 'ivan')).toHaveLength(1)
+    expect((await t.db.select().from(auditLog)).filter((r) => r.func === 'session' && r.actor === 'admin' && r.actingAs === 'ivan')).toHaveLength(1)
   })
 })

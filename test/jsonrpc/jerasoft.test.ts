@@ -40,11 +40,11 @@ beforeAll(async () => {
 describe('clients', () => {
   it('clients.add creates with apply: 1 and answers its id; without apply it only shows the form', async () => {
     expect(client).toBe(1)
-    const stored = t.db.select().from(accounts).all()[0]
+    const stored = (await t.db.select().from(accounts).orderBy(accounts.id))[0]
     expect(stored).toMatchObject({ name: 'Customer A', email: 'a@example.net', resellerId: company, creditLimit: 10000 })
     const shown = await jsOk('clients.add', { name: 'Not saved', currency: 'USD' })
     expect(shown.client).toMatchObject({ name: '', credit: '0' })
-    expect(t.db.select().from(accounts).all()).toHaveLength(1)
+    expect(await t.db.select().from(accounts)).toHaveLength(1)
   })
 
   it('clients.addForm: the defaults of a new client, never saved', async () => {
@@ -52,7 +52,7 @@ describe('clients', () => {
     expect(form).toEqual({
       client: { name: '', c_email: '', id_companies: null, currency: '', credit: '0', language: '', allowed_addresses: '', notes: '', status: null, balance: null, c_dt: null },
     })
-    expect(t.db.select().from(accounts).all()).toHaveLength(1)
+    expect(await t.db.select().from(accounts)).toHaveLength(1)
   })
 
   it('clients.editForm: return.client with JeraSoft names, numbers and a UTC timestamp', async () => {
@@ -77,7 +77,7 @@ describe('clients', () => {
 
   it('clients.edit saves with apply: 1', async () => {
     expect(await jsOk('clients.edit', { id_clients: client, notes: 'VIP', credit: '150.5', apply: 1 })).toEqual({ id: client })
-    expect(t.db.select().from(accounts).all()[0]).toMatchObject({ note: 'VIP', creditLimit: 15050 })
+    expect((await t.db.select().from(accounts).orderBy(accounts.id))[0]).toMatchObject({ note: 'VIP', creditLimit: 15050 })
     const bad = await js('clients.edit', { id_clients: client, c_email: 'not-an-email', apply: 1 })
     expect(bad.result!.errors).toEqual([expect.objectContaining({ code: 'value', field: 'c_email', value: 'not-an-email' })])
   })
@@ -127,13 +127,13 @@ describe('clients', () => {
     })
     const bad = await js('clients.fieldsUpdate', { id_clients: client, fields: [{ id: 'ok_name', value: '1' }, { id: 'bad name!', value: '2' }] })
     expect(bad.result!.errors).toEqual([expect.objectContaining({ code: 'value', field: 'fields[1][id]', value: 'bad name!' })])
-    expect(t.db.select().from(accountFields).all().map((f) => f.name).sort()).toEqual(['contract', 'manager', 'vat'])
+    expect((await t.db.select().from(accountFields)).map((f) => f.name).sort()).toEqual(['contract', 'manager', 'vat'])
     const none = await js('clients.fieldsUpdate', { id_clients: client })
     expect(none.result!.errors).toEqual([expect.objectContaining({ code: 'missed', field: 'fields' })])
   })
 
   it('clients.fieldsUpdate is all or none: a bad field in the middle leaves every field as it was', async () => {
-    const before = t.db.select().from(accountFields).all()
+    const before = await t.db.select().from(accountFields).orderBy(accountFields.accountId, accountFields.name)
     const fields = [
       { id: 'contract', value: 'C-99' },
       { id: 'manager', value: 'x'.repeat(1001) },
@@ -141,14 +141,14 @@ describe('clients', () => {
     ]
     const bad = await js('clients.fieldsUpdate', { id_clients: client, fields })
     expect(bad.result).toMatchObject({ code: false, errors: [{ code: 'value', field: 'fields[1][value]' }] })
-    expect(t.db.select().from(accountFields).all()).toEqual(before)
+    expect(await t.db.select().from(accountFields).orderBy(accountFields.accountId, accountFields.name)).toEqual(before)
     // The same through the URL protocol's function, which takes the fields as one JSON array.
     const url = await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: JSON.stringify([{ name: 'contract', value: 'C-99' }, { name: 'bad name!' }]) })
     expect(url.error).toMatchObject({ type: 'value', object: 'fields[1][name]', value: 'bad name!' })
-    expect(t.db.select().from(accountFields).all()).toEqual(before)
+    expect(await t.db.select().from(accountFields).orderBy(accountFields.accountId, accountFields.name)).toEqual(before)
     expect(await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: '{"contract": 1}' })).toMatchObject({ error: { type: 'value', object: 'fields' } })
     expect(await t.data({ func: 'account.customfields.update', authinfo: `admin:${adminPassword}`, plid: String(client), fields: JSON.stringify([{ name: 'contract', value: 'C-99' }]) })).toMatchObject({ saved: 1 })
-    expect(t.db.select().from(accountFields).all().find((f) => f.name === 'contract')!.value).toBe('C-99')
+    expect((await t.db.select().from(accountFields)).find((f) => f.name === 'contract')!.value).toBe('C-99')
   })
 
   it('clients.packagesAdd orders a tariff for the client; clients.packagesList lists its services', async () => {
@@ -158,18 +158,18 @@ describe('clients', () => {
     expect(list).toMatchObject({ total: 1, limit: 100, offset: 0 })
     expect(list.rows[0]).toMatchObject({ id: 1, id_clients: client, pricelist: 'VDS-1', period: 1, status: 2, auto_renew: true, cost: '10.50' })
     expect((await jsOk('clients.packagesList', { id_clients: 2 })).rows).toEqual([])
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('clients.archive and clients.delete act on id_clients', async () => {
     const spare = (await jsOk('clients.add', { name: 'Spare', currency: 'USD', apply: 1 })).id
     expect(await jsOk('clients.archive', { id_clients: spare })).toEqual({ ok: true })
-    expect(t.db.select().from(accounts).all().find((a) => a.id === spare)!.status).toBe('archived')
+    expect((await t.db.select().from(accounts)).find((a) => a.id === spare)!.status).toBe('archived')
     // A client with a live service cannot be archived: the error names id_clients.
     const refused = await js('clients.archive', { id_clients: client })
     expect(refused.result!.errors).toEqual([expect.objectContaining({ code: 'value', field: 'id_clients', value: String(client) })])
     expect(await jsOk('clients.delete', { id_clients: [spare] })).toEqual({ ok: true })
-    expect(t.db.select().from(accounts).all().some((a) => a.id === spare)).toBe(false)
+    expect((await t.db.select().from(accounts)).some((a) => a.id === spare)).toBe(false)
   })
 })
 
@@ -179,7 +179,7 @@ describe('companies and packages', () => {
     expect(list).toEqual({ rows: [{ id: company, name: 'TESTCOMPANY', c_email: '', status: 'active', c_dt: '2026-11-24 12:00:00+00' }], total: 1, limit: 100, offset: 0 })
     expect(await jsOk('companies.editForm', { id_companies: company })).toEqual({ company: { id: company, name: 'TESTCOMPANY', c_email: '', notes: '', status: 'active' } })
     expect(await jsOk('companies.edit', { id_companies: company, name: 'TESTCOMPANY 2', apply: 1 })).toEqual({ id: company })
-    expect(t.db.select().from(resellers).all()[0].name).toBe('TESTCOMPANY 2')
+    expect((await t.db.select().from(resellers).orderBy(resellers.id))[0].name).toBe('TESTCOMPANY 2')
   })
 
   it('packages.list and packages.editForm (return.info)', async () => {
@@ -211,7 +211,7 @@ describe('payments and invoices', () => {
     const unknownClient = await js('payments.add', { id_clients: 999, amount: '5', apply: 1 })
     expect(unknownClient.result!.errors).toEqual([expect.objectContaining({ field: 'id_clients', value: '999' })])
     expect(await jsOk('payments.delete', { id_payments: id })).toEqual({ ok: true })
-    expect(t.db.select().from(payments).all()).toEqual([])
+    expect(await t.db.select().from(payments)).toEqual([])
   })
 
   it('invoices.list and invoices.editForm', async () => {

@@ -36,7 +36,7 @@ describe('functions under their own names', () => {
     const tariff = await rpc.ok('pricelist.edit', { SID: sid, name: 'T', product_type: 'vds', currency: 'USD', price_1: '1', orderable: false, sok: true })
     const form = await rpc.ok('pricelist.edit', { SID: sid, elid: tariff.id })
     expect(form).toMatchObject({ elid: tariff.id, orderable: false, active: true, price_1: '1.00', price_3: null })
-    expect(t.db.select().from(accounts).all()[0].note).toBe('changed')
+    expect((await t.db.select().from(accounts).orderBy(accounts.id))[0].note).toBe('changed')
   })
 
   it('a list: rows with total and paging; numbers as numbers, flags as booleans, UTC timestamps', async () => {
@@ -66,7 +66,7 @@ describe('functions under their own names', () => {
     for (const name of ['A', 'B', 'C']) await rpc.ok('account.edit', { SID: sid, name, currency: 'USD', apply: 1 })
     expect(await rpc.ok('account.suspend', { SID: sid, elid: [1, 2] })).toEqual({ ok: true })
     expect(await rpc.ok('account.resume', { SID: sid, elid: '2, 3' })).toEqual({ ok: true })
-    expect(t.db.select().from(accounts).all().map((a) => a.status)).toEqual(['suspended', 'active', 'active'])
+    expect((await t.db.select().from(accounts).orderBy(accounts.id)).map((a) => a.status)).toEqual(['suspended', 'active', 'active'])
   })
 
   it('an action answers its own values; func=auth as a method answers the new session', async () => {
@@ -76,7 +76,7 @@ describe('functions under their own names', () => {
     expect(rated).toEqual({ expenses: 0, records: 0, total: '' })
     const entry = await rpc.call('auth', { username: 'admin', password: 'admin-secret-1' })
     expect(entry.result!.session_id).toBe(entry.result!.return.auth)
-    expect(t.db.select().from(payments).all()).toEqual([])
+    expect(await t.db.select().from(payments)).toEqual([])
   })
 
   it('owners see only their own: other clients are access errors, lists never show them', async () => {
@@ -93,7 +93,7 @@ describe('functions under their own names', () => {
     expect((await rpc.call('payments.editForm', { SID: user, id_payments: 1 })).result!.errors[0].code).toBe('access')
     const pay = await rpc.call('payments.add', { SID: user, id_clients: theirs, amount: '5', apply: 1 })
     expect(pay.result!.errors[0]).toMatchObject({ code: 'access', field: 'id_clients' })
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
+    expect(await t.db.select().from(payments)).toHaveLength(1)
   })
 })
 

@@ -52,7 +52,7 @@ describe('JSON-RPC answered by Node before the app', () => {
     const r = await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'payment.edit', params: { auth, account, amount: '5.00', apply: 1 } }))
     expect(r.status).toBe(204)
     expect(r.body).toBe('')
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
+    expect(await t.db.select().from(payments)).toHaveLength(1)
   })
 
   it('sends a kept list again with each call\'s own id and session, its length exact, alone or in a batch', async () => {
@@ -94,7 +94,7 @@ describe('JSON-RPC answered by Node before the app', () => {
       expect(r.status).toBe(413)
       expect(JSON.parse(r.body)).toMatchObject({ id: null, error: { code: -32600 } })
     }
-    expect(t.db.select().from(payments).all()).toHaveLength(0)
+    expect(await t.db.select().from(payments)).toHaveLength(0)
     const small = await send(url, '/jsonrpc/', 'POST', JSON.stringify({ jsonrpc: '2.0', method: 'currency', params: { auth }, id: 2 }), { chunked: true })
     expect(JSON.parse(small.body).result.code).toBe(true)
   })

@@ -17,7 +17,7 @@ describe('429 Too Many Requests', () => {
     expect(refused.res.headers.get('retry-after')).toBe('1')
     expect(refused.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Too many requests' } })
     // A refused request did nothing.
-    expect(t.db.select().from(accounts).all()).toHaveLength(2)
+    expect(await t.db.select().from(accounts)).toHaveLength(2)
     expect((await rpc.post(request, { address: '192.0.2.1' })).res.status).toBe(200)
     t.clock.advance(1000)
     expect((await rpc.post(request)).res.status).toBe(200)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { accounts } from '../../src/db/schema/index'
-import { makeTestApp } from '../helpers'
+import { execSql, makeTestApp } from '../helpers'
 import { rpcClient } from './rpc'
 
 async function setup() {
@@ -40,7 +40,7 @@ describe('requests and replies', () => {
     // The notification ran before the list was read.
     expect(body[1].id).toBe(3)
     expect(body[1].result.return.rows.map((r: { name: string }) => r.name)).toEqual(['First', 'Second'])
-    expect(t.db.select().from(accounts).all()).toHaveLength(2)
+    expect(await t.db.select().from(accounts)).toHaveLength(2)
   })
 
   it('runs notifications and answers nothing for them: 204 when nothing is left to answer', async () => {
@@ -53,7 +53,7 @@ describe('requests and replies', () => {
       { method: 'nosuch.method', params: {} },
     ])
     expect(batch.res.status).toBe(204)
-    expect(t.db.select().from(accounts).all().map((a) => a.name)).toEqual(['Quiet', 'Quiet 2'])
+    expect((await t.db.select().from(accounts).orderBy(accounts.id)).map((a) => a.name)).toEqual(['Quiet', 'Quiet 2'])
   })
 
   it('mixes results, application errors and protocol errors in one batch, each in its place', async () => {
@@ -135,7 +135,7 @@ describe('protocol errors', () => {
 
   it('-32603 for an internal failure, with no stack or internals; the failure is logged', async () => {
     const { t, rpc, sid } = await setup()
-    t.db.$client.exec('alter table resellers rename to resellers_gone')
+    await execSql(t.store, 'alter table resellers rename to resellers_gone')
     const { res, text, body } = await rpc.post({ method: 'reseller', params: { SID: sid }, id: 9 })
     expect(res.status).toBe(200)
     expect(body).toEqual({ jsonrpc: '2.0', id: 9, error: { code: -32603, message: 'Internal error', data: { message: expect.any(String) } } })

@@ -3,26 +3,20 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
-import { makeConfig } from '../../src/config'
-import { openDatabase, type Db } from '../../src/db/connection'
 import { payments, sessions } from '../../src/db/schema/index'
-import { ensureAdmin } from '../../src/auth/admin'
-import { adminPassword } from '../helpers'
+import { adminPassword, makeTestApp, type TestApp } from '../helpers'
 
 const script = fileURLToPath(new URL('../fixtures/jerasoft_client.py', import.meta.url))
 const run = promisify(execFile)
 
 let server: ServerType
 let base: string
-let db: Db
+let t: TestApp
 
 beforeAll(async () => {
-  db = openDatabase(':memory:')
-  await ensureAdmin(db, adminPassword, Date.now())
-  const { serveOptions } = createApp({ config: makeConfig({ dbPath: ':memory:', adminPassword }), db, log: () => {} })
+  t = await makeTestApp()
   await new Promise<void>((resolve, reject) => {
-    server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' }, (info) => {
+    server = serve({ ...t.serveOptions, port: 0, hostname: '127.0.0.1' }, (info) => {
       base = `http://127.0.0.1:${info.port}`
       resolve()
     })
@@ -35,7 +29,7 @@ afterAll(async () => {
     ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
     server.close(() => resolve())
   })
-  db.$client.close()
+  await t.store.close()
 })
 
 describe('a script written like JeraSoft\'s Python sample library', () => {
@@ -54,7 +48,7 @@ describe('a script written like JeraSoft\'s Python sample library', () => {
     expect(seen.missing).toMatchObject({ code: false, errors: [{ code: 'missed', field: 'id_clients', value: '999999' }] })
     expect(seen.unknown).toBe(-32601)
     // One login for the whole script: one session, and what it did is in the database.
-    expect(db.select().from(sessions).all()).toHaveLength(1)
-    expect(db.select().from(payments).all()).toEqual([expect.objectContaining({ amount: 1999, note: 'from python' })])
+    expect(await t.db.select().from(sessions)).toHaveLength(1)
+    expect(await t.db.select().from(payments)).toEqual([expect.objectContaining({ amount: 1999, note: 'from python' })])
   })
 })

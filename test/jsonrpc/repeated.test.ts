@@ -29,7 +29,7 @@ describe('a request sent again, byte for byte', () => {
       expect(res.status).toBe(204)
       expect(reply).toBe('')
     }
-    expect(t.db.select().from(payments).all()).toHaveLength(5)
+    expect(await t.db.select().from(payments)).toHaveLength(5)
   })
 
   it('each time in the language its own request asks for, with its own session checked afresh', async () => {

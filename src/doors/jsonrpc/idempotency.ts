@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
-import type { Statement } from 'better-sqlite3'
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/connection'
-import { gatedWrite } from '../../db/write-gate'
+import { changedRows, firstRow } from '../../db/query'
+import { idempotencyKeys } from '../../db/schema/index'
+import type { Dialect, Store } from '../../db/store'
 
 /** What became of a claimed key. */
 export type Claim<T> =
@@ -14,13 +16,20 @@ export type Claim<T> =
   /** Its first call is still running (in this process or another). */
   | { kind: 'busy' }
 
-interface Row {
-  fingerprint: string
-  result: string | null
-  created_at: number
+const day = 24 * 3600 * 1000
+
+/** Which keys one sweep deletes: at most `limit` of those claimed at or before `claimedBy`. */
+const sweepBatch: Record<Dialect, (claimedBy: number, limit: number) => SQL> = {
+  // Rows are stored in the order keys were claimed (rowid), so expired ones come first.
+  sqlite: (claimedBy, limit) => sql`rowid in (select rowid from idempotency_keys where created_at <= ${claimedBy} limit ${limit})`,
+  // No rowid: the batch is named by its primary key, the oldest first through the index on created_at.
+  pg: (claimedBy, limit) =>
+    sql`(user_id, key) in (select user_id, key from idempotency_keys where created_at <= ${claimedBy} order by created_at limit ${limit})`,
 }
 
-const day = 24 * 3600 * 1000
+function keyOf(userId: number, key: string): SQL | undefined {
+  return and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key))
+}
 
 /**
  * Results of writes sent with an idempotency key, per user, so that a retried write answers what
@@ -30,66 +39,56 @@ const day = 24 * 3600 * 1000
  * its write was committed cannot be known, so running it again could act twice.
  */
 export class IdempotencyStore<T> {
-  private readonly claimKey: (userId: number, key: string, fingerprint: string, now: number) => Claim<T>
-  private readonly keep: Statement<[string, number, string]>
-  private readonly free: Statement<[number, string]>
-  private readonly sweepBatch: Statement<[number, number]>
   private sweptAt = -Infinity
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly ttlMs = day,
     /** Expired keys are deleted at most this often, a batch at a time, by the claims that pass by. */
     private readonly sweepEveryMs = 60_000,
     private readonly sweepSize = 500,
-  ) {
-    const sqlite = db.$client
-    const insert = sqlite.prepare<[number, string, string, number]>(
-      'INSERT INTO idempotency_keys (user_id, key, fingerprint, result, created_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (user_id, key) DO NOTHING',
-    )
-    const read = sqlite.prepare<[number, string], Row>('SELECT fingerprint, result, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?')
-    const renew = sqlite.prepare<[string, number, number, string]>(
-      'UPDATE idempotency_keys SET fingerprint = ?, result = NULL, created_at = ? WHERE user_id = ? AND key = ?',
-    )
-    this.keep = sqlite.prepare('UPDATE idempotency_keys SET result = ? WHERE user_id = ? AND key = ?')
-    this.free = sqlite.prepare('DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND result IS NULL')
-    // Rows are stored in the order keys were claimed (rowid), so expired ones come first.
-    this.sweepBatch = sqlite.prepare(
-      'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at <= ? LIMIT ?)',
-    )
-    // IMMEDIATE: the insert-or-read is one step for every process, so a second claim sees `busy`.
-    const claim = sqlite.transaction((userId: number, key: string, fingerprint: string, now: number): Claim<T> => {
-      if (insert.run(userId, key, fingerprint, now).changes) return { kind: 'fresh' }
-      const row = read.get(userId, key)!
-      if (row.created_at <= now - this.ttlMs) {
-        renew.run(fingerprint, now, userId, key)
-        return { kind: 'fresh' }
-      }
-      if (row.fingerprint !== fingerprint) return { kind: 'conflict' }
-      return row.result === null ? { kind: 'busy' } : { kind: 'replay', result: JSON.parse(row.result) as T }
-    })
-    this.claimKey = (...args) => gatedWrite(db, () => claim.immediate(...args))
-  }
+  ) {}
 
-  claim(userId: number, key: string, fingerprint: string, now: number): Claim<T> {
+  async claim(userId: number, key: string, fingerprint: string, now: number): Promise<Claim<T>> {
     if (now - this.sweptAt >= this.sweepEveryMs) {
       this.sweptAt = now
-      this.sweep(now)
+      await this.sweep(now)
     }
-    return this.claimKey(userId, key, fingerprint, now)
+    // One write transaction: the insert-or-read is one step for every process, so a second claim sees `busy`.
+    return this.store.write((tx) => this.claimIn(tx, userId, key, fingerprint, now))
   }
 
   /** Keeps the result of a claimed key's call; without one the key is free again (nothing was done). */
-  settle(userId: number, key: string, result: T | undefined): void {
-    gatedWrite(this.db, () => {
-      if (result === undefined) this.free.run(userId, key)
-      else this.keep.run(JSON.stringify(result), userId, key)
+  async settle(userId: number, key: string, result: T | undefined): Promise<void> {
+    await this.store.write(async (tx) => {
+      if (result === undefined) await tx.delete(idempotencyKeys).where(and(keyOf(userId, key), isNull(idempotencyKeys.result)))
+      else await tx.update(idempotencyKeys).set({ result: JSON.stringify(result) }).where(keyOf(userId, key))
     })
   }
 
   /** Deletes a batch of expired keys; returns how many. */
-  sweep(now: number): number {
-    return gatedWrite(this.db, () => this.sweepBatch.run(now - this.ttlMs, this.sweepSize).changes)
+  sweep(now: number): Promise<number> {
+    const batch = sweepBatch[this.store.dialect](now - this.ttlMs, this.sweepSize)
+    return this.store.write(async (tx) => changedRows(await tx.delete(idempotencyKeys).where(batch)))
+  }
+
+  private async claimIn(tx: Db, userId: number, key: string, fingerprint: string, now: number): Promise<Claim<T>> {
+    const inserted = await tx.insert(idempotencyKeys).values({ userId, key, fingerprint, result: null, createdAt: now }).onConflictDoNothing()
+    if (changedRows(inserted)) return { kind: 'fresh' }
+    const row = await firstRow(
+      tx
+        .select({ fingerprint: idempotencyKeys.fingerprint, result: idempotencyKeys.result, createdAt: idempotencyKeys.createdAt })
+        .from(idempotencyKeys)
+        .where(keyOf(userId, key)),
+    )
+    // Gone again between the insert and the read: what became of its call is not known here.
+    if (!row) return { kind: 'busy' }
+    if (row.createdAt <= now - this.ttlMs) {
+      await tx.update(idempotencyKeys).set({ fingerprint, result: null, createdAt: now }).where(keyOf(userId, key))
+      return { kind: 'fresh' }
+    }
+    if (row.fingerprint !== fingerprint) return { kind: 'conflict' }
+    return row.result === null ? { kind: 'busy' } : { kind: 'replay', result: JSON.parse(row.result) as T }
   }
 }
 

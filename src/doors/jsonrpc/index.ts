@@ -1,5 +1,5 @@
 import type { Config } from '../../config'
-import type { Db } from '../../db/connection'
+import { storeFailureOf, type Store } from '../../db/store'
 import type { Call } from '../../core/call'
 import type { CachedOutcome, Dispatcher, Outcome } from '../../core/dispatch'
 import { BillError, busyRetrySeconds, invalid, isBusy, missed } from '../../core/errors'
@@ -34,7 +34,7 @@ import { rawIds } from './raw-ids'
 export interface JsonRpcDoorDeps {
   config: Config
   /** Where idempotency keys are kept. */
-  db: Db
+  store: Store
   dispatcher: Dispatcher
   registry: Registry
   services: Services
@@ -109,7 +109,7 @@ interface RequestScope {
  */
 export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   const { dispatcher, registry, services, config } = deps
-  const kept = new IdempotencyStore<KeptResult>(deps.db)
+  const kept = new IdempotencyStore<KeptResult>(deps.store)
   const envelopes = new KeptEnvelopes(rpcHeaders)
   const knownCalls = new Map<string, ReadCall>()
 
@@ -229,21 +229,21 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     }
     const sok = Boolean(params.sok)
     const call = callOf(scope, params, def.name, session ? { session } : {}, sok, formatOf(method, alias))
-    const user = key && writes(def, sok) ? userOf(session, scope.client.address) : undefined
-    if (user === undefined || !key) return execute(scope, id, call, def, alias, session)
-    return once(scope, id, user, key, call, (keep) => execute(scope, id, call, def, alias, session, keep), (reason) =>
+    if (!key || !writes(def, sok)) return execute(scope, id, call, def, alias, session)
+    return once(scope, id, session, key, call, (keep) => execute(scope, id, call, def, alias, session, keep), (reason) =>
       resultText(id, failed(invalid('idempotency_key', key, reason), lang ?? config.lang, def.name, alias, session ?? null)),
     )
   }
 
   /**
    * Runs a write sent with an idempotency key once per user: a retry with the same parameters gets
-   * the first result (with its own session), one with other parameters an error.
+   * the first result (with its own session), one with other parameters an error. Without a valid
+   * session there is no one to keep the key for: the call runs (and is refused) as it is.
    */
   async function once(
     scope: RequestScope,
     id: RpcId,
-    user: number,
+    session: string | undefined,
     key: string,
     call: Call,
     work: (keep: (result: KeptResult) => void) => Promise<Entry>,
@@ -252,20 +252,22 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
     // The language and the reply's shape are not what the write does.
     const { out: _out, lang: _lang, ...asked } = call.params
     const fingerprint = fingerprintOf(call.func, asked)
-    let claim
+    let user, claim
     try {
-      claim = kept.claim(user, key, fingerprint, services.clock())
+      user = await userOf(session, scope.client.address)
+      claim = user === undefined ? undefined : await kept.claim(user, key, fingerprint, services.clock())
     } catch (err) {
-      if (!(err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw err
+      if (!isBusyFailure(err)) throw err
       return busyText(scope, id, translator(isLang(call.lang) ? call.lang : config.lang)('errors:internal.busy'))
     }
+    if (user === undefined || claim === undefined) return work(() => undefined)
     if (claim.kind === 'replay') return resultText(id, { ...claim.result, sessionId: call.credentials.session ?? null })
     if (claim.kind !== 'fresh') return refuse(claim.kind === 'busy' ? 'idempotencybusy' : 'idempotencyreuse')
     let result: KeptResult | undefined
     try {
       return await work((r) => (result = r))
     } finally {
-      kept.settle(user, key, result)
+      await kept.settle(user, key, result)
     }
   }
 
@@ -327,12 +329,13 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   }
 
   /** Whom a session acts for, to keep idempotency keys apart per user; undefined if it is not valid. */
-  function userOf(session: string | undefined, address: string): number | undefined {
+  async function userOf(session: string | undefined, address: string): Promise<number | undefined> {
     if (!session) return undefined
     try {
-      return services.auth.session(session, address, services.clock(), services.generation.current()).principal.id
-    } catch {
-      return undefined
+      return (await services.auth.session(session, address, services.clock(), services.generation.current())).principal.id
+    } catch (err) {
+      if (err instanceof BillError) return undefined
+      throw err
     }
   }
 
@@ -368,6 +371,12 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
 function retryLater(text: string | undefined, status: 200 | 503): RpcHttpReply {
   const headers = { ...(text === undefined ? replyHeaders : rpcHeaders), 'Retry-After': String(busyRetrySeconds) }
   return { status: text === undefined ? 204 : status, headers, body: text }
+}
+
+/** The database was locked or could not order the write with others: the call may be sent again. */
+function isBusyFailure(err: unknown): boolean {
+  const kind = storeFailureOf(err)?.kind
+  return kind === 'busy' || kind === 'retry'
 }
 
 function noContent(): RpcHttpReply {
