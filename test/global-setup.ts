@@ -12,6 +12,6 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (!testPgUrl) return
-  const left = await onServer(`select datname from pg_database where datname like '${testDatabasePrefix}%' or datname = '${templateDatabase}'`)
+  const left = await onServer(`select datname from pg_database where starts_with(datname, '${testDatabasePrefix}') or datname = '${templateDatabase}'`)
   for (const { datname } of left.rows as { datname: string }[]) await onServer(`drop database if exists ${datname} with (force)`)
 }

@@ -9,7 +9,7 @@ export type Dialect = 'sqlite' | 'pg'
  */
 export interface Store {
   readonly dialect: Dialect
-  /** For reads outside a transaction. */
+  /** For reads: the current write's transaction inside one, else the store's own connection(s). */
   readonly db: Db
   /**
    * Runs `work` in one write transaction and returns its result. The body may be run again

@@ -111,7 +111,7 @@ describe.skipIf(!testPgUrl)('the pg store only', () => {
     cleanups.push(() => database.drop())
     const stores = await Promise.all([PgStore.open(database.url), PgStore.open(database.url), PgStore.open(database.url)])
     for (const store of stores) cleanups.push(() => store.close())
-    expect(await stores[0].db.select({ n: count() }).from(currencies)).toEqual([{ n: 0 }])
+    expect(await stores[0].db.select({ n: count() }).from(currencies)).toEqual([{ n: 3 }])
   })
 
   it('names the server it cannot reach', async () => {

@@ -36,7 +36,7 @@ export interface PgStoreOptions {
  */
 export class PgStore implements Store {
   readonly dialect = 'pg' as const
-  readonly db: Db
+  private readonly root: Db
   private readonly inside = new AsyncLocalStorage<Db>()
 
   private constructor(
@@ -44,7 +44,15 @@ export class PgStore implements Store {
     private readonly url: string,
   ) {
     // Queries are built against the SQLite tables: the SQL they make is the same in both.
-    this.db = drizzle(pool) as unknown as Db
+    this.root = drizzle(pool) as unknown as Db
+  }
+
+  /**
+   * The handle to read through: inside a write, that write's transaction (so a read never waits
+   * for a second connection while the write holds one, and sees what the write did); else the pool.
+   */
+  get db(): Db {
+    return this.inside.getStore() ?? this.root
   }
 
   /** Connects and migrates; a server that cannot be reached is named in the error. */
@@ -88,7 +96,7 @@ export class PgStore implements Store {
     if (outer) return work(outer)
     for (let attempt = 0; ; attempt++) {
       try {
-        return await (this.db as unknown as ReturnType<typeof drizzle>).transaction(
+        return await (this.root as unknown as ReturnType<typeof drizzle>).transaction(
           (tx) => this.inside.run(tx as unknown as Db, () => work(tx as unknown as Db)),
           { isolationLevel: 'serializable' },
         )
