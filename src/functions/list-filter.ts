@@ -1,8 +1,17 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm'
 import type { ParamSpecs, Values } from '../core/params'
 import { defineFunction, type FormDef, type FunctionDef, type ListDef } from '../core/registry'
 import { savedFilter } from '../db/list-filters'
 import { listFilters } from '../db/schema/index'
+
+/**
+ * `column` matches a LIKE pattern (with backslash escapes) given as a placeholder, in any case:
+ * SQLite's `like` ignores case, PostgreSQL's does not, so both sides are lowered.
+ */
+export function likeAnyCase(column: AnyColumn, placeholder: Placeholder | string): SQL {
+  const pattern = typeof placeholder === 'string' ? sql.placeholder(placeholder) : placeholder
+  return sql`lower(${column}) like lower(${pattern}) escape '\\'`
+}
 
 /** A parsed value as it is written in a request. */
 function rawOf(value: Values[string]): string {
@@ -24,18 +33,17 @@ export function filterFormOf(list: ListDef & { filters: ParamSpecs }): FormDef {
     hidden: true,
     singleton: true,
     fields,
-    load: (ctx) => savedFilter(ctx.db, ctx.user.id, list.name) ?? {},
-    save(ctx, values) {
+    load: async (ctx) => (await savedFilter(ctx.db, ctx.user.id, list.name)) ?? {},
+    async save(ctx, values) {
       const kept = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '').map(([name, v]) => [name, rawOf(v)]))
       const key = and(eq(listFilters.userId, ctx.user.id), eq(listFilters.func, list.name))
       if (Object.keys(kept).length === 0) {
-        ctx.db.delete(listFilters).where(key).run()
+        await ctx.db.delete(listFilters).where(key)
       } else {
-        ctx.db
+        await ctx.db
           .insert(listFilters)
           .values({ userId: ctx.user.id, func: list.name, params: JSON.stringify(kept) })
           .onConflictDoUpdate({ target: [listFilters.userId, listFilters.func], set: { params: JSON.stringify(kept) } })
-          .run()
       }
       return ''
     },

@@ -19,7 +19,7 @@ async function world() {
   await t.createUser('boris', '16', 'user-secret-1', { account: southClient })
   const setField = (plid: string, name: string, value: string, who: Record<string, string> = asAdmin, elid?: string) =>
     t.data({ func: 'account.customfields.edit', sok: 'ok', plid, name, value, ...(elid ? { elid } : {}), ...who })
-  const fields = () => t.db.select().from(accountFields).all()
+  const fields = () => t.db.select().from(accountFields).orderBy(accountFields.accountId, accountFields.name)
   return { t, northClient, southClient, setField, fields }
 }
 
@@ -38,7 +38,7 @@ describe('clients: custom fields', () => {
     expect(await setField(northClient, 'contract_no', 'C-2024-18', asAdmin, 'contract')).toEqual({ ok: true })
     expect((await t.data({ func: 'account.customfields.edit', plid: northClient, elid: 'contract', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'elid' })
     expect(await t.data({ func: 'account.customfields.delete', plid: northClient, elid: 'contract_no, vat_id, nonexistent', ...asAdmin })).toEqual({ ok: true })
-    expect(fields()).toEqual([{ accountId: Number(southClient), name: 'contract', value: 'S-1' }])
+    expect(await fields()).toEqual([{ accountId: Number(southClient), name: 'contract', value: 'S-1' }])
   })
 
   it('client users read their own, and change none', async () => {
@@ -63,7 +63,7 @@ describe('clients: custom fields', () => {
     expect((await t.data({ func: 'account.customfields', elid: northClient, ...asBoris })).error).toMatchObject({ type: 'access', object: 'elid' })
     expect((await setField(southClient, 'contract', 'forged', asNorth, 'contract')).error).toMatchObject({ type: 'access', object: 'plid' })
     expect((await t.data({ func: 'account.customfields.delete', plid: southClient, elid: 'contract', ...asNorth })).error).toMatchObject({ type: 'access', object: 'plid' })
-    expect(fields().map((f) => f.value).sort()).toEqual(['C-1', 'S-1'])
+    expect((await fields()).map((f) => f.value).sort()).toEqual(['C-1', 'S-1'])
   })
 
   it('refuse bad names, long values, duplicates and unknown clients, storing nothing', async () => {
@@ -86,9 +86,22 @@ describe('clients: custom fields', () => {
     expect((await t.data({ func: 'account.customfields', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'elid' })
     expect((await t.data({ func: 'account.customfields', elid: '999', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'elid', value: '999' })
     expect((await t.data({ func: 'account.customfields', elid: 'abc', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'elid' })
-    expect(fields()).toEqual([{ accountId: Number(northClient), name: 'contract', value: 'C-1' }])
+    expect(await fields()).toEqual([{ accountId: Number(northClient), name: 'contract', value: 'C-1' }])
     const ru = await t.data({ ...{ func: 'account.customfields.edit', sok: 'ok', plid: northClient, name: 'contract', value: 'y' }, lang: 'ru', ...asAdmin })
     expect(ru.error.msg).toMatch(/[А-Яа-я]/)
+  })
+
+  it('are set many at once; a name given twice takes its last value', async () => {
+    const { t, northClient, setField, fields } = await world()
+    await setField(northClient, 'contract', 'C-1')
+    const many = Array.from({ length: 1200 }, (_, i) => ({ name: `f${i}`, value: String(i) }))
+    const given = [...many, { name: 'contract', value: 'C-2' }, { name: 'contract', value: 'C-3' }]
+    const reply = await t.data({ func: 'account.customfields.update', plid: northClient, fields: JSON.stringify(given), ...asAdmin })
+    expect(reply).toEqual({ saved: 1202 })
+    const stored = await fields()
+    expect(stored).toHaveLength(1201)
+    expect(stored.find((f) => f.name === 'contract')!.value).toBe('C-3')
+    expect(stored.find((f) => f.name === 'f1199')!.value).toBe('1199')
   })
 
   it('the panel comes back to the list with plid', async () => {

@@ -14,26 +14,29 @@ import {
   users,
   xdrs,
 } from '../../src/db/schema/index'
+import { firstRow } from '../../src/db/query'
 import { adminPassword, makeTestApp, type TestApp } from '../helpers'
 
 const asAdmin = { authinfo: `admin:${adminPassword}` }
 
 type Row = Record<string, unknown>
 const names = (reply: { elem?: Row[] }) => (reply.elem ?? []).map((e) => e.name)
-const accountRow = (t: TestApp, id: number) => t.db.select().from(accounts).where(eq(accounts.id, id)).get()
+const accountRow = (t: TestApp, id: number) => firstRow(t.db.select().from(accounts).where(eq(accounts.id, id)))
 
 /** A payment credited to a client's balance, as the ledger books it. */
-function creditedPayment(t: TestApp, accountId: number, amount: number, number: string) {
-  t.db.$client.transaction(() => {
-    t.db.insert(payments).values({ number, accountId, amount, currencyId: accountRow(t, accountId)!.currencyId, status: PaymentStatus.credited, createdAt: 0 }).run()
-    creditPayment(t.db, accountId, amount, 1, t.clock())
-  })()
+async function creditedPayment(t: TestApp, accountId: number, amount: number, number: string) {
+  const { currencyId } = (await accountRow(t, accountId))!
+  await t.store.write(async (tx) => {
+    await tx.insert(payments).values({ number, accountId, amount, currencyId, status: PaymentStatus.credited, createdAt: 0 })
+    await creditPayment(tx, accountId, amount, 1, t.clock())
+  })
 }
 
 /** A tariff plan and a service of a client on it, with the given status. */
-function service(t: TestApp, accountId: number, status: number) {
-  const plan = t.db.insert(pricelists).values({ name: 'VDS', productType: 'vds', currencyId: 1, price1: 1000, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-  return t.db.insert(items).values({ accountId, pricelistId: plan, period: 1, status, cost: 1000, createdAt: 0 }).returning({ id: items.id }).get().id
+async function service(t: TestApp, accountId: number, status: number) {
+  const [plan] = await t.db.insert(pricelists).values({ name: 'VDS', productType: 'vds', currencyId: 1, price1: 1000, createdAt: 0 }).returning({ id: pricelists.id })
+  const [item] = await t.db.insert(items).values({ accountId, pricelistId: plan.id, period: 1, status, cost: 1000, createdAt: 0 }).returning({ id: items.id })
+  return item.id
 }
 
 describe('clients: create, view, update', () => {
@@ -52,7 +55,7 @@ describe('clients: create, view, update', () => {
       ...asAdmin,
     })
     expect(created).toEqual({ ok: true, id: 1 })
-    expect(accountRow(t, 1)).toMatchObject({
+    expect(await accountRow(t, 1)).toMatchObject({
       name: 'Acme Ltd',
       email: 'billing@acme.example',
       resellerId: null,
@@ -88,7 +91,7 @@ describe('clients: create, view, update', () => {
     await t.createReseller('North')
     const id = await t.createAccount('Acme', { email: 'a@acme.example', credit_limit: '10' })
     expect(await t.data({ func: 'account.edit', elid: String(id), sok: 'ok', name: 'Acme Group', credit_limit: '0', ...asAdmin })).toEqual({ ok: true })
-    expect(accountRow(t, id)).toMatchObject({ name: 'Acme Group', email: 'a@acme.example', creditLimit: 0, currencyId: 1 })
+    expect(await accountRow(t, id)).toMatchObject({ name: 'Acme Group', email: 'a@acme.example', creditLimit: 0, currencyId: 1 })
     const blank = await t.data({ func: 'account.edit', ...asAdmin })
     expect(blank).toMatchObject({ elid: '', name: '', credit_limit: '0' })
     const { text } = await t.call({ func: 'account.edit', out: 'xml', ...asAdmin })
@@ -103,21 +106,21 @@ describe('clients: create, view, update', () => {
     const id = await t.createAccount('Acme', { credit_limit: '50.00' })
     const change = (currency: string) => t.data({ func: 'account.edit', elid: String(id), sok: 'ok', currency, ...asAdmin })
     expect(await change('EUR')).toEqual({ ok: true })
-    expect(accountRow(t, id)).toMatchObject({ currencyId: 2, creditLimit: 5000 })
+    expect(await accountRow(t, id)).toMatchObject({ currencyId: 2, creditLimit: 5000 })
     expect((await change('XYZ')).error).toMatchObject({ type: 'missed', object: 'currency', value: 'XYZ' })
-    t.db.insert(payments).values({ number: 'P-1', accountId: id, amount: 100, currencyId: 2, createdAt: 0 }).run()
+    await t.db.insert(payments).values({ number: 'P-1', accountId: id, amount: 100, currencyId: 2, createdAt: 0 })
     const refused = await change('USD')
     expect(refused.error).toMatchObject({ type: 'value', object: 'currency', value: 'USD' })
     expect(refused.error.msg).toContain('cannot be changed')
     // Sending the current currency back (as a form does) is no change.
     expect(await change('EUR')).toEqual({ ok: true })
-    expect(accountRow(t, id)!.currencyId).toBe(2)
+    expect((await accountRow(t, id))!.currencyId).toBe(2)
 
     const other = await t.createAccount('Beta')
-    t.db.$client.transaction(() => charge(t.db, { accountId: other, currencyId: 1, amount: 250, description: 'setup', at: 0 }))()
+    await t.store.write((tx) => charge(tx, { accountId: other, currencyId: 1, amount: 250, description: 'setup', at: 0 }))
     expect((await t.data({ func: 'account.edit', elid: String(other), sok: 'ok', currency: 'RUB', ...asAdmin })).error).toMatchObject({ type: 'value', object: 'currency' })
-    expect(accountRow(t, other)!.currencyId).toBe(1)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect((await accountRow(t, other))!.currencyId).toBe(1)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('refuses bad input with typed errors and stores nothing', async () => {
@@ -146,15 +149,15 @@ describe('clients: create, view, update', () => {
     }
     const places = await t.data({ ...base, credit_limit: '1.005' })
     expect(places.error.msg).toContain('(2)')
-    expect(t.db.select().from(accounts).all()).toEqual([])
+    expect(await t.db.select().from(accounts)).toEqual([])
     // The same checks hold on update, and leave the row as it was.
     const id = await t.createAccount('Acme', { credit_limit: '5' })
-    const before = accountRow(t, id)
+    const before = await accountRow(t, id)
     for (const [change, type, object] of cases.filter(([c]) => c.currency === undefined)) {
       const reply = await t.data({ ...base, elid: String(id), ...change })
       expect(reply.error, JSON.stringify(change)).toMatchObject({ type, object })
     }
-    expect(accountRow(t, id)).toEqual(before)
+    expect(await accountRow(t, id)).toEqual(before)
   })
 
   it('answers in XML too', async () => {
@@ -237,27 +240,27 @@ describe('clients: suspend, resume, archive, delete', () => {
     const id = await t.createAccount('Acme')
     const elid = String(id)
     expect(await t.data({ func: 'account.suspend', elid, ...asAdmin })).toEqual({ ok: true })
-    expect(accountRow(t, id)!.status).toBe('suspended')
+    expect((await accountRow(t, id))!.status).toBe('suspended')
     expect(await t.data({ func: 'account.resume', elid, ...asAdmin })).toEqual({ ok: true })
-    expect(accountRow(t, id)!.status).toBe('active')
-    const item = service(t, id, ItemStatus.active)
+    expect((await accountRow(t, id))!.status).toBe('active')
+    const item = await service(t, id, ItemStatus.active)
     for (const status of [ItemStatus.ordered, ItemStatus.active, ItemStatus.suspended, ItemStatus.processing]) {
-      t.db.update(items).set({ status }).where(eq(items.id, item)).run()
+      await t.db.update(items).set({ status }).where(eq(items.id, item))
       const refused = await t.data({ func: 'account.archive', elid, ...asAdmin })
       expect(refused.error, `service status ${status}`).toMatchObject({ type: 'value', object: 'elid', value: elid })
       expect(refused.error.msg).toContain('services')
-      expect(accountRow(t, id)!.status).toBe('active')
+      expect((await accountRow(t, id))!.status).toBe('active')
     }
-    t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item)).run()
+    await t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item))
     expect(await t.data({ func: 'account.archive', elid, ...asAdmin })).toEqual({ ok: true })
-    expect(accountRow(t, id)!.status).toBe('archived')
+    expect((await accountRow(t, id))!.status).toBe('archived')
     expect((await t.data({ func: 'account.edit', elid, ...asAdmin })).status).toBe('archived')
     // A group stops at the first refusal and changes nothing.
     const other = await t.createAccount('Beta')
-    service(t, other, ItemStatus.active)
+    await service(t, other, ItemStatus.active)
     const third = await t.createAccount('Gamma')
     expect((await t.data({ func: 'account.archive', elid: `${third}, ${other}`, ...asAdmin })).error).toMatchObject({ type: 'value' })
-    expect(accountRow(t, third)!.status).toBe('active')
+    expect((await accountRow(t, third))!.status).toBe('active')
     // Vanished elements are skipped.
     expect(await t.data({ func: 'account.suspend', elid: '999', ...asAdmin })).toEqual({ ok: true })
   })
@@ -269,23 +272,26 @@ describe('clients: suspend, resume, archive, delete', () => {
     await t.createUser('doomed-user', '16', 'user-secret-1', { account: String(doomed) })
     await t.createUser('kept-user', '16', 'user-secret-1', { account: String(kept) })
     for (const id of [doomed, kept]) {
-      creditedPayment(t, id, 5000, `P-${id}`)
-      const item = service(t, id, ItemStatus.active)
-      const expense = t.db.$client.transaction(() => charge(t.db, { accountId: id, currencyId: 1, itemId: item, amount: 1200, description: 'month', at: 0 }))()
-      const invoice = t.db.insert(invoices).values({ number: `I-${id}`, accountId: id, currencyId: 1, periodFrom: 0, periodTo: 1, amount: 1200, createdAt: 0 }).returning({ id: invoices.id }).get().id
-      t.db.update(expenses).set({ invoiceId: invoice }).where(eq(expenses.id, expense)).run()
-      t.db.insert(xdrs).values({ itemId: item, accountId: id, startedAt: 0, quantity: 1, unitPrice: 1, cost: 0, expenseId: expense }).run()
-      t.db.insert(accountFields).values({ accountId: id, name: 'contract', value: `C-${id}` }).run()
+      await creditedPayment(t, id, 5000, `P-${id}`)
+      const item = await service(t, id, ItemStatus.active)
+      const expense = await t.store.write((tx) => charge(tx, { accountId: id, currencyId: 1, itemId: item, amount: 1200, description: 'month', at: 0 }))
+      const [invoice] = await t.db
+        .insert(invoices)
+        .values({ number: `I-${id}`, accountId: id, currencyId: 1, periodFrom: 0, periodTo: 1, amount: 1200, createdAt: 0 })
+        .returning({ id: invoices.id })
+      await t.db.update(expenses).set({ invoiceId: invoice.id }).where(eq(expenses.id, expense))
+      await t.db.insert(xdrs).values({ itemId: item, accountId: id, startedAt: 0, quantity: 1, unitPrice: 1, cost: 0, expenseId: expense })
+      await t.db.insert(accountFields).values({ accountId: id, name: 'contract', value: `C-${id}` })
     }
     const session = await t.login('doomed-user', 'user-secret-1')
     expect(await t.data({ func: 'account.delete', elid: String(doomed), ...asAdmin })).toEqual({ ok: true })
     for (const table of [payments, items, expenses, invoices, xdrs, accountFields]) {
-      expect(t.db.select().from(table).all().map((r) => r.accountId)).toEqual([kept])
+      expect((await t.db.select().from(table)).map((r) => r.accountId)).toEqual([kept])
     }
-    expect(t.db.select().from(users).all().map((u) => u.name).sort()).toEqual(['admin', 'kept-user'])
-    expect(t.db.select().from(accounts).all().map((a) => a.name)).toEqual(['Kept'])
-    expect(accountRow(t, kept)!.balance).toBe(3800)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect((await t.db.select().from(users)).map((u) => u.name).sort()).toEqual(['admin', 'kept-user'])
+    expect((await t.db.select().from(accounts)).map((a) => a.name)).toEqual(['Kept'])
+    expect((await accountRow(t, kept))!.balance).toBe(3800)
+    expect(await balanceDrift(t.db)).toEqual([])
     expect((await t.data({ func: 'account', auth: session })).error).toMatchObject({ type: 'auth' })
     // Deleting what is gone is no error.
     expect(await t.data({ func: 'account.delete', elid: String(doomed), ...asAdmin })).toEqual({ ok: true })

@@ -34,7 +34,7 @@ describe('tariff plans', () => {
   it('keep prices as integer minor units and show them with the currency places', async () => {
     const t = await makeTestApp()
     expect(await t.data(vds)).toEqual({ ok: true, id: 1 })
-    const row = t.db.select().from(pricelists).get()!
+    const [row] = await t.db.select().from(pricelists)
     expect(row).toMatchObject({ setupFee: 500, price1: 1050, price3: null, price6: null, price12: 10000 })
     const listed = await t.data({ func: 'pricelist', ...asAdmin })
     expect(listed.elem[0]).toMatchObject({ name: 'VDS-1', currency: 'USD', setup_fee: '5.00', price_1: '10.50', price_3: '', price_12: '100.00', orderable: true, active: true })
@@ -65,6 +65,6 @@ describe('tariff plans', () => {
       const reply = await t.data({ ...vds, [field]: value })
       expect(reply.error?.object, `${field}=${value}`).toBe(object)
     }
-    expect(t.db.select().from(pricelists).all()).toEqual([])
+    expect(await t.db.select().from(pricelists)).toEqual([])
   })
 })

@@ -25,7 +25,7 @@ describe('saved list filters (<list>.filter)', () => {
     expect(names(await t.data({ func: 'user', ...asAdmin }))).toEqual(['boris'])
     await t.data({ func: 'user.filter', sok: 'ok', ...asAdmin })
     expect(names(await t.data({ func: 'user', ...asAdmin }))).toHaveLength(4)
-    expect(t.db.select().from(listFilters).all()).toEqual([])
+    expect(await t.db.select().from(listFilters)).toEqual([])
   })
 
   it('keeps filters per user, refuses bad values and forgets a deleted user’s filters', async () => {
@@ -37,9 +37,9 @@ describe('saved list filters (<list>.filter)', () => {
     expect((await t.data({ func: 'user.filter', sok: 'ok', level: '99', ...asAdmin })).error).toMatchObject({ type: 'value', object: 'level' })
     expect(names(await t.data({ func: 'user', ...asAdmin }))).toEqual(['res'])
     await t.data({ func: 'user.filter', sok: 'ok', status: 'active', authinfo: 'res:reseller-secret-1' })
-    expect(t.db.select().from(listFilters).all()).toHaveLength(2)
+    expect(await t.db.select().from(listFilters)).toHaveLength(2)
     await t.data({ func: 'user.delete', elid: String(resId), ...asAdmin })
-    expect(t.db.select().from(listFilters).all().map((f) => f.userId)).toEqual([1])
+    expect((await t.db.select().from(listFilters)).map((f) => f.userId)).toEqual([1])
   })
 
   it('is declared for every filterable list, with a localised title', async () => {

@@ -45,7 +45,7 @@ describe('su', () => {
     await t.createUser('ivan')
     await t.data({ func: 'session', su: 'ivan', ...asAdmin })
     await t.data({ func: 'session', su: 'admin', authinfo: 'ivan:user-secret-1' })
-    const rows = t.db.select().from(auditLog).all().filter((r) => r.func === 'session')
+    const rows = (await t.db.select().from(auditLog).orderBy(auditLog.id)).filter((r) => r.func === 'session')
     expect(rows).toEqual([
       expect.objectContaining({ actor: 'admin', actingAs: 'ivan', result: 'ok', address: '127.0.0.1' }),
       expect.objectContaining({ actor: 'ivan', result: 'access', detail: 'su' }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, sessions, users } from '../../src/db/schema/index'
-import { adminPassword, makeTestApp, type TestApp } from '../helpers'
+import { adminPassword, execSql, makeTestApp, type TestApp } from '../helpers'
 
 const asAdmin = { authinfo: `admin:${adminPassword}` }
 
@@ -42,6 +42,7 @@ describe('user list: paging, sorting, filters', () => {
     expect(resellers.p_elems).toBe(4)
     const byName = await t.data({ func: 'user', ...asAdmin, filter: 'on', name: 'user1' })
     expect(byName.p_elems).toBe(10)
+    expect((await t.data({ func: 'user', ...asAdmin, filter: 'on', name: 'USER1' })).p_elems).toBe(10)
     // Without filter=on, column values do not filter.
     expect((await t.data({ func: 'user', ...asAdmin, level: '24' })).p_elems).toBe(45)
     // % and _ are literal.
@@ -139,7 +140,7 @@ describe('group operations', () => {
     expect((await t.data({ func: 'user.delete', elid: '1', ...asAdmin })).error.object).toBe('lastadmin')
     await t.data({ func: 'user.resume', elid: String(second), ...asAdmin })
     expect(await t.data({ func: 'user.delete', elid: '1', ...asAdmin })).toEqual({ ok: true })
-    expect(t.db.select().from(sessions).all()).toHaveLength(0)
+    expect(await t.db.select().from(sessions)).toHaveLength(0)
   })
 
   it('needs an elid', async () => {
@@ -154,7 +155,7 @@ describe('audit log', () => {
     await t.createUser('ivan', '16', 'ivan-secret-1')
     await t.data({ func: 'user.edit', sok: 'ok', name: 'ivan', passwd: 'x-secret-123', confirm: 'x-secret-123', ...asAdmin })
     await t.data({ func: 'user', ...asAdmin })
-    const rows = t.db.select().from(auditLog).all()
+    const rows = await t.db.select().from(auditLog).orderBy(auditLog.id)
     expect(rows.map((r) => [r.func, r.result])).toEqual([
       ['user.edit', 'ok'],
       ['user.edit', 'exists'],
@@ -175,7 +176,7 @@ describe('audit log', () => {
     const t = await makeTestApp()
     await t.login()
     await t.data({ func: 'auth', username: 'admin', password: 'wrong-password' })
-    const rows = t.db.select().from(auditLog).all()
+    const rows = await t.db.select().from(auditLog).orderBy(auditLog.id)
     expect(rows.map((r) => [r.func, r.actor, r.result, r.detail])).toEqual([
       ['auth', 'admin', 'ok', ''],
       ['auth', 'admin', 'auth', 'badpassword'],
@@ -187,14 +188,14 @@ describe('audit log', () => {
 describe('writes and their audit entries are one transaction', () => {
   it('a write whose audit entry cannot be stored is undone and answered with an internal error, without details', async () => {
     const t = await makeTestApp()
-    t.db.$client.exec('DROP TABLE audit_log')
+    await execSql(t.store, 'DROP TABLE audit_log')
     const { res, text } = await t.call({
       func: 'user.edit', sok: 'ok', name: 'ghost', passwd: 'ghost-secret-1', confirm: 'ghost-secret-1', out: 'JSONdata', ...asAdmin,
     })
     expect(res.status).toBe(500)
     expect(JSON.parse(text).error).toMatchObject({ type: 'internal' })
     expect(text).not.toMatch(/audit_log|SQLITE|no such table/)
-    expect(t.db.select().from(users).all().map((u) => u.name)).toEqual(['admin'])
+    expect((await t.db.select().from(users)).map((u) => u.name)).toEqual(['admin'])
     expect(t.errors.length).toBeGreaterThan(0)
   })
 })

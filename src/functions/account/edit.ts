@@ -6,7 +6,7 @@ import { denied, invalid, missed } from '../../core/errors'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { rowById } from '../../db/query'
+import { firstRow, rowById } from '../../db/query'
 import { accounts, currencies, expenses, items, payments, resellers, users } from '../../db/schema/index'
 import { emit } from '../../events/outbox'
 import { changedFields, clientData, clientFields, isClientUser, userFields, type Snapshot } from '../../events/snapshots'
@@ -43,21 +43,21 @@ export const accountEdit = defineFunction({
     balance: { type: 'money', readonly: true },
     created: { type: 'string', readonly: true },
   },
-  choices(ctx) {
+  async choices(ctx) {
     return {
-      currency: currencyChoices(ctx.db),
-      ...(ctx.user.level >= Level.admin ? { reseller: resellerChoices(ctx.db) } : {}),
+      currency: await currencyChoices(ctx.db),
+      ...(ctx.user.level >= Level.admin ? { reseller: await resellerChoices(ctx.db) } : {}),
     }
   },
-  load(ctx, id) {
-    const a = visibleAccount(ctx.db, ctx.user, id)
-    return a && clientFields(ctx.db, a)
+  async load(ctx, id) {
+    const a = await visibleAccount(ctx.db, ctx.user, id)
+    return a && (await clientFields(ctx.db, a))
   },
-  save(ctx, values, id) {
-    const existing = id === undefined ? undefined : visibleAccount(ctx.db, ctx.user, id)!
-    const previous = existing && currencyById(ctx.db, String(existing.currencyId))!
-    const resellerId = resellerOf(ctx, values, existing)
-    const currency = currencyOf(ctx.db, values, existing, previous)
+  async save(ctx, values, id) {
+    const existing = id === undefined ? undefined : (await visibleAccount(ctx.db, ctx.user, id))!
+    const previous = existing && (await currencyById(ctx.db, String(existing.currencyId)))!
+    const resellerId = await resellerOf(ctx, values, existing)
+    const currency = await currencyOf(ctx.db, values, existing, previous)
     const changes: Partial<typeof accounts.$inferInsert> & { currencyId: number } = { resellerId, currencyId: currency.id }
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.email !== undefined) changes.email = String(values.email)
@@ -67,22 +67,21 @@ export const accountEdit = defineFunction({
     const limit = creditLimitOf(values, existing, previous, currency)
     if (limit !== undefined) changes.creditLimit = limit
     if (!existing) {
-      const created = ctx.db
+      const [{ id: created }] = await ctx.db
         .insert(accounts)
         .values({ name: String(values.name), ...changes, createdAt: ctx.now })
         .returning({ id: accounts.id })
-        .get().id
-      emit(ctx.db, ctx.now, { event: 'clients.create', objectId: created, data: () => clientData(ctx.db, created)! })
+      await emit(ctx.db, ctx.now, { event: 'clients.create', objectId: created, data: async () => (await clientData(ctx.db, created))! })
       return created
     }
-    const before = clientFields(ctx.db, existing)
-    ctx.db.update(accounts).set(changes).where(eq(accounts.id, existing.id)).run()
-    tellChanges(ctx, existing.id, before)
+    const before = await clientFields(ctx.db, existing)
+    await ctx.db.update(accounts).set(changes).where(eq(accounts.id, existing.id))
+    await tellChanges(ctx, existing.id, before)
     if (resellerId !== existing.resellerId) {
       // The client's users belong to the client's reseller: they move with it.
-      const moved = ctx.db.update(users).set({ resellerId, updatedAt: ctx.now }).where(eq(users.accountId, existing.id)).returning().all()
+      const moved = await ctx.db.update(users).set({ resellerId, updatedAt: ctx.now }).where(eq(users.accountId, existing.id)).returning()
       for (const user of moved.filter(isClientUser)) {
-        emit(ctx.db, ctx.now, { event: 'clients.accounts.update', objectId: user.id, data: { id: user.id, reseller: userFields(user).reseller } })
+        await emit(ctx.db, ctx.now, { event: 'clients.accounts.update', objectId: user.id, data: { id: user.id, reseller: userFields(user).reseller } })
       }
     }
     return existing.id
@@ -90,16 +89,16 @@ export const accountEdit = defineFunction({
 })
 
 /** Tells handlers which of a client's fields a change made differ from `before` (if any). */
-export function tellChanges(ctx: FunctionContext, id: number, before: Snapshot): void {
-  const changed = changedFields(before, clientFields(ctx.db, accountById(ctx.db, id)!))
-  if (Object.keys(changed).length) emit(ctx.db, ctx.now, { event: 'clients.update', objectId: id, data: { id, ...changed } })
+export async function tellChanges(ctx: FunctionContext, id: number, before: Snapshot): Promise<void> {
+  const changed = changedFields(before, await clientFields(ctx.db, (await accountById(ctx.db, id))!))
+  if (Object.keys(changed).length) await emit(ctx.db, ctx.now, { event: 'clients.update', objectId: id, data: { id, ...changed } })
 }
 
 /**
  * The reseller a client is to belong to. A reseller's staff may only name its own (the form
  * sends the current value back); an admin may name any existing one, or none (empty).
  */
-function resellerOf(ctx: FunctionContext, values: Values, existing: Account | undefined): number | null {
+async function resellerOf(ctx: FunctionContext, values: Values, existing: Account | undefined): Promise<number | null> {
   const given = values.reseller
   if (ctx.user.level < Level.admin) {
     const own = ctx.user.resellerId
@@ -109,23 +108,24 @@ function resellerOf(ctx: FunctionContext, values: Values, existing: Account | un
   }
   if (given === undefined) return existing ? existing.resellerId : null
   if (given === '') return null
-  if (!rowById(ctx.db, resellers, resellers.id, String(given))) throw missed('reseller', String(given))
+  if (!(await rowById(ctx.db, resellers, resellers.id, String(given)))) throw missed('reseller', String(given))
   return Number(given)
 }
 
 /** The client's currency: required when creating, changeable only while no money has moved. */
-function currencyOf(db: Db, values: Values, existing: Account | undefined, current: Currency | undefined): Currency {
+async function currencyOf(db: Db, values: Values, existing: Account | undefined, current: Currency | undefined): Promise<Currency> {
   const code = values.currency === undefined ? undefined : String(values.currency)
   if (current && (code === undefined || code === current.code)) return current
-  if (existing && hasMoneyRecords(db, existing.id)) throw invalid('currency', String(code), 'fixed')
+  if (existing && (await hasMoneyRecords(db, existing.id))) throw invalid('currency', String(code), 'fixed')
   return requireCurrency(db, String(code))
 }
 
 /** Whether any payment, expense or service of the client is kept in its currency. */
-function hasMoneyRecords(db: Db, accountId: number): boolean {
-  return [payments, expenses, items].some(
-    (table) => db.select({ id: table.id }).from(table).where(eq(table.accountId, accountId)).limit(1).get() !== undefined,
-  )
+async function hasMoneyRecords(db: Db, accountId: number): Promise<boolean> {
+  for (const table of [payments, expenses, items]) {
+    if (await firstRow(db.select({ id: table.id }).from(table).where(eq(table.accountId, accountId)).limit(1))) return true
+  }
+  return false
 }
 
 /**

@@ -4,7 +4,8 @@ import { BillError, invalid, missed } from '../../core/errors'
 import { parseValue, type ParamSpec } from '../../core/params'
 import { clip } from '../../format/text'
 import { Level } from '../../core/principal'
-import { pageOf, sortedList } from '../../db/query'
+import type { Db } from '../../db/connection'
+import { firstRow, pageOf, sortedList } from '../../db/query'
 import { accountFields } from '../../db/schema/index'
 import { emit } from '../../events/outbox'
 import { node } from '../../output/document'
@@ -22,26 +23,22 @@ const fieldName = /^[A-Za-z_][A-Za-z0-9_.-]*$/
  * opened, BILLmanager style; `plid` as well, which is how the panel comes back to it), `plid`
  * for the form and the group operations on its fields.
  */
-function parentAccount(ctx: FunctionContext, param: 'elid' | 'plid'): Account {
+async function parentAccount(ctx: FunctionContext, param: 'elid' | 'plid'): Promise<Account> {
   const given = ctx.call.params[param] || (param === 'elid' ? ctx.call.params.plid : undefined)
   if (!given) throw missed(param)
   return requireAccount(ctx.db, ctx.user, param, given)
 }
 
 function fieldOf(ctx: FunctionContext, accountId: number, name: string) {
-  return ctx.db
-    .select()
-    .from(accountFields)
-    .where(and(eq(accountFields.accountId, accountId), eq(accountFields.name, name)))
-    .get()
+  return firstRow(ctx.db.select().from(accountFields).where(and(eq(accountFields.accountId, accountId), eq(accountFields.name, name))))
 }
 
 /**
  * Tells handlers of changed custom fields of a client, as JeraSoft's `clients.fieldsUpdate`
  * takes them: `{id, fields: [{id: name, value}]}`; a field that is gone has the value null.
  */
-function tellFields(ctx: FunctionContext, accountId: number, fields: { id: string; value: string | null }[]): void {
-  emit(ctx.db, ctx.now, { event: 'clients.custom_fields.update', objectId: accountId, data: { id: accountId, fields } })
+async function tellFields(ctx: FunctionContext, accountId: number, fields: { id: string; value: string | null }[]): Promise<void> {
+  await emit(ctx.db, ctx.now, { event: 'clients.custom_fields.update', objectId: accountId, data: { id: accountId, fields } })
 }
 
 /** One client's custom fields (`elid` = the client). */
@@ -57,8 +54,8 @@ export const accountFieldList = defineFunction({
   ],
   defaultSort: 'name',
   toolbar: ['account.customfields.edit', 'account.customfields.delete'],
-  fetch(ctx, q) {
-    const account = parentAccount(ctx, 'elid')
+  async fetch(ctx, q) {
+    const account = await parentAccount(ctx, 'elid')
     const statements = sortedList(ctx.db, accountFields, listed, accountFields.name, q, {
       shape: 'client',
       condition: () => eq(accountFields.accountId, sql.placeholder('account')),
@@ -78,34 +75,33 @@ export const accountFieldEdit = defineFunction({
     name: { type: 'string', required: true, max: 64 },
     value: { type: 'text', max: 1000 },
   },
-  load(ctx, id) {
-    const field = fieldOf(ctx, parentAccount(ctx, 'plid').id, id)
+  async load(ctx, id) {
+    const field = await fieldOf(ctx, (await parentAccount(ctx, 'plid')).id, id)
     return field && { name: field.name, value: field.value }
   },
-  save(ctx, values, id) {
-    const account = parentAccount(ctx, 'plid')
+  async save(ctx, values, id) {
+    const account = await parentAccount(ctx, 'plid')
     const name = values.name === undefined ? id! : String(values.name)
     if (!fieldName.test(name)) throw invalid('name', name, 'fieldname')
-    if (name !== id && fieldOf(ctx, account.id, name)) {
+    if (name !== id && (await fieldOf(ctx, account.id, name))) {
       throw new BillError('exists', 'name', name, {}, 'errors:exists.customfield')
     }
     const value = values.value === undefined ? undefined : String(values.value)
     if (id === undefined) {
-      ctx.db.insert(accountFields).values({ accountId: account.id, name, value: value ?? '' }).run()
-      tellFields(ctx, account.id, [{ id: name, value: value ?? '' }])
+      await ctx.db.insert(accountFields).values({ accountId: account.id, name, value: value ?? '' })
+      await tellFields(ctx, account.id, [{ id: name, value: value ?? '' }])
       return name
     }
-    const before = fieldOf(ctx, account.id, id)
-    const after = ctx.db
+    const before = await fieldOf(ctx, account.id, id)
+    const [after] = await ctx.db
       .update(accountFields)
       .set({ name, ...(value === undefined ? {} : { value }) })
       .where(and(eq(accountFields.accountId, account.id), eq(accountFields.name, id)))
       .returning()
-      .get()
     if (before && after) {
       const renamed = before.name !== after.name
-      if (renamed) tellFields(ctx, account.id, [{ id: before.name, value: null }, { id: after.name, value: after.value }])
-      else if (before.value !== after.value) tellFields(ctx, account.id, [{ id: after.name, value: after.value }])
+      if (renamed) await tellFields(ctx, account.id, [{ id: before.name, value: null }, { id: after.name, value: after.value }])
+      else if (before.value !== after.value) await tellFields(ctx, account.id, [{ id: after.name, value: after.value }])
     }
     return name
   },
@@ -116,14 +112,13 @@ export const accountFieldDelete = defineFunction({
   name: 'account.customfields.delete',
   kind: 'group',
   level: Level.reseller,
-  each(ctx, id) {
-    const account = parentAccount(ctx, 'plid')
-    const deleted = ctx.db
+  async each(ctx, id) {
+    const account = await parentAccount(ctx, 'plid')
+    const [deleted] = await ctx.db
       .delete(accountFields)
       .where(and(eq(accountFields.accountId, account.id), eq(accountFields.name, id)))
       .returning({ name: accountFields.name })
-      .get()
-    if (deleted) tellFields(ctx, account.id, [{ id: deleted.name, value: null }])
+    if (deleted) await tellFields(ctx, account.id, [{ id: deleted.name, value: null }])
   },
 })
 
@@ -146,22 +141,39 @@ export const accountFieldUpdate = defineFunction({
     plid: { type: 'int', required: true, min: 1 },
     fields: { type: 'text', required: true, max: 1024 * 1024 },
   },
-  run(ctx, values) {
-    const account = requireAccount(ctx.db, ctx.user, 'plid', Number(values.plid))
+  async run(ctx, values) {
+    const account = await requireAccount(ctx.db, ctx.user, 'plid', Number(values.plid))
     const fields = fieldList(String(values.fields))
-    const save = ctx.db.$client.prepare(
-      'insert into account_fields (account_id, name, value) values (?, ?, ?) on conflict (account_id, name) do update set value = excluded.value',
-    )
-    const current = new Map(
-      ctx.db.select({ name: accountFields.name, value: accountFields.value }).from(accountFields).where(eq(accountFields.accountId, account.id)).all().map((f) => [f.name, f.value]),
-    )
+    const current = await fieldsOf(ctx.db, account.id)
+    // A field named twice takes its last value.
+    const changed = [...new Map(fields.map((f) => [f.name, f.value]))]
+      .filter(([name, value]) => current.get(name) !== value)
+      .map(([name, value]) => ({ name, value }))
     // Every field is checked before the first is saved; the call's transaction makes it all or none.
-    for (const field of fields) save.run(account.id, field.name, field.value)
-    const changed = [...new Map(fields.map((f) => [f.name, f.value]))].filter(([name, value]) => current.get(name) !== value)
-    if (changed.length) tellFields(ctx, account.id, changed.map(([name, value]) => ({ id: name, value })))
+    await saveFields(ctx.db, account.id, changed)
+    if (changed.length) await tellFields(ctx, account.id, changed.map(({ name, value }) => ({ id: name, value })))
     return [node('saved', fields.length)]
   },
 })
+
+/** A client's custom fields: name → value. */
+async function fieldsOf(db: Db, accountId: number): Promise<Map<string, string>> {
+  const rows = await db.select({ name: accountFields.name, value: accountFields.value }).from(accountFields).where(eq(accountFields.accountId, accountId))
+  return new Map(rows.map((f) => [f.name, f.value]))
+}
+
+/** Rows written by one statement: well below either database's limit on bound values. */
+const rowsPerInsert = 500
+
+/** Creates a client's custom fields, or replaces the values of those it has; names are distinct. */
+async function saveFields(db: Db, accountId: number, fields: { name: string; value: string }[]): Promise<void> {
+  for (let start = 0; start < fields.length; start += rowsPerInsert) {
+    await db
+      .insert(accountFields)
+      .values(fields.slice(start, start + rowsPerInsert).map((f) => ({ accountId, ...f })))
+      .onConflictDoUpdate({ target: [accountFields.accountId, accountFields.name], set: { value: sql`excluded.value` } })
+  }
+}
 
 /** The fields of an update, each checked as the custom-field form checks its own. */
 function fieldList(text: string): { name: string; value: string }[] {

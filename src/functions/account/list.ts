@@ -1,14 +1,17 @@
-import { eq } from 'drizzle-orm'
+import { eq, type AnyColumn } from 'drizzle-orm'
 import { formatAmount } from '../../format/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
-import { contains, equals, filterWhere } from '../../db/filter-where'
-import { pageOf, sortedList } from '../../db/query'
+import type { Values } from '../../core/params'
+import type { Db } from '../../db/connection'
+import { equals, filterWhere, matching, type FilterRule } from '../../db/filter-where'
+import { containsPattern, pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, resellers } from '../../db/schema/index'
 import { currencyByCode } from '../currency/index'
 import { defineFunction } from '../../core/registry'
+import { likeAnyCase } from '../list-filter'
 
 /** A client's statuses; archived clients are kept for their history only. */
 export const accountStatuses = ['active', 'suspended', 'archived'] as const
@@ -30,12 +33,24 @@ const listed = {
 /** No row has this id: a filter on an unknown currency finds nothing. */
 const noSuchId = -1
 
+/** The column contains the text literally, in any case. */
+function containsText(column: AnyColumn): FilterRule {
+  return matching((p) => likeAnyCase(column, p), (v) => containsPattern(String(v)))
+}
+
+/** What the list filters on; `currency` by the currency's id (see `withCurrencyId`). */
 const filterRules = {
-  name: contains(accounts.name),
-  email: contains(accounts.email),
+  name: containsText(accounts.name),
+  email: containsText(accounts.email),
   reseller: equals(accounts.resellerId),
-  currency: equals(accounts.currencyId, (code, db) => currencyByCode(db, String(code))?.id ?? noSuchId),
+  currency: equals(accounts.currencyId),
   status: equals(accounts.status),
+}
+
+/** The filter with its currency code (as the caller gives it) turned into the currency's id. */
+async function withCurrencyId(db: Db, filter: Values): Promise<Values> {
+  if (filter.currency === undefined || filter.currency === '') return filter
+  return { ...filter, currency: (await currencyByCode(db, String(filter.currency)))?.id ?? noSuchId }
 }
 
 /**
@@ -67,8 +82,9 @@ export const accountList = defineFunction({
     status: { type: 'enum', values: accountStatuses },
   },
   toolbar: ['account.edit', 'account.customfields', 'payment', 'item', 'expense', 'invoice', 'account.su', 'account.suspend', 'account.resume', 'account.archive', 'account.delete'],
-  fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), accounts.id), ctx.db)
+  async fetch(ctx, q) {
+    const filter = await withCurrencyId(ctx.db, q.filter)
+    const where = await filterWhere(filterRules, filter, scopeCondition(scopeOf(ctx.user), accounts.id), ctx.db)
     const statements = sortedList(
       ctx.db,
       accounts,
@@ -81,7 +97,7 @@ export const accountList = defineFunction({
         { table: resellers, on: eq(resellers.id, accounts.resellerId), left: true },
       ],
     )
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ places, ...r }) => ({
         ...r,

@@ -2,9 +2,10 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
+import { containsPattern, pageOf, sortedList } from '../../db/query'
 import { auditLog } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../../core/registry'
+import { likeAnyCase } from '../list-filter'
 
 /** The columns a row is read from, by the name they are listed (and sorted) under. */
 const listed = {
@@ -28,7 +29,7 @@ function statementsFor(db: Db, q: ListQuery) {
     condition: () => {
       const where: SQL[] = []
       if (used.includes('actor')) where.push(eq(auditLog.actor, sql.placeholder('actor')))
-      if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
+      if (used.includes('function')) where.push(likeAnyCase(auditLog.func, 'function'))
       if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
       return where.length ? and(...where) : undefined
     },
@@ -58,7 +59,7 @@ export default defineFunction({
     function: { type: 'string', max: 64 },
     result: { type: 'string', max: 16 },
   },
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const f = q.filter
     const values = {
       limit: q.limit,
@@ -67,7 +68,7 @@ export default defineFunction({
       function: f.function ? containsPattern(String(f.function)) : undefined,
       result: f.result || undefined,
     }
-    const { rows, total } = pageOf(statementsFor(ctx.db, q), values)
+    const { rows, total } = await pageOf(statementsFor(ctx.db, q), values)
     return { rows: rows.map((r) => ({ ...r, at: formatDateTime(Number(r.at)) })), total }
   },
 })

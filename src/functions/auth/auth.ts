@@ -4,8 +4,8 @@ import { BillError, authFailed, missed } from '../../core/errors'
 import { node } from '../../output/document'
 import { defineFunction, type FunctionContext } from '../../core/registry'
 
-function startSession(ctx: FunctionContext, user: UserRecord) {
-  const { token } = ctx.services.sessions.create(user.id, ctx.address, ctx.call.userAgent, ctx.now)
+async function startSession(ctx: FunctionContext, user: UserRecord) {
+  const { token } = await ctx.services.sessions.create(user.id, ctx.address, ctx.call.userAgent, ctx.now)
   ctx.reply.startSession = token
   ctx.reply.redirect = '/billmgr'
   if (user.lang === 'en' || user.lang === 'ru') ctx.lang = user.lang
@@ -29,10 +29,10 @@ export default defineFunction({
     if (!values.username) throw missed('username')
     return ctx.services.auth.verify(String(values.username), String(values.password ?? ''), ctx.address, ctx.now)
   },
-  run(ctx, values, verified: UserRecord | undefined) {
+  async run(ctx, values, verified: UserRecord | undefined) {
     if (verified) return startSession(ctx, verified)
-    const userId = ctx.services.keys.consume(String(values.key), ctx.now)
-    const user = userId === undefined ? undefined : userById(ctx.db, userId)
+    const userId = await ctx.services.keys.consume(String(values.key), ctx.now)
+    const user = userId === undefined ? undefined : await userById(ctx.db, userId)
     if (!user || (values.username && values.username !== user.name)) throw authFailed('key')
     if (user.status !== 'active') throw authFailed('suspended')
     checkUserAddress(user, ctx.address)
@@ -47,8 +47,8 @@ export const keepalive = defineFunction({
   writes: false,
   hidden: true,
   params: {},
-  run(ctx) {
-    if (ctx.session) ctx.services.sessions.refresh(ctx.session.token, ctx.now)
+  async run(ctx) {
+    if (ctx.session) await ctx.services.sessions.refresh(ctx.session.token, ctx.now)
     return [node('ok', true)]
   },
 })
@@ -61,9 +61,9 @@ export const logout = defineFunction({
   writes: true,
   hidden: true,
   params: {},
-  run(ctx) {
+  async run(ctx) {
     if (!ctx.session) throw new BillError('missed', 'session')
-    ctx.services.sessions.deleteToken(ctx.session.token)
+    await ctx.services.sessions.deleteToken(ctx.session.token)
     ctx.reply.endSession = true
     ctx.reply.redirect = '/billmgr'
     return [node('ok', true)]

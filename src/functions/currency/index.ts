@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { invalid, missed, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { pageOf, rowById, sortedList } from '../../db/query'
+import { firstRow, pageOf, rowById, sortedList } from '../../db/query'
 import { accounts, currencies, expenses, invoices, payments, paymethods, pricelists } from '../../db/schema/index'
 import type { Db } from '../../db/connection'
 import { defineFunction } from '../../core/registry'
@@ -27,7 +27,7 @@ export const currencyList = defineFunction({
   ],
   defaultSort: 'code',
   toolbar: ['currency.edit', 'currency.delete'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     return pageOf(sortedList(ctx.db, currencies, listed, currencies.id, q), { limit: q.limit, offset: q.offset })
   },
 })
@@ -49,24 +49,23 @@ export const currencyEdit = defineFunction({
     name: { type: 'string', required: true, max: 64 },
     places: { type: 'int', min: 0, max: 4, default: '2', fixed: true },
   },
-  load(ctx, id) {
-    const c = currencyById(ctx.db, id)
+  async load(ctx, id) {
+    const c = await currencyById(ctx.db, id)
     return c && { code: c.code, name: c.name, places: c.places }
   },
-  save(ctx, values, id) {
+  async save(ctx, values, id) {
     if (id !== undefined) {
-      const current = currencyById(ctx.db, id)!
-      if (values.name !== undefined) ctx.db.update(currencies).set({ name: String(values.name) }).where(eq(currencies.id, current.id)).run()
+      const current = (await currencyById(ctx.db, id))!
+      if (values.name !== undefined) await ctx.db.update(currencies).set({ name: String(values.name) }).where(eq(currencies.id, current.id))
       return current.id
     }
     const code = String(values.code)
-    const clash = ctx.db.select({ id: currencies.id }).from(currencies).where(eq(currencies.code, code)).get()
-    if (clash) throw taken('code', code)
-    return ctx.db
+    if (await currencyByCode(ctx.db, code)) throw taken('code', code)
+    const [created] = await ctx.db
       .insert(currencies)
       .values({ code, name: String(values.name), places: values.places === '' || values.places === undefined ? 2 : Number(values.places), createdAt: ctx.now })
       .returning({ id: currencies.id })
-      .get().id
+    return created.id
   },
 })
 
@@ -80,8 +79,11 @@ const currencyUsers = [
   [expenses, expenses.currencyId],
 ] as const
 
-function currencyInUse(db: Db, currencyId: number): boolean {
-  return currencyUsers.some(([table, column]) => db.select({ id: column }).from(table).where(eq(column, currencyId)).limit(1).get() !== undefined)
+async function currencyInUse(db: Db, currencyId: number): Promise<boolean> {
+  for (const [table, column] of currencyUsers) {
+    if (await firstRow(db.select({ id: column }).from(table).where(eq(column, currencyId)).limit(1))) return true
+  }
+  return false
 }
 
 /** Deletes currencies that nothing uses; one used by a client, price or record is refused. */
@@ -89,31 +91,27 @@ export const currencyDelete = defineFunction({
   name: 'currency.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const currency = currencyById(ctx.db, id)
+  async each(ctx, id) {
+    const currency = await currencyById(ctx.db, id)
     if (!currency) return
-    if (currencyInUse(ctx.db, currency.id)) throw invalid('elid', id, 'currencyinuse', { code: currency.code })
-    ctx.db.delete(currencies).where(eq(currencies.id, currency.id)).run()
+    if (await currencyInUse(ctx.db, currency.id)) throw invalid('elid', id, 'currencyinuse', { code: currency.code })
+    await ctx.db.delete(currencies).where(eq(currencies.id, currency.id))
   },
 })
 
 export function currencyByCode(db: Db, code: string) {
-  return db.select().from(currencies).where(eq(currencies.code, code)).get()
+  return firstRow(db.select().from(currencies).where(eq(currencies.code, code)))
 }
 
 /** The currency of a code given in a field; `missed` when there is none. */
-export function requireCurrency(db: Db, code: string) {
-  const currency = currencyByCode(db, code)
+export async function requireCurrency(db: Db, code: string) {
+  const currency = await currencyByCode(db, code)
   if (!currency) throw missed('currency', code)
   return currency
 }
 
 /** Currencies as choices of a select field: code → "code — name". */
-export function currencyChoices(db: Db): [string, string][] {
-  return db
-    .select({ code: currencies.code, name: currencies.name })
-    .from(currencies)
-    .orderBy(currencies.code)
-    .all()
-    .map((c) => [c.code, `${c.code} — ${c.name}`])
+export async function currencyChoices(db: Db): Promise<[string, string][]> {
+  const rows = await db.select({ code: currencies.code, name: currencies.name }).from(currencies).orderBy(currencies.code)
+  return rows.map((c) => [c.code, `${c.code} — ${c.name}`])
 }

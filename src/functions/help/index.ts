@@ -21,7 +21,7 @@ export const help = defineFunction({
   defaultSort: 'name',
   cacheable: true,
   toolbar: ['help.params'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const rows = ctx.registry.available(ctx.user.level).map((f) => ({
       name: f.name,
       kind: f.kind,
@@ -49,7 +49,7 @@ export const helpParams = defineFunction({
     { name: 'values', type: 'string' },
     { name: 'secret', type: 'flag' },
   ],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const elid = ctx.call.params.elid
     const def = elid ? ctx.registry.get(elid) : undefined
     if (!def || def.level > ctx.user.level) throw missed('elid', elid ?? '')

@@ -3,7 +3,7 @@ import { paymethodUsed } from '../../billing/payments'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { deleteById, pageOf, rowById, sortedList, updateById } from '../../db/query'
+import { deleteById, firstRow, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { currencies, paymethods } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction, type FunctionContext } from '../../core/registry'
@@ -33,7 +33,7 @@ export const paymethodList = defineFunction({
   ],
   defaultSort: 'id',
   toolbar: ['paymethod.edit', 'paymethod.enable', 'paymethod.disable', 'paymethod.delete'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const statements = sortedList(ctx.db, paymethods, listed, paymethods.id, q, undefined, {
       table: currencies,
       on: eq(currencies.id, paymethods.currencyId),
@@ -51,56 +51,56 @@ export const paymethodEdit = defineFunction({
     currency: { type: 'currency', required: true },
     enabled: { type: 'flag', default: 'on' },
   },
-  choices: (ctx) => ({ currency: currencyChoices(ctx.db) }),
-  load(ctx, id) {
-    const p = paymethodById(ctx.db, id)
+  choices: async (ctx) => ({ currency: await currencyChoices(ctx.db) }),
+  async load(ctx, id) {
+    const p = await paymethodById(ctx.db, id)
     if (!p) return undefined
-    const currency = ctx.db.select({ code: currencies.code }).from(currencies).where(eq(currencies.id, p.currencyId)).get()
+    const currency = await firstRow(ctx.db.select({ code: currencies.code }).from(currencies).where(eq(currencies.id, p.currencyId)))
     return { name: p.name, currency: currency?.code ?? '', enabled: p.enabled }
   },
-  save(ctx, values, id) {
+  async save(ctx, values, id) {
     const changes: Partial<typeof paymethods.$inferInsert> = {}
     if (values.name !== undefined) changes.name = String(values.name)
-    if (values.currency !== undefined) changes.currencyId = requireCurrency(ctx.db, String(values.currency)).id
+    if (values.currency !== undefined) changes.currencyId = (await requireCurrency(ctx.db, String(values.currency))).id
     if (values.enabled !== undefined) changes.enabled = values.enabled === true
     if (id === undefined) {
-      return ctx.db
+      const [created] = await ctx.db
         .insert(paymethods)
         .values({ name: String(values.name), currencyId: changes.currencyId!, enabled: changes.enabled ?? true, createdAt: ctx.now })
         .returning({ id: paymethods.id })
-        .get().id
+      return created.id
     }
-    updateById(ctx.db, paymethods, paymethods.id, Number(id), changes)
+    await updateById(ctx.db, paymethods, paymethods.id, Number(id), changes)
     return id
   },
 })
 
-function setEnabled(ctx: FunctionContext, id: string, enabled: boolean): void {
-  const p = paymethodById(ctx.db, id)
-  if (p) ctx.db.update(paymethods).set({ enabled }).where(eq(paymethods.id, p.id)).run()
+async function setEnabled(ctx: FunctionContext, id: string, enabled: boolean): Promise<void> {
+  const p = await paymethodById(ctx.db, id)
+  if (p) await ctx.db.update(paymethods).set({ enabled }).where(eq(paymethods.id, p.id))
 }
 
 export const paymethodEnable = defineFunction({
   name: 'paymethod.enable',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => setEnabled(ctx, id, true),
+  each: async (ctx, id) => setEnabled(ctx, id, true),
 })
 
 export const paymethodDisable = defineFunction({
   name: 'paymethod.disable',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => setEnabled(ctx, id, false),
+  each: async (ctx, id) => setEnabled(ctx, id, false),
 })
 
 export const paymethodDelete = defineFunction({
   name: 'paymethod.delete',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => {
-    const method = paymethodById(ctx.db, id)
-    if (method && paymethodUsed(ctx.db, method.id)) throw invalid('elid', id, 'paymethodused')
-    deleteById(ctx.db, paymethods, paymethods.id, id)
+  async each(ctx, id) {
+    const method = await paymethodById(ctx.db, id)
+    if (method && (await paymethodUsed(ctx.db, method.id))) throw invalid('elid', id, 'paymethodused')
+    await deleteById(ctx.db, paymethods, paymethods.id, id)
   },
 })

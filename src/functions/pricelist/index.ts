@@ -1,11 +1,11 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { amountOf, optionalAmountOf } from '../../billing/amounts'
 import { formatAmount } from '../../format/money'
 import { tariffInUse } from '../../billing/services'
 import { invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { deleteById, elementId, pageOf, sortedList, updateById } from '../../db/query'
+import { deleteById, elementId, firstRow, pageOf, sortedList, updateById } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
 import { currencyChoices, requireCurrency } from '../currency/index'
 import { defineFunction } from '../../core/registry'
@@ -29,15 +29,16 @@ const listed = {
   active: pricelists.active,
 }
 
-function tariffById(db: Db, elid: string) {
+async function tariffById(db: Db, elid: string) {
   const id = elementId(elid)
   if (id === undefined) return undefined
-  return db
-    .select({ tariff: pricelists, code: currencies.code, places: currencies.places })
-    .from(pricelists)
-    .innerJoin(currencies, eq(currencies.id, pricelists.currencyId))
-    .where(eq(pricelists.id, id))
-    .get()
+  return firstRow(
+    db
+      .select({ tariff: pricelists, code: currencies.code, places: currencies.places })
+      .from(pricelists)
+      .innerJoin(currencies, eq(currencies.id, pricelists.currencyId))
+      .where(eq(pricelists.id, id)),
+  )
 }
 
 const money = (minor: number | null, places: number) => (minor === null ? '' : formatAmount(minor, places))
@@ -67,10 +68,11 @@ export const pricelistList = defineFunction({
     active: { type: 'flag' },
   },
   toolbar: ['pricelist.edit', 'pricelist.delete'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const f = q.filter
     const byType = f.product_type !== undefined && f.product_type !== ''
-    const byActive = f.active !== undefined
+    // The flag goes into the statement (a shape each way), so the column maps it: 1/0 on SQLite, a boolean on PostgreSQL.
+    const active = f.active === undefined ? undefined : f.active === true
     const statements = sortedList(
       ctx.db,
       pricelists,
@@ -78,22 +80,17 @@ export const pricelistList = defineFunction({
       pricelists.id,
       q,
       {
-        shape: `${byType ? 't' : ''}${byActive ? 'a' : ''}`,
+        shape: `${byType ? 't' : ''}${active === undefined ? '' : active ? 'a' : 'i'}`,
         condition: () => {
           const parts = []
-          if (byType) parts.push(sql`${pricelists.productType} = ${sql.placeholder('type')}`)
-          if (byActive) parts.push(sql`${pricelists.active} = ${sql.placeholder('active')}`)
-          return parts.length ? sql.join(parts, sql` and `) : undefined
+          if (byType) parts.push(eq(pricelists.productType, sql.placeholder('type')))
+          if (active !== undefined) parts.push(eq(pricelists.active, active))
+          return parts.length ? and(...parts) : undefined
         },
       },
       { table: currencies, on: eq(currencies.id, pricelists.currencyId) },
     )
-    const { rows, total } = pageOf(statements, {
-      limit: q.limit,
-      offset: q.offset,
-      type: f.product_type,
-      active: f.active === true ? 1 : 0,
-    })
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, type: f.product_type })
     return {
       rows: rows.map(({ places, ...r }) => {
         const p = Number(places)
@@ -126,9 +123,9 @@ export const pricelistEdit = defineFunction({
     orderable: { type: 'flag', default: 'on' },
     active: { type: 'flag', default: 'on' },
   },
-  choices: (ctx) => ({ currency: currencyChoices(ctx.db) }),
-  load(ctx, id) {
-    const found = tariffById(ctx.db, id)
+  choices: async (ctx) => ({ currency: await currencyChoices(ctx.db) }),
+  async load(ctx, id) {
+    const found = await tariffById(ctx.db, id)
     if (!found) return undefined
     const { tariff: t, code, places } = found
     return {
@@ -144,9 +141,9 @@ export const pricelistEdit = defineFunction({
       active: t.active,
     }
   },
-  save(ctx, values, id) {
-    const existing = id === undefined ? undefined : tariffById(ctx.db, id)
-    const currency = existing ? { id: existing.tariff.currencyId, places: existing.places } : requireCurrency(ctx.db, String(values.currency))
+  async save(ctx, values, id) {
+    const existing = id === undefined ? undefined : await tariffById(ctx.db, id)
+    const currency = existing ? { id: existing.tariff.currencyId, places: existing.places } : await requireCurrency(ctx.db, String(values.currency))
     const changes: Partial<typeof pricelists.$inferInsert> = {}
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.product_type !== undefined) changes.productType = String(values.product_type)
@@ -158,13 +155,13 @@ export const pricelistEdit = defineFunction({
     if (values.orderable !== undefined) changes.orderable = values.orderable === true
     if (values.active !== undefined) changes.active = values.active === true
     if (!existing) {
-      return ctx.db
+      const [created] = await ctx.db
         .insert(pricelists)
         .values({ name: String(values.name), productType: String(values.product_type), currencyId: currency.id, ...changes, createdAt: ctx.now })
         .returning({ id: pricelists.id })
-        .get().id
+      return created.id
     }
-    updateById(ctx.db, pricelists, pricelists.id, existing.tariff.id, changes)
+    await updateById(ctx.db, pricelists, pricelists.id, existing.tariff.id, changes)
     return existing.tariff.id
   },
 })
@@ -173,9 +170,9 @@ export const pricelistDelete = defineFunction({
   name: 'pricelist.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
+  async each(ctx, id) {
     const tariff = elementId(id)
-    if (tariff !== undefined && tariffInUse(ctx.db, tariff)) throw invalid('elid', id, 'item.tariffused')
-    deleteById(ctx.db, pricelists, pricelists.id, id)
+    if (tariff !== undefined && (await tariffInUse(ctx.db, tariff))) throw invalid('elid', id, 'item.tariffused')
+    await deleteById(ctx.db, pricelists, pricelists.id, id)
   },
 })

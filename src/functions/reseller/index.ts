@@ -1,10 +1,11 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { containsPattern, likePlaceholder, pageOf, rowById, sortedList, updateById } from '../../db/query'
+import { containsPattern, firstRow, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { accounts, resellers } from '../../db/schema/index'
 import { formatDateTime } from '../../format/time'
 import { defineFunction, type FunctionContext } from '../../core/registry'
+import { likeAnyCase } from '../list-filter'
 
 const listed = {
   id: resellers.id,
@@ -35,7 +36,7 @@ export const resellerList = defineFunction({
     status: { type: 'enum', values: statuses },
   },
   toolbar: ['reseller.edit', 'reseller.suspend', 'reseller.resume', 'reseller.delete'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const f = q.filter
     const byName = Boolean(f.name)
     const byStatus = Boolean(f.status)
@@ -44,12 +45,12 @@ export const resellerList = defineFunction({
       shape: `${own ? 'o' : ''}${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
       condition: () => {
         const parts = own ? [eq(resellers.id, sql.placeholder('own'))] : []
-        if (byName) parts.push(likePlaceholder(resellers.name, 'name'))
+        if (byName) parts.push(likeAnyCase(resellers.name, 'name'))
         if (byStatus) parts.push(eq(resellers.status, sql.placeholder('status')))
         return parts.length ? and(...parts) : undefined
       },
     })
-    const { rows, total } = pageOf(statements, {
+    const { rows, total } = await pageOf(statements, {
       limit: q.limit,
       offset: q.offset,
       name: byName ? containsPattern(String(f.name)) : undefined,
@@ -70,18 +71,19 @@ export const resellerEdit = defineFunction({
     note: { type: 'text', max: 2000 },
     status: { type: 'enum', values: statuses, readonly: true },
   },
-  load(ctx, id) {
-    const r = rowById(ctx.db, resellers, resellers.id, id)
+  async load(ctx, id) {
+    const r = await rowById(ctx.db, resellers, resellers.id, id)
     return r && { name: r.name, email: r.email, note: r.note, status: r.status }
   },
-  save(ctx, values, id) {
+  async save(ctx, values, id) {
     const name = values.name === undefined ? undefined : String(values.name)
     if (name !== undefined) {
-      const clash = ctx.db
-        .select({ id: resellers.id })
-        .from(resellers)
-        .where(id === undefined ? eq(resellers.name, name) : and(eq(resellers.name, name), ne(resellers.id, Number(id))))
-        .get()
+      const clash = await firstRow(
+        ctx.db
+          .select({ id: resellers.id })
+          .from(resellers)
+          .where(id === undefined ? eq(resellers.name, name) : and(eq(resellers.name, name), ne(resellers.id, Number(id)))),
+      )
       if (clash) throw taken('name', name)
     }
     const changes: Partial<typeof resellers.$inferInsert> = {}
@@ -89,34 +91,34 @@ export const resellerEdit = defineFunction({
     if (values.email !== undefined) changes.email = String(values.email)
     if (values.note !== undefined) changes.note = String(values.note)
     if (id === undefined) {
-      return ctx.db
+      const [created] = await ctx.db
         .insert(resellers)
         .values({ name: String(name), ...changes, createdAt: ctx.now })
         .returning({ id: resellers.id })
-        .get().id
+      return created.id
     }
-    updateById(ctx.db, resellers, resellers.id, Number(id), changes)
+    await updateById(ctx.db, resellers, resellers.id, Number(id), changes)
     return id
   },
 })
 
-function setStatus(ctx: FunctionContext, id: string, status: (typeof statuses)[number]): void {
-  const r = rowById(ctx.db, resellers, resellers.id, id)
-  if (r) ctx.db.update(resellers).set({ status }).where(eq(resellers.id, r.id)).run()
+async function setStatus(ctx: FunctionContext, id: string, status: (typeof statuses)[number]): Promise<void> {
+  const r = await rowById(ctx.db, resellers, resellers.id, id)
+  if (r) await ctx.db.update(resellers).set({ status }).where(eq(resellers.id, r.id))
 }
 
 export const resellerSuspend = defineFunction({
   name: 'reseller.suspend',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => setStatus(ctx, id, 'suspended'),
+  each: async (ctx, id) => setStatus(ctx, id, 'suspended'),
 })
 
 export const resellerResume = defineFunction({
   name: 'reseller.resume',
   kind: 'group',
   level: Level.admin,
-  each: (ctx, id) => setStatus(ctx, id, 'active'),
+  each: async (ctx, id) => setStatus(ctx, id, 'active'),
 })
 
 /** Deletes resellers (with their staff users); one that still has clients is refused. */
@@ -124,11 +126,11 @@ export const resellerDelete = defineFunction({
   name: 'reseller.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const reseller = rowById(ctx.db, resellers, resellers.id, id)
+  async each(ctx, id) {
+    const reseller = await rowById(ctx.db, resellers, resellers.id, id)
     if (!reseller) return
-    const client = ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.resellerId, reseller.id)).limit(1).get()
+    const client = await firstRow(ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.resellerId, reseller.id)).limit(1))
     if (client) throw invalid('elid', id, 'resellerhasclients', { name: reseller.name })
-    ctx.db.delete(resellers).where(eq(resellers.id, reseller.id)).run()
+    await ctx.db.delete(resellers).where(eq(resellers.id, reseller.id))
   },
 })

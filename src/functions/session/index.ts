@@ -21,8 +21,8 @@ export const sessionList = defineFunction({
   ],
   defaultSort: 'created',
   toolbar: ['session.delete'],
-  fetch(ctx, q) {
-    const all = ctx.services.sessions.list(ctx.now, ctx.user.level >= Level.admin ? undefined : ctx.user.id)
+  async fetch(ctx, q) {
+    const all = await ctx.services.sessions.list(ctx.now, ctx.user.level >= Level.admin ? undefined : ctx.user.id)
     const rows = all.map((s) => ({
       id: s.handle,
       username: s.userName,
@@ -41,11 +41,11 @@ export const sessionDelete = defineFunction({
   name: 'session.delete',
   kind: 'group',
   level: Level.user,
-  each(ctx, id) {
-    const found = ctx.services.sessions.find(id)
+  async each(ctx, id) {
+    const found = await ctx.services.sessions.find(id)
     if (!found) return
     if (found.userId !== ctx.user.id && ctx.user.level < Level.admin) throw denied('elid', id)
-    ctx.services.sessions.delete(found.tokenHash)
+    await ctx.services.sessions.delete(found.tokenHash)
     if (found.handle === ctx.session?.handle) ctx.reply.endSession = true
   },
 })
@@ -60,11 +60,11 @@ export const sessionNewKey = defineFunction({
     username: { type: 'login', required: true },
     key: { type: 'string', required: true, secret: true, min: 16, max: 256 },
   },
-  run(ctx, values) {
-    const target = ctx.services.auth.findUser(String(values.username))
+  async run(ctx, values) {
+    const target = await ctx.services.auth.findUser(String(values.username))
     if (!target) throw missed('username', String(values.username))
     if (!canSu(ctx.user, target)) throw denied('username', String(values.username))
-    ctx.services.keys.issue(String(values.key), target.id, ctx.user.id, ctx.now)
+    await ctx.services.keys.issue(String(values.key), target.id, ctx.user.id, ctx.now)
     return []
   },
 })

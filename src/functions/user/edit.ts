@@ -5,7 +5,7 @@ import type { UserRecord } from '../../db/rows'
 import { requireAccount } from '../../billing/scope'
 import { denied, invalid, missed, taken } from '../../core/errors'
 import type { Db } from '../../db/connection'
-import { rowById } from '../../db/query'
+import { firstRow, rowById } from '../../db/query'
 import { valueLabel } from '../../core/labels'
 import type { Values } from '../../core/params'
 import { Level } from '../../core/principal'
@@ -40,14 +40,14 @@ export default defineFunction({
     passwd: { type: 'password', required: true, min: 8 },
     confirm: { type: 'password' },
   },
-  choices(ctx) {
+  async choices(ctx) {
     return {
       level: grantableLevels(ctx).map((l) => [l, valueLabel(ctx.t, 'user.edit', 'level', l)]),
-      ...(ctx.user.level >= Level.admin ? { reseller: resellerChoices(ctx.db) } : {}),
+      ...(ctx.user.level >= Level.admin ? { reseller: await resellerChoices(ctx.db) } : {}),
     }
   },
-  load(ctx, id) {
-    const u = managedUser(ctx, id)
+  async load(ctx, id) {
+    const u = await managedUser(ctx, id)
     return u && userFields(u)
   },
   async prepare(_ctx, values): Promise<string | undefined> {
@@ -55,24 +55,25 @@ export default defineFunction({
     if (values.confirm !== values.passwd) throw invalid('confirm', '', 'mismatch')
     return hashPassword(String(values.passwd))
   },
-  save(ctx, values, id, passwordHash: string | undefined) {
+  async save(ctx, values, id, passwordHash: string | undefined) {
     if (values.level !== undefined && !grantableLevels(ctx).includes(String(values.level))) {
       throw denied('level', String(values.level))
     }
     const name = values.name === undefined ? undefined : String(values.name)
     if (name !== undefined) {
-      const clash = ctx.db
-        .select({ id: users.id })
-        .from(users)
-        .where(id === undefined ? eq(users.name, name) : and(eq(users.name, name), ne(users.id, Number(id))))
-        .get()
+      const clash = await firstRow(
+        ctx.db
+          .select({ id: users.id })
+          .from(users)
+          .where(id === undefined ? eq(users.name, name) : and(eq(users.name, name), ne(users.id, Number(id)))),
+      )
       if (clash) throw taken('name', name)
     }
     const changes = columnsOf(values)
-    const target = id === undefined ? undefined : managedUser(ctx, id)!
-    const binding = bindingOf(ctx, values, target)
+    const target = id === undefined ? undefined : (await managedUser(ctx, id))!
+    const binding = await bindingOf(ctx, values, target)
     if (id === undefined) {
-      const row = ctx.db
+      const [row] = await ctx.db
         .insert(users)
         .values({
           name: String(name),
@@ -83,19 +84,17 @@ export default defineFunction({
           updatedAt: ctx.now,
         })
         .returning()
-        .get()
-      tellUserChange(ctx, row.id, undefined, row)
+      await tellUserChange(ctx, row.id, undefined, row)
       return row.id
     }
-    if (changes.level !== undefined && changes.level < Level.admin) keepAnAdmin(ctx, target!)
-    const updated = ctx.db
+    if (changes.level !== undefined && changes.level < Level.admin) await keepAnAdmin(ctx, target!)
+    const [updated] = await ctx.db
       .update(users)
       .set({ ...changes, ...binding, ...(name ? { name } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: ctx.now })
       .where(eq(users.id, target!.id))
       .returning()
-      .get()
-    tellUserChange(ctx, target!.id, target, updated)
-    if (passwordHash) endOtherSessions(ctx, target!.id)
+    await tellUserChange(ctx, target!.id, target, updated)
+    if (passwordHash) await endOtherSessions(ctx, target!.id)
     return target!.id
   },
 })
@@ -105,7 +104,11 @@ export default defineFunction({
  * (16) to a client (and so to the client's reseller) or to nothing, admins to nothing. A
  * reseller's user creates only users of its own reseller's clients.
  */
-function bindingOf(ctx: FunctionContext, values: Values, existing: UserRecord | undefined): { resellerId: number | null; accountId: number | null } {
+async function bindingOf(
+  ctx: FunctionContext,
+  values: Values,
+  existing: UserRecord | undefined,
+): Promise<{ resellerId: number | null; accountId: number | null }> {
   const level = values.level !== undefined && values.level !== '' ? Number(values.level) : (existing?.level ?? Level.user)
   const given = (name: 'reseller' | 'account', current: number | null | undefined) =>
     values[name] === undefined ? (current ?? null) : values[name] === '' ? null : Number(values[name])
@@ -118,31 +121,27 @@ function bindingOf(ctx: FunctionContext, values: Values, existing: UserRecord | 
   }
   if (ctx.user.level < Level.admin) {
     if (values.reseller && Number(values.reseller) !== ctx.user.resellerId) throw denied('reseller', String(values.reseller))
-    const account = accountId === null ? undefined : requireAccount(ctx.db, ctx.user, 'account', accountId)
+    const account = accountId === null ? undefined : await requireAccount(ctx.db, ctx.user, 'account', accountId)
     return { resellerId: ctx.user.resellerId, accountId: account?.id ?? null }
   }
   if (level >= Level.reseller) {
     if (values.account) throw invalid('account', String(values.account), 'staffbound')
     if (resellerId === null) throw missed('reseller')
-    if (!rowById(ctx.db, resellers, resellers.id, String(resellerId))) throw missed('reseller', String(resellerId))
+    if (!(await rowById(ctx.db, resellers, resellers.id, String(resellerId)))) throw missed('reseller', String(resellerId))
     return { resellerId, accountId: null }
   }
   if (accountId !== null) {
-    const account = requireAccount(ctx.db, ctx.user, 'account', accountId)
+    const account = await requireAccount(ctx.db, ctx.user, 'account', accountId)
     if (values.reseller && Number(values.reseller) !== account.resellerId) throw invalid('reseller', String(values.reseller), 'accountreseller')
     return { resellerId: account.resellerId, accountId: account.id }
   }
-  if (resellerId !== null && !rowById(ctx.db, resellers, resellers.id, String(resellerId))) throw missed('reseller', String(resellerId))
+  if (resellerId !== null && !(await rowById(ctx.db, resellers, resellers.id, String(resellerId)))) throw missed('reseller', String(resellerId))
   return { resellerId, accountId: null }
 }
 
-export function resellerChoices(db: Db): [string, string][] {
-  return db
-    .select({ id: resellers.id, name: resellers.name })
-    .from(resellers)
-    .orderBy(resellers.name)
-    .all()
-    .map((r) => [String(r.id), r.name])
+export async function resellerChoices(db: Db): Promise<[string, string][]> {
+  const rows = await db.select({ id: resellers.id, name: resellers.name }).from(resellers).orderBy(resellers.name)
+  return rows.map((r) => [String(r.id), r.name])
 }
 
 function columnsOf(values: Values) {
@@ -156,10 +155,7 @@ function columnsOf(values: Values) {
 }
 
 /** A new password ends the user's other sessions; the one making the change stays. */
-function endOtherSessions(ctx: FunctionContext, userId: number): void {
+async function endOtherSessions(ctx: FunctionContext, userId: number): Promise<void> {
   const keep = ctx.session ? sha256(ctx.session.token) : ''
-  ctx.db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keep)))
-    .run()
+  await ctx.db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keep)))
 }

@@ -10,26 +10,26 @@ export const userDelete = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: clientUserDeleted(),
-  each(ctx, id) {
-    const user = managedUser(ctx, id)
+  async each(ctx, id) {
+    const user = await managedUser(ctx, id)
     if (!user) return
-    keepAnAdmin(ctx, user)
-    ctx.db.delete(users).where(eq(users.id, user.id)).run()
-    tellUserChange(ctx, user.id, user, undefined)
-    ctx.db.delete(listFilters).where(eq(listFilters.userId, user.id)).run()
+    await keepAnAdmin(ctx, user)
+    await ctx.db.delete(users).where(eq(users.id, user.id))
+    await tellUserChange(ctx, user.id, user, undefined)
+    await ctx.db.delete(listFilters).where(eq(listFilters.userId, user.id))
     if (user.id === ctx.user.id) ctx.reply.endSession = true
   },
 })
 
 /** Sets a user's status; suspending ends its sessions at once and keeps an active admin. */
-function setStatus(ctx: FunctionContext, id: string, status: 'active' | 'suspended'): void {
-  const user = managedUser(ctx, id)
+async function setStatus(ctx: FunctionContext, id: string, status: 'active' | 'suspended'): Promise<void> {
+  const user = await managedUser(ctx, id)
   if (!user || user.status === status) return
-  if (status === 'suspended') keepAnAdmin(ctx, user)
-  const updated = ctx.db.update(users).set({ status, updatedAt: ctx.now }).where(eq(users.id, user.id)).returning().get()
-  tellUserChange(ctx, user.id, user, updated)
+  if (status === 'suspended') await keepAnAdmin(ctx, user)
+  const [updated] = await ctx.db.update(users).set({ status, updatedAt: ctx.now }).where(eq(users.id, user.id)).returning()
+  await tellUserChange(ctx, user.id, user, updated)
   if (status === 'suspended') {
-    ctx.services.sessions.endAllOf(user.id)
+    await ctx.services.sessions.endAllOf(user.id)
     if (user.id === ctx.user.id) ctx.reply.endSession = true
   }
 }
@@ -39,12 +39,12 @@ export const userSuspend = defineFunction({
   name: 'user.suspend',
   kind: 'group',
   level: Level.reseller,
-  each: (ctx, id) => setStatus(ctx, id, 'suspended'),
+  each: async (ctx, id) => setStatus(ctx, id, 'suspended'),
 })
 
 export const userResume = defineFunction({
   name: 'user.resume',
   kind: 'group',
   level: Level.reseller,
-  each: (ctx, id) => setStatus(ctx, id, 'active'),
+  each: async (ctx, id) => setStatus(ctx, id, 'active'),
 })

@@ -2,9 +2,10 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
+import { containsPattern, pageOf, sortedList } from '../../db/query'
 import { users } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../../core/registry'
+import { likeAnyCase } from '../list-filter'
 
 /** The columns a row is read from, by the name they are listed (and sorted) under. */
 const listed = {
@@ -38,8 +39,8 @@ function statementsFor(db: Db, ownerScope: boolean, q: ListQuery) {
           ? sql`${users.resellerId} = ${sql.placeholder('scope')} and ${users.level} < ${Level.reseller}`
           : sql`${users.level} <= ${sql.placeholder('scope')}`,
       ]
-      if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
-      if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
+      if (used.includes('name')) where.push(likeAnyCase(users.name, 'name'))
+      if (used.includes('email')) where.push(likeAnyCase(users.email, 'email'))
       if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
       if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
       if (used.includes('reseller')) where.push(eq(users.resellerId, sql.placeholder('reseller')))
@@ -75,7 +76,7 @@ export default defineFunction({
     account: { type: 'int', min: 1 },
   },
   toolbar: ['user.edit', 'user.delete', 'user.suspend', 'user.resume'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const ownerScope = ctx.user.level < Level.admin
     const f = q.filter
     const values = {
@@ -89,7 +90,7 @@ export default defineFunction({
       reseller: f.reseller || undefined,
       account: f.account || undefined,
     }
-    const { rows, total } = pageOf(statementsFor(ctx.db, ownerScope, q), values)
+    const { rows, total } = await pageOf(statementsFor(ctx.db, ownerScope, q), values)
     return {
       rows: rows.map((r) => ({ ...r, created: formatDateTime(Number(r.created)) })),
       total,
