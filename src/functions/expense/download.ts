@@ -29,6 +29,10 @@ function expensesCsv(db: Db): CsvExport {
     id: expenses.id,
     fields,
     columns,
+    lookups: [
+      [client, 1],
+      [currency, 4],
+    ],
     write(row, out) {
       const [id, account, item, amount, currencyId, created, description, invoice] = row as Row
       const { places, code } = currency(currencyId)

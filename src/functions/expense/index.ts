@@ -5,12 +5,13 @@ import { ownsAccountOf, requireAccount, scopeCondition } from '../../billing/sco
 import { scopeOf } from '../../core/access'
 import { denied, invalid } from '../../core/errors'
 import { Level } from '../../core/principal'
+import { formatAmount } from '../../format/money'
 import { formatDateTime } from '../../format/time'
 import { filterWhere } from '../../db/filter-where'
 import { elementId, pageOf, sortedList } from '../../db/query'
 import { accounts, expenses } from '../../db/schema/index'
 import { currencyById } from '../currency/index'
-import { amountFormatter, billingEnv, requireItem } from '../item/common'
+import { billingEnv, currencyUnitsOf, requireItem } from '../item/common'
 import { defineFunction, type FunctionContext } from '../../core/registry'
 import { expenseCsv } from './download'
 import { expenseFilterRules, expenseFilters } from './filters'
@@ -50,36 +51,33 @@ export const expenseList = defineFunction({
   filters: expenseFilters,
   file: expenseCsv,
   toolbar: ['expense.edit', 'expense.delete'],
-  fetch(ctx, q) {
-    const where = filterWhere(expenseFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
+  async fetch(ctx, q) {
+    const where = await filterWhere(expenseFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), expenses.accountId), ctx.db)
     const statements = sortedList(ctx.db, expenses, listed, expenses.id, q, where, { table: accounts, on: eq(accounts.id, expenses.accountId) })
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
-    const money = amountFormatter(ctx.db)
-    const codes = new Map<number, string>()
-    const codeOf = (id: number) => {
-      let code = codes.get(id)
-      if (code === undefined) codes.set(id, (code = currencyById(ctx.db, String(id))?.code ?? ''))
-      return code
-    }
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const units = await currencyUnitsOf(ctx.db, rows.map((r) => Number(r.currency)))
     return {
-      rows: rows.map((r) => ({
-        ...r,
-        item: r.item ?? '',
-        amount: money(Number(r.amount), Number(r.currency)),
-        currency: codeOf(Number(r.currency)),
-        created: formatDateTime(Number(r.created)),
-        invoice: r.invoice ?? '',
-      })),
+      rows: rows.map((r) => {
+        const unit = units.get(Number(r.currency))
+        return {
+          ...r,
+          item: r.item ?? '',
+          amount: formatAmount(Number(r.amount), unit?.places ?? 2),
+          currency: unit?.code ?? '',
+          created: formatDateTime(Number(r.created)),
+          invoice: r.invoice ?? '',
+        }
+      }),
       total,
     }
   },
 })
 
 /** An expense the caller may see, by `elid`; an access error for another owner's. */
-function visibleExpense(ctx: FunctionContext, elid: string) {
+async function visibleExpense(ctx: FunctionContext, elid: string) {
   const id = elementId(elid)
-  const expense = id === undefined ? undefined : expenseById(ctx.db, id)
-  if (expense && !ownsAccountOf(ctx.db, ctx.user, expense.accountId)) throw denied('elid', elid)
+  const expense = id === undefined ? undefined : await expenseById(ctx.db, id)
+  if (expense && !(await ownsAccountOf(ctx.db, ctx.user, expense.accountId))) throw denied('elid', elid)
   return expense
 }
 
@@ -103,13 +101,13 @@ export const expenseEdit = defineFunction({
     created: { type: 'string', readonly: true },
     invoice: { type: 'int', readonly: true },
   },
-  load(ctx, id) {
-    const expense = visibleExpense(ctx, id)
+  async load(ctx, id) {
+    const expense = await visibleExpense(ctx, id)
     if (!expense) return undefined
-    const currency = currencyById(ctx.db, String(expense.currencyId))
+    const currency = await currencyById(ctx.db, String(expense.currencyId))
     return {
       account: expense.accountId,
-      amount: amountFormatter(ctx.db)(expense.amount, expense.currencyId),
+      amount: formatAmount(expense.amount, currency?.places ?? 2),
       description: expense.description,
       item: expense.itemId ?? '',
       currency: currency?.code ?? '',
@@ -117,14 +115,14 @@ export const expenseEdit = defineFunction({
       invoice: expense.invoiceId ?? '',
     }
   },
-  save(ctx, values, id) {
+  async save(ctx, values, id) {
     if (id !== undefined) throw invalid('elid', id, 'expense.recorded')
-    const account = requireAccount(ctx.db, ctx.user, 'account', String(values.account))
-    const places = currencyById(ctx.db, String(account.currencyId))?.places ?? 2
+    const account = await requireAccount(ctx.db, ctx.user, 'account', String(values.account))
+    const places = (await currencyById(ctx.db, String(account.currencyId)))?.places ?? 2
     const amount = amountOf('amount', String(values.amount), places)
     let itemId: number | null = null
     if (values.item !== undefined && values.item !== '') {
-      const item = requireItem(ctx, String(values.item), 'item')
+      const item = await requireItem(ctx, String(values.item), 'item')
       if (item.accountId !== account.id) throw invalid('item', String(values.item), 'expense.item')
       itemId = item.id
     }
@@ -137,8 +135,8 @@ export const expenseDelete = defineFunction({
   name: 'expense.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const expense = visibleExpense(ctx, id)
-    if (expense) deleteExpense(billingEnv(ctx), expense)
+  async each(ctx, id) {
+    const expense = await visibleExpense(ctx, id)
+    if (expense) await deleteExpense(billingEnv(ctx), expense)
   },
 })

@@ -22,16 +22,16 @@ function sheetWords(ctx: FunctionContext): SheetWords {
 }
 
 /** What an invoice shows, whichever way it is given (a document, a printable page, a PDF). */
-export function invoicePrintout(ctx: FunctionContext, elid: string) {
-  const { invoice, account, currency } = requireInvoiceDetails(ctx, elid)
+export async function invoicePrintout(ctx: FunctionContext, elid: string) {
+  const { invoice, account, currency } = await requireInvoiceDetails(ctx, elid)
   const money = (minor: number) => formatAmount(minor, currency.places)
-  const lines = ctx.db
-    .select({ at: expenses.createdAt, description: expenses.description, amount: expenses.amount })
-    .from(expenses)
-    .where(eq(expenses.invoiceId, invoice.id))
-    .orderBy(asc(expenses.createdAt), asc(expenses.id))
-    .all()
-    .map((l) => ({ date: formatDate(l.at), description: l.description, amount: money(l.amount) }))
+  const lines = (
+    await ctx.db
+      .select({ at: expenses.createdAt, description: expenses.description, amount: expenses.amount })
+      .from(expenses)
+      .where(eq(expenses.invoiceId, invoice.id))
+      .orderBy(asc(expenses.createdAt), asc(expenses.id))
+  ).map((l) => ({ date: formatDate(l.at), description: l.description, amount: money(l.amount) }))
   return {
     operator: ctx.services.config.operatorName,
     number: invoice.number,
@@ -50,7 +50,7 @@ export function invoicePrintout(ctx: FunctionContext, elid: string) {
   }
 }
 
-export type InvoicePrintout = ReturnType<typeof invoicePrintout>
+export type InvoicePrintout = Awaited<ReturnType<typeof invoicePrintout>>
 
 /**
  * An invoice as a document to print or send: who issues it, to whom, its lines and total. With
@@ -71,12 +71,12 @@ export const invoiceDownload = defineFunction({
     route: 'invoices/download',
     aliases: { id_invoices: 'elid' },
     async open(ctx, values) {
-      const printout = invoicePrintout(ctx, String(values.elid))
+      const printout = await invoicePrintout(ctx, String(values.elid))
       return { format: 'pdf', filename: `${printout.number}.pdf`, content: [await invoicePdf(printout, sheetWords(ctx))] }
     },
   },
-  run(ctx, values) {
-    const p = invoicePrintout(ctx, String(values.elid))
+  async run(ctx, values) {
+    const p = await invoicePrintout(ctx, String(values.elid))
     const lineList: DocNode = {
       name: 'lines',
       lists: ['line'],

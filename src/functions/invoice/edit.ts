@@ -25,11 +25,11 @@ export const invoiceEdit = defineFunction({
     created: { type: 'string', readonly: true },
     paid: { type: 'string', readonly: true },
   },
-  load(ctx, id) {
-    const details = invoiceDetails(ctx, id)
+  async load(ctx, id) {
+    const details = await invoiceDetails(ctx, id)
     return details && invoiceFields(details)
   },
-  save() {
+  async save() {
     throw new BillError('access', 'func', 'invoice.edit', {}, 'errors:access.invoiceviewonly')
   },
 })

@@ -20,9 +20,9 @@ export const invoiceGenerate = defineFunction({
     from: { type: 'date', required: true },
     to: { type: 'date', required: true },
   },
-  run(ctx, values) {
-    const account = requireAccount(ctx.db, ctx.user, 'account', Number(values.account))
-    const issued = generateInvoice(ctx.db, { account, from: String(values.from), to: String(values.to), now: ctx.now })
+  async run(ctx, values) {
+    const account = await requireAccount(ctx.db, ctx.user, 'account', Number(values.account))
+    const issued = await generateInvoice(ctx.db, ctx.store.dialect, { account, from: String(values.from), to: String(values.to), now: ctx.now })
     return [node('ok', true), node('id', issued.id), node('number', issued.number)]
   },
 })

@@ -4,10 +4,10 @@ import { defineFunction, type FunctionContext } from '../../core/registry'
 import { visibleInvoice } from './access'
 
 /** Applies an operation to one invoice of the caller's clients; one that no longer exists is skipped. */
-function onInvoice(operation: (ctx: FunctionContext, invoice: Invoice) => void) {
-  return (ctx: FunctionContext, id: string) => {
-    const invoice = visibleInvoice(ctx, id)
-    if (invoice) operation(ctx, invoice)
+function onInvoice(operation: (ctx: FunctionContext, invoice: Invoice) => Promise<void>) {
+  return async (ctx: FunctionContext, id: string): Promise<void> => {
+    const invoice = await visibleInvoice(ctx, id)
+    if (invoice) await operation(ctx, invoice)
   }
 }
 
@@ -16,7 +16,7 @@ export const invoiceSetPaid = defineFunction({
   name: 'invoice.setpaid',
   kind: 'group',
   level: Level.reseller,
-  each: onInvoice((ctx, invoice) => markInvoicePaid(ctx.db, invoice, ctx.now)),
+  each: onInvoice(async (ctx, invoice) => markInvoicePaid(ctx.db, invoice, ctx.now)),
 })
 
 /** Cancels new invoices; their expenses may then be invoiced again. */
@@ -24,7 +24,7 @@ export const invoiceCancel = defineFunction({
   name: 'invoice.cancel',
   kind: 'group',
   level: Level.reseller,
-  each: onInvoice((ctx, invoice) => cancelInvoice(ctx.db, invoice)),
+  each: onInvoice(async (ctx, invoice) => cancelInvoice(ctx.db, invoice)),
 })
 
 /** Deletes cancelled invoices. */
@@ -32,5 +32,5 @@ export const invoiceDelete = defineFunction({
   name: 'invoice.delete',
   kind: 'group',
   level: Level.reseller,
-  each: onInvoice((ctx, invoice) => deleteInvoice(ctx.db, invoice)),
+  each: onInvoice(async (ctx, invoice) => deleteInvoice(ctx.db, invoice)),
 })

@@ -35,8 +35,9 @@ const filterRules = {
 }
 
 /** Code and places of every currency: a handful of rows, read once per page instead of joined. */
-function currencyUnits(db: Db): Map<number, { code: string; places: number }> {
-  return new Map(db.select({ id: currencies.id, code: currencies.code, places: currencies.places }).from(currencies).all().map((c) => [c.id, c]))
+async function currencyUnits(db: Db): Promise<Map<number, { code: string; places: number }>> {
+  const units = await db.select({ id: currencies.id, code: currencies.code, places: currencies.places }).from(currencies)
+  return new Map(units.map((c) => [c.id, c]))
 }
 
 const dateTime = (ms: unknown) => (ms === null ? '' : formatDateTime(Number(ms)))
@@ -68,11 +69,11 @@ export const invoiceList = defineFunction({
     created_to: { type: 'date' },
   },
   toolbar: ['invoice.edit', 'invoice.lines', 'invoice.download', 'invoice.generate', 'invoice.setpaid', 'invoice.cancel', 'invoice.delete'],
-  fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), invoices.accountId), ctx.db)
+  async fetch(ctx, q) {
+    const where = await filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), invoices.accountId), ctx.db)
     const statements = sortedList(ctx.db, invoices, listed, invoices.id, q, where, { table: accounts, on: eq(accounts.id, invoices.accountId) })
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
-    const units = currencyUnits(ctx.db)
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const units = await currencyUnits(ctx.db)
     return {
       rows: rows.map(({ currency_id, ...r }) => {
         const unit = units.get(Number(currency_id))!
@@ -111,13 +112,13 @@ export const invoiceLines = defineFunction({
     { name: 'amount', type: 'money' },
   ],
   defaultSort: 'date',
-  fetch(ctx, q) {
-    const details = requireInvoiceDetails(ctx, ctx.call.params.elid ?? '')
+  async fetch(ctx, q) {
+    const details = await requireInvoiceDetails(ctx, ctx.call.params.elid ?? '')
     const statements = sortedList(ctx.db, expenses, lineColumns, expenses.id, q, {
       shape: 'invoice',
       condition: () => eq(expenses.invoiceId, sql.placeholder('invoice')),
     })
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, invoice: details.invoice.id })
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, invoice: details.invoice.id })
     const places = details.currency.places
     return {
       rows: rows.map((r) => ({ ...r, date: dateTime(r.date), amount: formatAmount(Number(r.amount), places) })),

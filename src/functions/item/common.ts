@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { ownsAccountOf, requireAccount, type Account } from '../../billing/scope'
 import { itemById, tariffById, type BillingEnv, type Item, type Tariff } from '../../billing/services'
 import { formatAmount } from '../../format/money'
@@ -6,7 +6,6 @@ import { denied, missed } from '../../core/errors'
 import type { Db } from '../../db/connection'
 import { elementId } from '../../db/query'
 import { currencies, pricelists } from '../../db/schema/index'
-import { currencyById } from '../currency/index'
 import type { FunctionContext } from '../../core/registry'
 
 /** Periods a service can be paid for, in months, as parameter values. */
@@ -23,22 +22,22 @@ export function billingEnv(ctx: FunctionContext): BillingEnv {
  * The service an `elid` names, if it exists; an access error when it belongs to a client the
  * caller may not see.
  */
-export function visibleItem(ctx: FunctionContext, elid: string, field = 'elid'): Item | undefined {
+export async function visibleItem(ctx: FunctionContext, elid: string, field = 'elid'): Promise<Item | undefined> {
   const id = elementId(elid)
-  const item = id === undefined ? undefined : itemById(ctx.db, id)
-  if (item && !ownsAccountOf(ctx.db, ctx.user, item.accountId)) throw denied(field, elid)
+  const item = id === undefined ? undefined : await itemById(ctx.db, id)
+  if (item && !(await ownsAccountOf(ctx.db, ctx.user, item.accountId))) throw denied(field, elid)
   return item
 }
 
-export function requireItem(ctx: FunctionContext, elid: string, field = 'elid'): Item {
-  const item = visibleItem(ctx, elid, field)
+export async function requireItem(ctx: FunctionContext, elid: string, field = 'elid'): Promise<Item> {
+  const item = await visibleItem(ctx, elid, field)
   if (!item) throw missed(field, elid)
   return item
 }
 
-export function requireTariff(db: Db, value: string | number): Tariff {
+export async function requireTariff(db: Db, value: string | number): Promise<Tariff> {
   const id = elementId(String(value))
-  const tariff = id === undefined ? undefined : tariffById(db, id)
+  const tariff = id === undefined ? undefined : await tariffById(db, id)
   if (!tariff) throw missed('pricelist', String(value))
   return tariff
 }
@@ -47,7 +46,7 @@ export function requireTariff(db: Db, value: string | number): Tariff {
  * The client an order is for: the one named, or a client user's own when none is named.
  * Someone else's client is an access error.
  */
-export function orderingAccount(ctx: FunctionContext, value: string | number | boolean | undefined): Account {
+export async function orderingAccount(ctx: FunctionContext, value: string | number | boolean | undefined): Promise<Account> {
   if (value === undefined || value === '') {
     if (ctx.user.accountId === null) throw missed('account')
     return requireAccount(ctx.db, ctx.user, 'account', ctx.user.accountId)
@@ -56,23 +55,34 @@ export function orderingAccount(ctx: FunctionContext, value: string | number | b
 }
 
 /** Tariffs that can be ordered now, as select choices: id → "name (currency)". */
-export function orderableTariffs(db: Db): [string, string][] {
-  return db
+export async function orderableTariffs(db: Db): Promise<[string, string][]> {
+  const tariffs = await db
     .select({ id: pricelists.id, name: pricelists.name, code: currencies.code })
     .from(pricelists)
     .innerJoin(currencies, eq(currencies.id, pricelists.currencyId))
     .where(and(eq(pricelists.orderable, true), eq(pricelists.active, true)))
     .orderBy(pricelists.name)
-    .all()
-    .map((t) => [String(t.id), `${t.name} (${t.code})`])
+  return tariffs.map((t) => [String(t.id), `${t.name} (${t.code})`])
 }
 
-/** Formats amounts of many rows, looking each currency up once. */
-export function amountFormatter(db: Db): (minor: number, currencyId: number) => string {
-  const places = new Map<number, number>()
-  return (minor, currencyId) => {
-    let p = places.get(currencyId)
-    if (p === undefined) places.set(currencyId, (p = currencyById(db, String(currencyId))?.places ?? 2))
-    return formatAmount(minor, p)
-  }
+export interface CurrencyUnit {
+  code: string
+  places: number
+}
+
+/** Code and places of the currencies `ids` name (repeats welcome), read in one query. */
+export async function currencyUnitsOf(db: Db, ids: number[]): Promise<Map<number, CurrencyUnit>> {
+  const distinct = [...new Set(ids)]
+  if (!distinct.length) return new Map()
+  const rows = await db
+    .select({ id: currencies.id, code: currencies.code, places: currencies.places })
+    .from(currencies)
+    .where(inArray(currencies.id, distinct))
+  return new Map(rows.map(({ id, ...unit }) => [id, unit]))
+}
+
+/** Formats amounts in the currencies `currencyIds` name, each currency read once. */
+export async function amountFormatter(db: Db, currencyIds: number[]): Promise<(minor: number, currencyId: number) => string> {
+  const units = await currencyUnitsOf(db, currencyIds)
+  return (minor, currencyId) => formatAmount(minor, units.get(currencyId)?.places ?? 2)
 }

@@ -19,9 +19,9 @@ const orderParams = {
   auto_renew: { type: 'flag', default: 'on' },
 } as const
 
-function placeOrder(ctx: FunctionContext, values: Values): Item {
-  const account = orderingAccount(ctx, values.account)
-  const tariff = requireTariff(ctx.db, String(values.pricelist))
+async function placeOrder(ctx: FunctionContext, values: Values): Promise<Item> {
+  const account = await orderingAccount(ctx, values.account)
+  const tariff = await requireTariff(ctx.db, String(values.pricelist))
   return orderService(billingEnv(ctx), {
     account,
     tariff,
@@ -43,8 +43,8 @@ export const itemOrder = defineFunction({
   writes: true,
   params: orderParams,
   choicesFrom: 'item.edit',
-  run(ctx, values) {
-    const item = placeOrder(ctx, values)
+  async run(ctx, values) {
+    const item = await placeOrder(ctx, values)
     return [node('id', item.id), node('status', item.status), node('expires', item.expiresAt === null ? '' : formatDate(item.expiresAt))]
   },
 })
@@ -63,18 +63,18 @@ export const itemEdit = defineFunction({
     expires: { type: 'date', readonly: true },
     cost: { type: 'money', readonly: true },
   },
-  choices: (ctx) => ({ pricelist: orderableTariffs(ctx.db) }),
-  load(ctx, id) {
-    const item = visibleItem(ctx, id)
-    return item && serviceFields(item, accountPlaces(ctx.db, item.accountId))
+  choices: async (ctx) => ({ pricelist: await orderableTariffs(ctx.db) }),
+  async load(ctx, id) {
+    const item = await visibleItem(ctx, id)
+    return item && serviceFields(item, await accountPlaces(ctx.db, item.accountId))
   },
-  save(ctx, values, id) {
-    if (id === undefined) return placeOrder(ctx, values).id
-    const item = visibleItem(ctx, id)!
+  async save(ctx, values, id) {
+    if (id === undefined) return (await placeOrder(ctx, values)).id
+    const item = (await visibleItem(ctx, id))!
     const changes: Partial<Pick<Item, 'name' | 'autoRenew'>> = {}
     if (values.name !== undefined) changes.name = String(values.name)
     if (values.auto_renew !== undefined) changes.autoRenew = values.auto_renew === true
-    updateById(ctx.db, items, items.id, item.id, changes)
+    await updateById(ctx.db, items, items.id, item.id, changes)
     return item.id
   },
 })

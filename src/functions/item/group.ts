@@ -10,9 +10,9 @@ export const itemSuspend = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('clients.subscriptions.deactivate', 'item.edit'),
-  each(ctx, id) {
-    const item = visibleItem(ctx, id)
-    if (item) suspendService(billingEnv(ctx), item)
+  async each(ctx, id) {
+    const item = await visibleItem(ctx, id)
+    if (item) await suspendService(billingEnv(ctx), item)
   },
 })
 
@@ -22,9 +22,9 @@ export const itemResume = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('clients.subscriptions.activate', 'item.edit'),
-  each(ctx, id) {
-    const item = visibleItem(ctx, id)
-    if (item) resumeService(billingEnv(ctx), item)
+  async each(ctx, id) {
+    const item = await visibleItem(ctx, id)
+    if (item) await resumeService(billingEnv(ctx), item)
   },
 })
 
@@ -34,8 +34,8 @@ export const itemDelete = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('clients.subscriptions.close', 'item.edit'),
-  each(ctx, id) {
-    const item = visibleItem(ctx, id)
-    if (item) closeService(billingEnv(ctx), item)
+  async each(ctx, id) {
+    const item = await visibleItem(ctx, id)
+    if (item) await closeService(billingEnv(ctx), item)
   },
 })

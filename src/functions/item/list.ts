@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { scopeCondition } from '../../billing/scope'
-import { tariffById } from '../../billing/services'
 import { scopeOf } from '../../core/access'
 import { Level } from '../../core/principal'
 import { formatDate, formatDateTime } from '../../format/time'
+import type { Db } from '../../db/connection'
 import { equals, filterWhere, fromDay, matching, toDay } from '../../db/filter-where'
 import { pageOf, sortedList } from '../../db/query'
 import { accounts, items, pricelists } from '../../db/schema/index'
@@ -33,6 +33,17 @@ const filterRules = {
   product_type: matching((type) => sql`${items.pricelistId} in (select ${pricelists.id} from ${pricelists} where ${pricelists.productType} = ${type})`),
   expires_from: fromDay(items.expiresAt),
   expires_to: toDay(items.expiresAt),
+}
+
+/** Name and product type of the tariffs `ids` name (repeats welcome), read in one query. */
+async function tariffsOf(db: Db, ids: number[]): Promise<Map<number, { name: string; type: string }>> {
+  const distinct = [...new Set(ids)]
+  if (!distinct.length) return new Map()
+  const rows = await db
+    .select({ id: pricelists.id, name: pricelists.name, type: pricelists.productType })
+    .from(pricelists)
+    .where(inArray(pricelists.id, distinct))
+  return new Map(rows.map(({ id, ...tariff }) => [id, tariff]))
 }
 
 /** Services of the clients the caller may see, with their tariff, status, expiry and cost. */
@@ -65,27 +76,21 @@ export const itemList = defineFunction({
     expires_to: { type: 'date' },
   },
   toolbar: ['item.edit', 'item.order', 'service.prolong', 'item.renewal', 'item.suspend', 'item.resume', 'item.delete'],
-  fetch(ctx, q) {
-    const where = filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), items.accountId), ctx.db)
+  async fetch(ctx, q) {
+    const where = await filterWhere(filterRules, q.filter, scopeCondition(scopeOf(ctx.user), items.accountId), ctx.db)
     const statements = sortedList(ctx.db, items, listed, items.id, q, where, { table: accounts, on: eq(accounts.id, items.accountId) })
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
-    const tariffs = new Map<number, { name: string; type: string }>()
-    const tariffOf = (id: number) => {
-      let found = tariffs.get(id)
-      if (!found) {
-        const t = tariffById(ctx.db, id)
-        tariffs.set(id, (found = { name: t?.name ?? '', type: t?.productType ?? '' }))
-      }
-      return found
-    }
-    const money = amountFormatter(ctx.db)
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const [tariffs, money] = await Promise.all([
+      tariffsOf(ctx.db, rows.map((r) => Number(r.pricelist))),
+      amountFormatter(ctx.db, rows.map((r) => Number(r.currency_id))),
+    ])
     return {
       rows: rows.map(({ currency_id, ...r }) => {
-        const tariff = tariffOf(Number(r.pricelist))
+        const tariff = tariffs.get(Number(r.pricelist))
         return {
           ...r,
-          pricelist: tariff.name,
-          product_type: tariff.type,
+          pricelist: tariff?.name ?? '',
+          product_type: tariff?.type ?? '',
           created: formatDateTime(Number(r.created)),
           expires: r.expires === null ? '' : formatDate(Number(r.expires)),
           cost: money(Number(r.cost), Number(currency_id)),

@@ -20,9 +20,9 @@ export const serviceProlong = defineFunction({
     elid: { type: 'int', min: 1, required: true },
     period: { type: 'enum', values: periodValues },
   },
-  run(ctx, values) {
-    const item = requireItem(ctx, String(values.elid))
+  async run(ctx, values) {
+    const item = await requireItem(ctx, String(values.elid))
     const months = values.period === undefined || values.period === '' ? item.period : Number(values.period)
-    return [node('newexpiredate', formatDate(prolongService(billingEnv(ctx), item, months)))]
+    return [node('newexpiredate', formatDate(await prolongService(billingEnv(ctx), item, months)))]
   },
 })

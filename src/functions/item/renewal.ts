@@ -1,7 +1,7 @@
 import { hasDue, renewDue } from '../../billing/services'
 import type { Dispatcher } from '../../core/dispatch'
 import { Level } from '../../core/principal'
-import type { Db } from '../../db/connection'
+import type { Store } from '../../db/store'
 import { node } from '../../output/document'
 import { defineFunction } from '../../core/registry'
 
@@ -15,8 +15,8 @@ export const itemRenewal = defineFunction({
   level: Level.admin,
   writes: true,
   params: {},
-  run(ctx) {
-    const counts = renewDue(ctx.db, ctx.now, ctx.services.config.lang)
+  async run(ctx) {
+    const counts = await renewDue(ctx.store, ctx.now, ctx.services.config.lang)
     return [node('renewed', counts.renewed), node('suspended', counts.suspended), node('expired', counts.expired)]
   },
 })
@@ -34,16 +34,17 @@ export interface RenewalSchedule {
  */
 export function scheduleRenewal(deps: {
   dispatcher: Dispatcher
-  db: Db
+  store: Store
   clock: () => number
   intervalMs: number
   log: (message: string, err: unknown) => void
 }): RenewalSchedule {
   let running = false
   const tick = async () => {
-    if (running || !hasDue(deps.db, deps.clock())) return
+    if (running) return
     running = true
     try {
+      if (!(await hasDue(deps.store.db, deps.clock()))) return
       const outcome = await deps.dispatcher.execute({
         func: itemRenewal.name,
         params: {},

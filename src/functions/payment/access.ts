@@ -9,8 +9,8 @@ import type { FunctionContext } from '../../core/registry'
 export const paymentStatusValues = ['1', '2', '3', '4', '5', '6', '7'] as const
 
 /** The payment an `elid` names, if it exists; an access error when it belongs to a client the caller may not see. */
-export function visiblePayment(ctx: FunctionContext, elid: string): Payment | undefined {
-  const payment = rowById(ctx.db, payments, payments.id, elid)
-  if (payment && !ownsAccountOf(ctx.db, ctx.user, payment.accountId)) throw denied('elid', elid)
+export async function visiblePayment(ctx: FunctionContext, elid: string): Promise<Payment | undefined> {
+  const payment = await rowById(ctx.db, payments, payments.id, elid)
+  if (payment && !(await ownsAccountOf(ctx.db, ctx.user, payment.accountId))) throw denied('elid', elid)
   return payment
 }

@@ -32,6 +32,11 @@ function paymentsCsv(db: Db): CsvExport {
     id: payments.id,
     fields,
     columns,
+    lookups: [
+      [client, 2],
+      [method, 3],
+      [currency, 5],
+    ],
     write(row, out) {
       const [id, number, account, paymethod, amount, currencyId, status, created, paid, sender] = row as Row
       const { places, code } = currency(currencyId)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { emit } from '../../events/outbox'
 import { paymentData, paymentFields } from '../../events/snapshots'
 import { eq } from 'drizzle-orm'
@@ -9,13 +10,14 @@ import { invalid, missed, taken } from '../../core/errors'
 import { parseValue, type Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
+import { firstRow } from '../../db/query'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../../core/registry'
 import { savedForm } from '../provisioning/proposed'
 import { paymentStatusValues, visiblePayment } from './access'
 
-function currencyOf(db: Db, id: number) {
-  return db.select().from(currencies).where(eq(currencies.id, id)).get()!
+async function currencyOf(db: Db, id: number) {
+  return (await firstRow(db.select().from(currencies).where(eq(currencies.id, id))))!
 }
 
 /** A payment's amount: a decimal in the currency's places, above zero. */
@@ -26,27 +28,33 @@ function paymentAmount(text: string, places: number): number {
 }
 
 /** The payment method a payment in `currencyId` may be made with: existing, enabled, in that currency. */
-function usablePaymethod(db: Db, id: number, currencyId: number): number {
-  const method = db.select().from(paymethods).where(eq(paymethods.id, id)).get()
+async function usablePaymethod(db: Db, id: number, currencyId: number): Promise<number> {
+  const method = await firstRow(db.select().from(paymethods).where(eq(paymethods.id, id)))
   if (!method) throw missed('paymethod', String(id))
   if (!method.enabled) throw invalid('paymethod', String(id), 'paymethoddisabled')
   if (method.currencyId !== currencyId) throw invalid('paymethod', String(id), 'paymethodcurrency')
   return method.id
 }
 
-function numberTaken(db: Db, number: string): boolean {
-  return db.select({ id: payments.id }).from(payments).where(eq(payments.number, number)).get() !== undefined
+async function numberTaken(db: Db, number: string): Promise<boolean> {
+  return (await firstRow(db.select({ id: payments.id }).from(payments).where(eq(payments.number, number)))) !== undefined
 }
 
 /** A number for a payment created without one: its id, or the id with a suffix if someone used that already. */
-function generatedNumber(db: Db, id: number): string {
+async function generatedNumber(db: Db, id: number): Promise<string> {
   let number = String(id)
-  for (let n = 2; numberTaken(db, number); n++) number = `${id}-${n}`
+  for (let n = 2; await numberTaken(db, number); n++) number = `${id}-${n}`
   return number
 }
 
-/** Stands in for a generated number until the id is known; control characters never come from a call. */
-const pendingNumber = '\u0000pending'
+/**
+ * Stands in for a generated number until the id is known: control characters never come from a
+ * call (and PostgreSQL's text takes no NUL), and concurrent creations must not wait on each
+ * other's placeholder in the unique index.
+ */
+function pendingNumber(): string {
+  return `\u0001${randomUUID()}`
+}
 
 /** The client a new payment is for: `account`, or `plid` as BILLmanager scripts pass it. */
 function accountParam(ctx: FunctionContext, values: Values): number {
@@ -56,16 +64,16 @@ function accountParam(ctx: FunctionContext, values: Values): number {
   throw missed('account')
 }
 
-function create(ctx: FunctionContext, values: Values): number {
-  const account = requireAccount(ctx.db, ctx.user, 'account', accountParam(ctx, values))
-  const amount = paymentAmount(String(values.amount), currencyOf(ctx.db, account.currencyId).places)
-  const paymethodId = values.paymethod ? usablePaymethod(ctx.db, Number(values.paymethod), account.currencyId) : null
+async function create(ctx: FunctionContext, values: Values): Promise<number> {
+  const account = await requireAccount(ctx.db, ctx.user, 'account', accountParam(ctx, values))
+  const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, account.currencyId)).places)
+  const paymethodId = values.paymethod ? await usablePaymethod(ctx.db, Number(values.paymethod), account.currencyId) : null
   const given = values.number ? String(values.number) : undefined
-  if (given !== undefined && numberTaken(ctx.db, given)) throw taken('number', given)
-  const id = ctx.db
+  if (given !== undefined && (await numberTaken(ctx.db, given))) throw taken('number', given)
+  const [{ id }] = await ctx.db
     .insert(payments)
     .values({
-      number: given ?? pendingNumber,
+      number: given ?? pendingNumber(),
       accountId: account.id,
       paymethodId,
       amount,
@@ -76,17 +84,16 @@ function create(ctx: FunctionContext, values: Values): number {
       note: String(values.note ?? ''),
     })
     .returning({ id: payments.id })
-    .get().id
-  if (given === undefined) ctx.db.update(payments).set({ number: generatedNumber(ctx.db, id) }).where(eq(payments.id, id)).run()
-  emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: () => paymentData(ctx.db, id)! })
+  if (given === undefined) await ctx.db.update(payments).set({ number: await generatedNumber(ctx.db, id) }).where(eq(payments.id, id))
+  await emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: async () => (await paymentData(ctx.db, id))! })
   return id
 }
 
 /** Sender and note change freely; amount and method only while the amount is not on the balance. */
-function update(ctx: FunctionContext, payment: Payment, values: Values): void {
+async function update(ctx: FunctionContext, payment: Payment, values: Values): Promise<void> {
   const changes: Partial<typeof payments.$inferInsert> = {}
   if (values.amount !== undefined) {
-    const amount = paymentAmount(String(values.amount), currencyOf(ctx.db, payment.currencyId).places)
+    const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, payment.currencyId)).places)
     if (amount !== payment.amount) {
       if (isCredited(payment.status)) throw invalid('amount', String(values.amount), 'paymentlocked')
       changes.amount = amount
@@ -96,14 +103,14 @@ function update(ctx: FunctionContext, payment: Payment, values: Values): void {
     const paymethodId = values.paymethod === '' ? null : Number(values.paymethod)
     if (paymethodId !== payment.paymethodId) {
       if (isCredited(payment.status)) throw invalid('paymethod', String(values.paymethod), 'paymentlocked')
-      changes.paymethodId = paymethodId === null ? null : usablePaymethod(ctx.db, paymethodId, payment.currencyId)
+      changes.paymethodId = paymethodId === null ? null : await usablePaymethod(ctx.db, paymethodId, payment.currencyId)
     }
   }
   if (values.sender !== undefined) changes.sender = String(values.sender)
   if (values.note !== undefined) changes.note = String(values.note)
   if (!Object.keys(changes).length) return
-  ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id)).run()
-  emit(ctx.db, ctx.now, { event: 'payments.update', objectId: payment.id, data: () => paymentData(ctx.db, payment.id)! })
+  await ctx.db.update(payments).set(changes).where(eq(payments.id, payment.id))
+  await emit(ctx.db, ctx.now, { event: 'payments.update', objectId: payment.id, data: async () => (await paymentData(ctx.db, payment.id))! })
 }
 
 /**
@@ -127,23 +134,22 @@ export const paymentEdit = defineFunction({
     created: { type: 'string', readonly: true },
     paid: { type: 'string', readonly: true },
   },
-  choices: (ctx) => ({
-    paymethod: ctx.db
+  async choices(ctx) {
+    const methods = await ctx.db
       .select({ id: paymethods.id, name: paymethods.name, code: currencies.code })
       .from(paymethods)
       .innerJoin(currencies, eq(currencies.id, paymethods.currencyId))
       .where(eq(paymethods.enabled, true))
       .orderBy(paymethods.name)
-      .all()
-      .map((m) => [String(m.id), `${m.name} (${m.code})`]),
-  }),
-  load(ctx, id) {
-    const p = visiblePayment(ctx, id)
-    return p && paymentFields(ctx.db, p)
+    return { paymethod: methods.map((m): [string, string] => [String(m.id), `${m.name} (${m.code})`]) }
   },
-  save(ctx, values, id) {
+  async load(ctx, id) {
+    const p = await visiblePayment(ctx, id)
+    return p && (await paymentFields(ctx.db, p))
+  },
+  async save(ctx, values, id) {
     if (id === undefined) return create(ctx, values)
-    update(ctx, visiblePayment(ctx, id)!, values)
+    await update(ctx, (await visiblePayment(ctx, id))!, values)
     return id
   },
 })

@@ -5,9 +5,9 @@ import { defineFunction, type FunctionContext } from '../../core/registry'
 import { aboutElement } from '../provisioning/proposed'
 import { visiblePayment } from './access'
 
-function move(ctx: FunctionContext, id: string, to: PaymentMove): void {
-  const payment = visiblePayment(ctx, id)
-  if (payment) movePayment(ctx.db, payment, to, ctx.now, ctx.services.config.lang)
+async function move(ctx: FunctionContext, id: string, to: PaymentMove): Promise<void> {
+  const payment = await visiblePayment(ctx, id)
+  if (payment) await movePayment(ctx.db, payment, to, ctx.now, ctx.services.config.lang)
 }
 
 /** Credits new, in-progress or pledged payments to their clients' balances. */
@@ -16,7 +16,7 @@ export const paymentSetPaid = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.credited }),
-  each: (ctx, id) => move(ctx, id, 'setpaid'),
+  each: async (ctx, id) => move(ctx, id, 'setpaid'),
 })
 
 /** Makes payments new again, taking credited ones off the balance. */
@@ -25,7 +25,7 @@ export const paymentSetNoPay = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.new }),
-  each: (ctx, id) => move(ctx, id, 'setnopay'),
+  each: async (ctx, id) => move(ctx, id, 'setnopay'),
 })
 
 /** Marks credited payments as to be returned; the money stays on the balance until returned. */
@@ -34,7 +34,7 @@ export const paymentReturn = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.pendingReturn }),
-  each: (ctx, id) => move(ctx, id, 'return'),
+  each: async (ctx, id) => move(ctx, id, 'return'),
 })
 
 /** Marks credited or pending payments as returned, taking them off the balance. */
@@ -43,7 +43,7 @@ export const paymentReturned = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.returned }),
-  each: (ctx, id) => move(ctx, id, 'returned'),
+  each: async (ctx, id) => move(ctx, id, 'returned'),
 })
 
 /** Marks payments as fraudulent, taking credited ones off the balance. */
@@ -52,7 +52,7 @@ export const paymentFraud = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.update', 'payment.edit', false, { status: PaymentStatus.fraudulent }),
-  each: (ctx, id) => move(ctx, id, 'fraud'),
+  each: async (ctx, id) => move(ctx, id, 'fraud'),
 })
 
 /** Deletes payments that are not on the balance. */
@@ -61,8 +61,8 @@ export const paymentDelete = defineFunction({
   kind: 'group',
   level: Level.reseller,
   before: aboutElement('payments.delete', 'payment.edit'),
-  each: (ctx, id) => {
-    const payment = visiblePayment(ctx, id)
-    if (payment) deletePayment(ctx.db, payment, ctx.now)
+  async each(ctx, id) {
+    const payment = await visiblePayment(ctx, id)
+    if (payment) await deletePayment(ctx.db, payment, ctx.now)
   },
 })

@@ -77,15 +77,15 @@ export const paymentList = defineFunction({
   filters: paymentFilters,
   file: paymentCsv,
   toolbar: ['payment.edit', 'payment.setpaid', 'payment.setnopay', 'payment.return', 'payment.returned', 'payment.fraud', 'payment.delete'],
-  fetch(ctx, q) {
-    const where = filterWhere(paymentFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
+  async fetch(ctx, q) {
+    const where = await filterWhere(paymentFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), payments.accountId), ctx.db)
     const statements = idPagedList(
       ctx.db,
       { name: 'payment', table: payments, idColumn: payments.id, sortable, page: (rowsWhere, orderBy) => pageRows(ctx.db, rowsWhere, orderBy) },
       q,
       where,
     )
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ places, ...r }) => ({
         ...r,

@@ -27,6 +27,10 @@ function usageCsv(db: Db): CsvExport {
     id: xdrs.id,
     fields,
     columns,
+    lookups: [
+      [client, 2],
+      [currency, 2],
+    ],
     write(row, out) {
       const [id, item, account, started, quantity, price, cost, expense] = row as Row
       const { places, code } = currency(account)

@@ -44,14 +44,16 @@ export const xdrList = defineFunction({
   filters: xdrFilters,
   file: xdrCsv,
   toolbar: ['xdr.import', 'xdr.rate'],
-  fetch(ctx, q) {
-    const where = filterWhere(xdrFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
+  async fetch(ctx, q) {
+    const where = await filterWhere(xdrFilterRules, q.filter, scopeCondition(scopeOf(ctx.user), xdrs.accountId), ctx.db)
     const statements = sortedList(ctx.db, xdrs, { id: xdrs.id, started: xdrs.startedAt }, xdrs.id, q, where)
-    const { rows: page, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
-    const rows = usageRowsByIds(
+    const { rows: page, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const usage = await usageRowsByIds(
       ctx.db,
+      ctx.store.dialect,
       page.map((r) => Number(r.id)),
-    ).map((r) => ({
+    )
+    const rows = usage.map((r) => ({
       id: r.id,
       item: r.item,
       account: r.account,
@@ -85,9 +87,9 @@ export const xdrImport = defineFunction({
     data: { type: 'text', required: true, max: 1024 * 1024 * 1024, secret: true },
   },
   // Reading, checking and staging the batch take no write lock: the transaction only copies it.
-  prepare: async (ctx, values): Promise<StagedUsage> => stageUsage(ctx.db, parseBatch(String(values.data)), ctx.call.progress),
-  run(ctx, _values, staged: StagedUsage) {
-    return [node('imported', storeUsage(ctx.db, staged))]
+  prepare: async (ctx, values): Promise<StagedUsage> => stageUsage(ctx.store, parseBatch(String(values.data)), ctx.call.progress),
+  async run(ctx, _values, staged: StagedUsage) {
+    return [node('imported', await storeUsage(ctx.db, staged))]
   },
 })
 
@@ -104,12 +106,13 @@ export const xdrRate = defineFunction({
     account: { type: 'int', min: 1 },
     todate: { type: 'date', required: true },
   },
-  run(ctx, values) {
-    const account = values.account === undefined || values.account === '' ? undefined : requireAccount(ctx.db, ctx.user, 'account', Number(values.account))
+  async run(ctx, values) {
+    const given = values.account === undefined || values.account === '' ? undefined : Number(values.account)
+    const account = given === undefined ? undefined : await requireAccount(ctx.db, ctx.user, 'account', given)
     const end = parseUtcTime(String(values.todate), true)
     if (end === undefined) throw invalid('todate', String(values.todate), 'date')
     const before = end + day
-    const result = rateUsage(ctx.db, {
+    const result = await rateUsage(ctx.db, {
       accountId: account?.id,
       before,
       at: ctx.now,
