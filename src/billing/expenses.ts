@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { invalid } from '../core/errors'
 import type { Db } from '../db/connection'
+import { firstRow } from '../db/query'
 import { expenses } from '../db/schema/index'
 import { charge, removeExpense } from './ledger'
 import type { Account } from './scope'
@@ -8,20 +9,20 @@ import { settleAccount, type BillingEnv } from './services'
 
 export type Expense = typeof expenses.$inferSelect
 
-export function expenseById(db: Db, id: number): Expense | undefined {
-  return db.select().from(expenses).where(eq(expenses.id, id)).get()
+export async function expenseById(db: Db, id: number): Promise<Expense | undefined> {
+  return firstRow(db.select().from(expenses).where(eq(expenses.id, id)))
 }
 
 /**
  * An operator's charge to a client (a positive amount) or money given back (a negative one),
  * optionally for one of its services. Money given back may let waiting services start.
  */
-export function manualCharge(
+export async function manualCharge(
   env: BillingEnv,
   input: { account: Account; amount: number; description: string; itemId: number | null },
-): number {
+): Promise<number> {
   if (input.amount === 0) throw invalid('amount', '0', 'expense.zero')
-  const id = charge(env.db, {
+  const id = await charge(env.db, {
     accountId: input.account.id,
     currencyId: input.account.currencyId,
     itemId: input.itemId,
@@ -29,7 +30,7 @@ export function manualCharge(
     description: input.description,
     at: env.now,
   })
-  if (input.amount < 0) settleAccount(env.db, input.account.id, env.now, env.lang)
+  if (input.amount < 0) await settleAccount(env.db, input.account.id, env.now, env.lang)
   return id
 }
 
@@ -37,8 +38,8 @@ export function manualCharge(
  * Deletes an expense and gives its amount back to the balance (a deleted refund takes it away
  * again). An expense already on an invoice stays: the invoice would no longer add up.
  */
-export function deleteExpense(env: BillingEnv, expense: Expense): void {
+export async function deleteExpense(env: BillingEnv, expense: Expense): Promise<void> {
   if (expense.invoiceId !== null) throw invalid('elid', String(expense.id), 'expense.invoiced')
-  removeExpense(env.db, expense, env.now)
-  if (expense.amount > 0) settleAccount(env.db, expense.accountId, env.now, env.lang)
+  await removeExpense(env.db, expense, env.now)
+  if (expense.amount > 0) await settleAccount(env.db, expense.accountId, env.now, env.lang)
 }

@@ -1,10 +1,13 @@
-import { and, eq, getTableName, gte, isNull, lt, sql } from 'drizzle-orm'
+import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { invalid } from '../core/errors'
 import { dayAfter, dayStart } from '../format/time'
 import type { Db } from '../db/connection'
+import { firstRow } from '../db/query'
 import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
+import type { Dialect } from '../db/store'
 import { emit } from '../events/outbox'
 import { invoiceData } from '../events/snapshots'
+import { nextInvoiceId } from './invoice-ids'
 import type { Account } from './scope'
 
 export type Invoice = typeof invoices.$inferSelect
@@ -15,16 +18,6 @@ export { lastDay } from './calendar'
 /** `INV-2026-000042`: the year it was issued and its id, which is unique and never reused. */
 export function invoiceNumber(id: number, issuedAt: number): string {
   return `INV-${new Date(issuedAt).getUTCFullYear()}-${String(id).padStart(6, '0')}`
-}
-
-/**
- * The id the next invoice will get. AUTOINCREMENT never reuses an id, even of a deleted row, so
- * a number made from it is never issued twice; read inside the write lock, it lets the row be
- * inserted with its number at once.
- */
-function nextInvoiceId(db: Db): number {
-  const row = db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = ${getTableName(invoices)}`)
-  return (row?.seq ?? 0) + 1
 }
 
 export interface InvoiceRequest {
@@ -45,7 +38,7 @@ export interface InvoiceRequest {
  * later invoice whose period covers them together with enough charges. A zero total (a charge
  * and its full refund) is a valid statement and is issued.
  */
-export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number: string; amount: number } {
+export async function generateInvoice(db: Db, dialect: Dialect, r: InvoiceRequest): Promise<{ id: number; number: string; amount: number }> {
   if (r.from > r.to) throw invalid('to', r.to, 'invoiceperiod', { from: r.from })
   const periodFrom = dayStart(r.from)
   const periodTo = dayAfter(r.to)
@@ -56,43 +49,44 @@ export function generateInvoice(db: Db, r: InvoiceRequest): { id: number; number
     gte(expenses.createdAt, periodFrom),
     lt(expenses.createdAt, periodTo),
   )
-  const found = db
-    .select({ lines: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(${expenses.amount}), 0)` })
-    .from(expenses)
-    .where(open)
-    .get()
+  const found = await firstRow(
+    db
+      .select({ lines: count(), amount: sql<number>`coalesce(sum(${expenses.amount}), 0)`.mapWith(Number) })
+      .from(expenses)
+      .where(open),
+  )
   const lines = found?.lines ?? 0
   const amount = found?.amount ?? 0
   if (lines === 0) throw invalid('from', r.from, 'invoiceempty', { from: r.from, to: r.to })
   if (amount < 0) throw invalid('from', r.from, 'invoicenegative', { from: r.from, to: r.to })
-  const id = nextInvoiceId(db)
+  const id = await nextInvoiceId(db, dialect)
   const number = invoiceNumber(id, r.now)
-  db.insert(invoices)
+  await db
+    .insert(invoices)
     .values({ id, number, accountId: r.account.id, currencyId: r.account.currencyId, periodFrom, periodTo, amount, createdAt: r.now })
-    .run()
-  db.update(expenses).set({ invoiceId: id }).where(open).run()
-  emit(db, r.now, { event: 'invoices.create', objectId: id, data: () => invoiceData(db, id)! })
+  await db.update(expenses).set({ invoiceId: id }).where(open)
+  await emit(db, r.now, { event: 'invoices.create', objectId: id, data: async () => (await invoiceData(db, id))! })
   return { id, number, amount }
 }
 
 /** Marks a new invoice paid. Bookkeeping only: the balance moves with payments, not invoices. */
-export function markInvoicePaid(db: Db, invoice: Invoice, now: number): void {
+export async function markInvoicePaid(db: Db, invoice: Invoice, now: number): Promise<void> {
   if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
-  db.update(invoices).set({ status: 'paid', paidAt: now }).where(eq(invoices.id, invoice.id)).run()
-  emit(db, now, { event: 'invoices.paid', objectId: invoice.id, data: () => invoiceData(db, invoice.id)! })
+  await db.update(invoices).set({ status: 'paid', paidAt: now }).where(eq(invoices.id, invoice.id))
+  await emit(db, now, { event: 'invoices.paid', objectId: invoice.id, data: async () => (await invoiceData(db, invoice.id))! })
 }
 
 /** Cancels a new invoice and frees its expenses, so that another invoice may cover them. */
-export function cancelInvoice(db: Db, invoice: Invoice): void {
+export async function cancelInvoice(db: Db, invoice: Invoice): Promise<void> {
   if (invoice.status !== 'new') throw invalid('elid', String(invoice.id), 'invoicenotnew', { number: invoice.number })
-  db.update(expenses).set({ invoiceId: null }).where(eq(expenses.invoiceId, invoice.id)).run()
-  db.update(invoices).set({ status: 'cancelled' }).where(eq(invoices.id, invoice.id)).run()
+  await db.update(expenses).set({ invoiceId: null }).where(eq(expenses.invoiceId, invoice.id))
+  await db.update(invoices).set({ status: 'cancelled' }).where(eq(invoices.id, invoice.id))
 }
 
 /** Deletes a cancelled invoice; one that is new or paid is part of the books and stays. */
-export function deleteInvoice(db: Db, invoice: Invoice): void {
+export async function deleteInvoice(db: Db, invoice: Invoice): Promise<void> {
   if (invoice.status !== 'cancelled') {
     throw invalid('elid', String(invoice.id), 'invoicenotcancelled', { number: invoice.number })
   }
-  db.delete(invoices).where(eq(invoices.id, invoice.id)).run()
+  await db.delete(invoices).where(eq(invoices.id, invoice.id))
 }

@@ -25,26 +25,25 @@ export function isCredited(status: number): boolean {
  * from below zero, or down from above it. Judged on the balance the change itself returned, so
  * each crossing is told once, whatever else runs at the same time.
  */
-function balanceMoved(db: Db, accountId: number, after: number, delta: number, now: number): void {
+async function balanceMoved(db: Db, accountId: number, after: number, delta: number, now: number): Promise<void> {
   const before = after - delta
   const event = before < 0 && after >= 0 ? 'clients.balance_notzero' : before > 0 && after <= 0 ? 'clients.balance_zero' : undefined
-  if (event) emit(db, now, { event, objectId: accountId, data: {} })
+  if (event) await emit(db, now, { event, objectId: accountId, data: {} })
 }
 
 /** Adds `delta` to a client's balance at `now`. */
-function addToBalance(db: Db, accountId: number, delta: number, now: number): void {
-  const row = db
+async function addToBalance(db: Db, accountId: number, delta: number, now: number): Promise<void> {
+  const [row] = await db
     .update(accounts)
     .set({ balance: sql`${accounts.balance} + ${delta}` })
     .where(eq(accounts.id, accountId))
     .returning({ balance: accounts.balance })
-    .get()
-  if (row) balanceMoved(db, accountId, row.balance, delta, now)
+  if (row) await balanceMoved(db, accountId, row.balance, delta, now)
 }
 
 /** Moves a payment's amount onto the balance (`sign` 1) or off it again (`sign` -1). */
-export function creditPayment(db: Db, accountId: number, amount: number, sign: 1 | -1, now: number): void {
-  addToBalance(db, accountId, sign * amount, now)
+export async function creditPayment(db: Db, accountId: number, amount: number, sign: 1 | -1, now: number): Promise<void> {
+  await addToBalance(db, accountId, sign * amount, now)
 }
 
 export interface Charge {
@@ -84,19 +83,19 @@ function prepareCharge(db: Db) {
 const chargeStatements = preparedFor(prepareCharge)
 
 /** Records an expense and takes it off the balance; returns the expense's id. */
-export function charge(db: Db, c: Charge): number {
+export async function charge(db: Db, c: Charge): Promise<number> {
   const statements = chargeStatements(db)
   const values = { ...c, itemId: c.itemId ?? null }
-  const row = statements.insert.get(values)
-  const lowered = statements.lower.get(values)
-  if (lowered) balanceMoved(db, c.accountId, lowered.balance, -c.amount, c.at)
-  return row!.id
+  const [row] = await statements.insert.execute(values)
+  const [lowered] = await statements.lower.execute(values)
+  if (lowered) await balanceMoved(db, c.accountId, lowered.balance, -c.amount, c.at)
+  return row.id
 }
 
 /** Deletes an expense and gives its amount back to the balance. */
-export function removeExpense(db: Db, expense: { id: number; accountId: number; amount: number }, now: number): void {
-  db.delete(expenses).where(eq(expenses.id, expense.id)).run()
-  addToBalance(db, expense.accountId, expense.amount, now)
+export async function removeExpense(db: Db, expense: { id: number; accountId: number; amount: number }, now: number): Promise<void> {
+  await db.delete(expenses).where(eq(expenses.id, expense.id))
+  await addToBalance(db, expense.accountId, expense.amount, now)
 }
 
 /** Whether a charge fits the client's balance and credit limit. */
@@ -108,7 +107,7 @@ export function canAfford(account: { balance: number; creditLimit: number }, amo
  * Clients whose stored balance differs from credited payments minus expenses, with both
  * figures. Empty when the books are straight.
  */
-export function balanceDrift(db: Db): { id: number; balance: number; expected: number }[] {
+export async function balanceDrift(db: Db): Promise<{ id: number; balance: number; expected: number }[]> {
   const credited = db
     .select({ accountId: payments.accountId, total: sql<number>`sum(${payments.amount})`.as('credited_total') })
     .from(payments)
@@ -120,12 +119,11 @@ export function balanceDrift(db: Db): { id: number; balance: number; expected: n
     .from(expenses)
     .groupBy(expenses.accountId)
     .as('charged')
-  const expected = sql<number>`coalesce(${credited.total}, 0) - coalesce(${charged.total}, 0)`
+  const expected = sql<number>`coalesce(${credited.total}, 0) - coalesce(${charged.total}, 0)`.mapWith(Number)
   return db
     .select({ id: accounts.id, balance: accounts.balance, expected })
     .from(accounts)
     .leftJoin(credited, eq(credited.accountId, accounts.id))
     .leftJoin(charged, eq(charged.accountId, accounts.id))
     .where(sql`${accounts.balance} <> ${expected}`)
-    .all()
 }

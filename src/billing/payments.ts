@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { invalid } from '../core/errors'
 import type { Db } from '../db/connection'
+import { firstRow } from '../db/query'
 import { PaymentStatus, payments } from '../db/schema/index'
 import { emit } from '../events/outbox'
 import { paymentData } from '../events/snapshots'
@@ -33,27 +34,27 @@ const moves: Record<PaymentMove, { to: number; from: readonly number[]; done: re
  * cleared when it becomes new again. Money credited goes at once to the client's services
  * waiting for it (charges described in `lang`).
  */
-export function movePayment(db: Db, payment: Payment, move: PaymentMove, now: number, lang: Lang): void {
+export async function movePayment(db: Db, payment: Payment, move: PaymentMove, now: number, lang: Lang): Promise<void> {
   const rule = moves[move]
   if (rule.done.includes(payment.status)) return
   if (!rule.from.includes(payment.status)) throw invalid('elid', String(payment.id), `payment${move}`)
   const was = isCredited(payment.status)
   const will = isCredited(rule.to)
-  if (was !== will) creditPayment(db, payment.accountId, payment.amount, will ? 1 : -1, now)
+  if (was !== will) await creditPayment(db, payment.accountId, payment.amount, will ? 1 : -1, now)
   const paidAt = rule.to === s.new ? null : will && !was ? now : payment.paidAt
-  db.update(payments).set({ status: rule.to, paidAt }).where(eq(payments.id, payment.id)).run()
-  emit(db, now, { event: 'payments.update', objectId: payment.id, data: () => paymentData(db, payment.id)! })
-  if (will && !was) settleAccount(db, payment.accountId, now, lang)
+  await db.update(payments).set({ status: rule.to, paidAt }).where(eq(payments.id, payment.id))
+  await emit(db, now, { event: 'payments.update', objectId: payment.id, data: async () => (await paymentData(db, payment.id))! })
+  if (will && !was) await settleAccount(db, payment.accountId, now, lang)
 }
 
 /** Deletes a payment; one whose amount is on the balance is refused. Handlers are told what it was. */
-export function deletePayment(db: Db, payment: Payment, now: number): void {
+export async function deletePayment(db: Db, payment: Payment, now: number): Promise<void> {
   if (isCredited(payment.status)) throw invalid('elid', String(payment.id), 'paymentdelete')
-  emit(db, now, { event: 'payments.delete', objectId: payment.id, data: () => paymentData(db, payment.id)! })
-  db.delete(payments).where(eq(payments.id, payment.id)).run()
+  await emit(db, now, { event: 'payments.delete', objectId: payment.id, data: async () => (await paymentData(db, payment.id))! })
+  await db.delete(payments).where(eq(payments.id, payment.id))
 }
 
 /** Whether any payment was made with a payment method (which then cannot be deleted). */
-export function paymethodUsed(db: Db, paymethodId: number): boolean {
-  return db.select({ id: payments.id }).from(payments).where(eq(payments.paymethodId, paymethodId)).limit(1).get() !== undefined
+export async function paymethodUsed(db: Db, paymethodId: number): Promise<boolean> {
+  return (await firstRow(db.select({ id: payments.id }).from(payments).where(eq(payments.paymethodId, paymethodId)).limit(1))) !== undefined
 }

@@ -3,7 +3,7 @@ import { inScope, scopeOf, type Scope } from '../core/access'
 import { denied, missed } from '../core/errors'
 import type { Principal } from '../core/principal'
 import type { Db } from '../db/connection'
-import { elementId } from '../db/query'
+import { elementId, firstRow } from '../db/query'
 import { accounts } from '../db/schema/index'
 
 export type Account = typeof accounts.$inferSelect
@@ -34,33 +34,33 @@ export function scopeCondition(
   }
 }
 
-export function accountById(db: Db, id: number): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.id, id)).get()
+export async function accountById(db: Db, id: number): Promise<Account | undefined> {
+  return firstRow(db.select().from(accounts).where(eq(accounts.id, id)))
 }
 
 /**
  * The client an `elid` names, if it exists; an access error when it exists but the caller may
  * not see it (a form or group on it then reveals nothing).
  */
-export function visibleAccount(db: Db, user: Principal, elid: string, field = 'elid'): Account | undefined {
+export async function visibleAccount(db: Db, user: Principal, elid: string, field = 'elid'): Promise<Account | undefined> {
   const id = elementId(elid)
-  const account = id === undefined ? undefined : accountById(db, id)
+  const account = id === undefined ? undefined : await accountById(db, id)
   if (account && !inScope(scopeOf(user), account)) throw denied(field, elid)
   return account
 }
 
 /** The client a parameter names: `missed` when there is none, `access` when it is not the caller's. */
-export function requireAccount(db: Db, user: Principal, field: string, value: string | number): Account {
-  const account = visibleAccount(db, user, String(value), field)
+export async function requireAccount(db: Db, user: Principal, field: string, value: string | number): Promise<Account> {
+  const account = await visibleAccount(db, user, String(value), field)
   if (!account) throw missed(field, String(value))
   return account
 }
 
 /** Whether a row that belongs to a client (by its account id) is visible to the caller. */
-export function ownsAccountOf(db: Db, user: Principal, accountId: number): boolean {
+export async function ownsAccountOf(db: Db, user: Principal, accountId: number): Promise<boolean> {
   const scope = scopeOf(user)
   if (scope.kind === 'all') return true
   if (scope.kind === 'account') return scope.accountId === accountId
-  const account = accountById(db, accountId)
+  const account = await accountById(db, accountId)
   return account !== undefined && inScope(scope, account)
 }

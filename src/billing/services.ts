@@ -2,8 +2,10 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm'
 import { BillError, invalid } from '../core/errors'
 import { formatDate } from '../format/time'
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
+import { firstRow } from '../db/query'
 import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
-import { writeTransaction } from '../db/write-gate'
+import type { Store } from '../db/store'
 import { emit } from '../events/outbox'
 import type { EventId } from '../events/catalog'
 import { serviceData } from '../events/snapshots'
@@ -55,17 +57,17 @@ export function priceFor(tariff: Tariff, months: number): number | null {
   }
 }
 
-export function tariffById(db: Db, id: number): Tariff | undefined {
-  return db.select().from(pricelists).where(eq(pricelists.id, id)).get()
+export async function tariffById(db: Db, id: number): Promise<Tariff | undefined> {
+  return firstRow(db.select().from(pricelists).where(eq(pricelists.id, id)))
 }
 
-export function itemById(db: Db, id: number): Item | undefined {
-  return db.select().from(items).where(eq(items.id, id)).get()
+export async function itemById(db: Db, id: number): Promise<Item | undefined> {
+  return firstRow(db.select().from(items).where(eq(items.id, id)))
 }
 
 /** Tells handlers of a change to a service; `item` is the service as it is after it. */
-function tell(env: { db: Db; now: number }, event: EventId, item: Item): void {
-  emit(env.db, env.now, { event, objectId: item.id, data: () => serviceData(env.db, item) })
+async function tell(env: { db: Db; now: number }, event: EventId, item: Item): Promise<void> {
+  await emit(env.db, env.now, { event, objectId: item.id, data: () => serviceData(env.db, item) })
 }
 
 /** A service's state does not allow what was asked (closed, not yet paid, being set up). */
@@ -82,15 +84,17 @@ function chargeTexts(account: Account, fallback: Lang) {
   }
 }
 
-function amountText(db: Db, account: Account, amount: number): string {
-  const currency = db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, account.currencyId)).get()
+async function amountText(db: Db, account: Account, amount: number): Promise<string> {
+  const currency = await firstRow(
+    db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, account.currencyId)),
+  )
   return currency ? formatIso(amount, currency.places, currency.code) : String(amount)
 }
 
 /** The client cannot pay `amount` with its balance and credit limit. */
-function noFunds(db: Db, account: Account, amount: number): BillError {
-  const text = amountText(db, account, amount)
-  return invalid('balance', text, 'item.funds', { amount: text, available: amountText(db, account, account.balance + account.creditLimit) })
+async function noFunds(db: Db, account: Account, amount: number): Promise<BillError> {
+  const text = await amountText(db, account, amount)
+  return invalid('balance', text, 'item.funds', { amount: text, available: await amountText(db, account, account.balance + account.creditLimit) })
 }
 
 export interface OrderInput {
@@ -105,14 +109,14 @@ export interface OrderInput {
  * Orders a service for a client: it is activated at once (setup fee and first period charged)
  * when the balance and credit limit allow, and otherwise waits, ordered, for a payment.
  */
-export function orderService(env: BillingEnv, input: OrderInput): Item {
+export async function orderService(env: BillingEnv, input: OrderInput): Promise<Item> {
   const { account, tariff, period } = input
   if (account.status !== 'active') throw invalid('account', String(account.id), 'item.account')
   if (!tariff.orderable || !tariff.active) throw invalid('pricelist', String(tariff.id), 'item.tariff')
   if (tariff.currencyId !== account.currencyId) throw invalid('pricelist', String(tariff.id), 'item.currency')
   const cost = priceFor(tariff, period)
   if (cost === null) throw invalid('period', String(period), 'item.period')
-  const item = env.db
+  const [item] = await env.db
     .insert(items)
     .values({
       accountId: account.id,
@@ -125,24 +129,23 @@ export function orderService(env: BillingEnv, input: OrderInput): Item {
       cost,
     })
     .returning()
-    .get()
-  tell(env, 'clients.subscriptions.assign', item)
-  activate(env, item, account, tariff)
-  return itemById(env.db, item.id)!
+  await tell(env, 'clients.subscriptions.assign', item)
+  await activate(env, item, account, tariff)
+  return (await itemById(env.db, item.id))!
 }
 
 /** Charges an ordered service's setup fee and first period and activates it, if the client can pay both. */
-function activate(env: BillingEnv, item: Item, account: Account, tariff: Tariff): boolean {
+async function activate(env: BillingEnv, item: Item, account: Account, tariff: Tariff): Promise<boolean> {
   const setup = tariff.setupFee
   if (!canAfford(account, setup + item.cost)) return false
   const texts = chargeTexts(account, env.lang)
   const until = addMonths(env.now, item.period)
   const base = { accountId: account.id, currencyId: account.currencyId, itemId: item.id, at: env.now }
-  if (setup !== 0) charge(env.db, { ...base, amount: setup, description: texts.setup(tariff.name) })
-  charge(env.db, { ...base, amount: item.cost, description: texts.period(tariff.name, item.period, until) })
+  if (setup !== 0) await charge(env.db, { ...base, amount: setup, description: texts.setup(tariff.name) })
+  await charge(env.db, { ...base, amount: item.cost, description: texts.period(tariff.name, item.period, until) })
   const active = { status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: until }
-  env.db.update(items).set(active).where(eq(items.id, item.id)).run()
-  tell(env, 'clients.subscriptions.activate', { ...item, ...active })
+  await env.db.update(items).set(active).where(eq(items.id, item.id))
+  await tell(env, 'clients.subscriptions.activate', { ...item, ...active })
   return true
 }
 
@@ -151,18 +154,18 @@ function activate(env: BillingEnv, item: Item, account: Account, tariff: Tariff)
  * past now (one, unless renewals were missed), each charged from the previous expiry, and
  * makes it active; only if the client can pay them all.
  */
-function renewThroughNow(
+async function renewThroughNow(
   env: BillingEnv,
   item: Item,
   account: Account,
   tariffName: string,
   setState: StateWriter = stateWriter(env.db),
-): boolean {
+): Promise<boolean> {
   const ends = renewalEnds(item, env.now)
   if (!canAfford(account, item.cost * ends.length)) return false
   const texts = chargeTexts(account, env.lang)
   for (const end of ends) {
-    charge(env.db, {
+    await charge(env.db, {
       accountId: account.id,
       currencyId: account.currencyId,
       itemId: item.id,
@@ -172,9 +175,9 @@ function renewThroughNow(
     })
   }
   const renewed = { ...item, status: ItemStatus.active, suspendReason: SuspendReason.operator, expiresAt: ends[ends.length - 1] }
-  setState(item.id, renewed.status, renewed.suspendReason, renewed.expiresAt)
-  tell(env, 'clients.subscriptions.renew', renewed)
-  if (item.status !== ItemStatus.active) tell(env, 'clients.subscriptions.activate', renewed)
+  await setState(item.id, renewed.status, renewed.suspendReason, renewed.expiresAt)
+  await tell(env, 'clients.subscriptions.renew', renewed)
+  if (item.status !== ItemStatus.active) await tell(env, 'clients.subscriptions.activate', renewed)
   return true
 }
 
@@ -190,11 +193,13 @@ function renewalEnds(item: Item, now: number): number[] {
 }
 
 /** Writes a service's status, suspension reason and expiry. */
-type StateWriter = (id: number, status: number, reason: string, expiresAt: number | null) => void
+type StateWriter = (id: number, status: number, reason: string, expiresAt: number | null) => Promise<void>
 
 /** A state writer for a few changes; the renewal pass prepares its own once for thousands. */
 function stateWriter(db: Db): StateWriter {
-  return (id, status, suspendReason, expiresAt) => db.update(items).set({ status, suspendReason, expiresAt }).where(eq(items.id, id)).run()
+  return async (id, status, suspendReason, expiresAt) => {
+    await db.update(items).set({ status, suspendReason, expiresAt }).where(eq(items.id, id))
+  }
 }
 
 /**
@@ -202,15 +207,15 @@ function stateWriter(db: Db): StateWriter {
  * expiry; returns the new expiry. A service suspended because it lapsed is active again once
  * its paid time reaches past now; one an operator suspended stays suspended.
  */
-export function prolongService(env: BillingEnv, item: Item, months: number = item.period): number {
+export async function prolongService(env: BillingEnv, item: Item, months: number = item.period): Promise<number> {
   if (item.status !== ItemStatus.active && item.status !== ItemStatus.suspended) throw wrongState(item)
-  const tariff = tariffById(env.db, item.pricelistId)!
+  const tariff = (await tariffById(env.db, item.pricelistId))!
   const price = months === item.period ? item.cost : priceFor(tariff, months)
   if (price === null) throw invalid('period', String(months), 'item.period')
-  const account = accountById(env.db, item.accountId)!
-  if (!canAfford(account, price)) throw noFunds(env.db, account, price)
+  const account = (await accountById(env.db, item.accountId))!
+  if (!canAfford(account, price)) throw await noFunds(env.db, account, price)
   const until = addMonths(item.expiresAt ?? env.now, months)
-  charge(env.db, {
+  await charge(env.db, {
     accountId: account.id,
     currencyId: account.currencyId,
     itemId: item.id,
@@ -221,19 +226,19 @@ export function prolongService(env: BillingEnv, item: Item, months: number = ite
   const lapsed = item.status === ItemStatus.suspended && item.suspendReason !== SuspendReason.operator
   const resumes = lapsed && until > env.now
   const changes = { expiresAt: until, ...(resumes ? { status: ItemStatus.active, suspendReason: SuspendReason.operator } : {}) }
-  env.db.update(items).set(changes).where(eq(items.id, item.id)).run()
-  tell(env, 'clients.subscriptions.renew', { ...item, ...changes })
-  if (resumes) tell(env, 'clients.subscriptions.activate', { ...item, ...changes })
+  await env.db.update(items).set(changes).where(eq(items.id, item.id))
+  await tell(env, 'clients.subscriptions.renew', { ...item, ...changes })
+  if (resumes) await tell(env, 'clients.subscriptions.activate', { ...item, ...changes })
   return until
 }
 
 /** An operator suspends an active service; a suspended one stays as it is. */
-export function suspendService(env: { db: Db; now: number }, item: Item): void {
+export async function suspendService(env: { db: Db; now: number }, item: Item): Promise<void> {
   if (item.status === ItemStatus.suspended) return
   if (item.status !== ItemStatus.active) throw wrongState(item)
   const suspended = { status: ItemStatus.suspended, suspendReason: SuspendReason.operator }
-  env.db.update(items).set(suspended).where(eq(items.id, item.id)).run()
-  tell(env, 'clients.subscriptions.deactivate', { ...item, ...suspended })
+  await env.db.update(items).set(suspended).where(eq(items.id, item.id))
+  await tell(env, 'clients.subscriptions.deactivate', { ...item, ...suspended })
 }
 
 /**
@@ -242,26 +247,28 @@ export function suspendService(env: { db: Db; now: number }, item: Item): void {
  * gives time for free: refused when the client cannot pay. One an operator suspended resumes
  * as it is; if its time ended meanwhile, the next renewal pass renews or suspends it.
  */
-export function resumeService(env: BillingEnv, item: Item): void {
+export async function resumeService(env: BillingEnv, item: Item): Promise<void> {
   if (item.status === ItemStatus.active) return
   if (item.status !== ItemStatus.suspended) throw wrongState(item)
   const lapsed = item.suspendReason !== SuspendReason.operator && (item.expiresAt ?? env.now) <= env.now
   if (!lapsed) {
     const active = { status: ItemStatus.active, suspendReason: SuspendReason.operator }
-    env.db.update(items).set(active).where(eq(items.id, item.id)).run()
-    tell(env, 'clients.subscriptions.activate', { ...item, ...active })
+    await env.db.update(items).set(active).where(eq(items.id, item.id))
+    await tell(env, 'clients.subscriptions.activate', { ...item, ...active })
     return
   }
-  const account = accountById(env.db, item.accountId)!
-  const tariff = tariffById(env.db, item.pricelistId)!
-  if (!renewThroughNow(env, item, account, tariff.name)) throw noFunds(env.db, account, item.cost * renewalEnds(item, env.now).length)
+  const account = (await accountById(env.db, item.accountId))!
+  const tariff = (await tariffById(env.db, item.pricelistId))!
+  if (!(await renewThroughNow(env, item, account, tariff.name))) {
+    throw await noFunds(env.db, account, item.cost * renewalEnds(item, env.now).length)
+  }
 }
 
 /** Closes a service. What was paid is not given back. */
-export function closeService(env: { db: Db; now: number }, item: Item): void {
+export async function closeService(env: { db: Db; now: number }, item: Item): Promise<void> {
   if (item.status === ItemStatus.deleted) return
-  env.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item.id)).run()
-  tell(env, 'clients.subscriptions.close', { ...item, status: ItemStatus.deleted })
+  await env.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, item.id))
+  await tell(env, 'clients.subscriptions.close', { ...item, status: ItemStatus.deleted })
 }
 
 /**
@@ -269,7 +276,12 @@ export function closeService(env: { db: Db; now: number }, item: Item): void {
  * services, then renews and resumes those suspended for non-payment whose time has ended, each
  * group in order of id and only while the client can pay the next one.
  */
-export function settleAccount(db: Db, accountId: number, now: number, lang: Lang = 'en'): { activated: number; resumed: number } {
+export async function settleAccount(
+  db: Db,
+  accountId: number,
+  now: number,
+  lang: Lang = 'en',
+): Promise<{ activated: number; resumed: number }> {
   const env = { db, now, lang }
   const result = { activated: 0, resumed: 0 }
   const waiting = (status: number, reason?: string) =>
@@ -285,13 +297,13 @@ export function settleAccount(db: Db, accountId: number, now: number, lang: Lang
         ),
       )
       .orderBy(asc(items.id))
-      .all()
-  for (const { item, tariff } of waiting(ItemStatus.ordered)) {
-    if (!activate(env, item, accountById(db, accountId)!, tariff)) break
+  const account = async () => (await accountById(db, accountId))!
+  for (const { item, tariff } of await waiting(ItemStatus.ordered)) {
+    if (!(await activate(env, item, await account(), tariff))) break
     result.activated++
   }
-  for (const { item, tariff } of waiting(ItemStatus.suspended, SuspendReason.nopay)) {
-    if (!renewThroughNow(env, item, accountById(db, accountId)!, tariff.name)) break
+  for (const { item, tariff } of await waiting(ItemStatus.suspended, SuspendReason.nopay)) {
+    if (!(await renewThroughNow(env, item, await account(), tariff.name))) break
     result.resumed++
   }
   return result
@@ -309,63 +321,83 @@ export interface RenewalCounts {
 const dueCondition = (now: number) => and(eq(items.status, ItemStatus.active), lte(items.expiresAt, now))
 
 /** Whether any active service's paid time has ended (cheap: one step on an index). */
-export function hasDue(db: Db, now: number): boolean {
-  return db.select({ id: items.id }).from(items).where(dueCondition(now)).limit(1).get() !== undefined
+export async function hasDue(db: Db, now: number): Promise<boolean> {
+  return (await firstRow(db.select({ id: items.id }).from(items).where(dueCondition(now)).limit(1))) !== undefined
 }
 
 /** Services handled per transaction by the renewal pass. */
 const renewalBatch = 500
 
-/**
- * The renewal pass: every active service whose paid time has ended is renewed when it renews
- * itself and its client can pay, suspended for non-payment when it cannot, and suspended as
- * expired when it does not renew itself. One transaction per batch of services (a savepoint
- * when the caller already holds one), so a failure leaves no half-renewed service.
- */
-export function renewDue(db: Db, now: number, lang: Lang = 'en'): RenewalCounts {
-  const env = { db, now, lang }
-  const counts: RenewalCounts = { renewed: 0, suspended: 0, expired: 0 }
-  const due = db.select({ id: items.id }).from(items).where(dueCondition(now)).orderBy(asc(items.expiresAt), asc(items.id)).all()
-  // Prepared once for the pass: building and preparing a statement per service would dominate.
-  const loadItem = db.select().from(items).where(eq(items.id, sql.placeholder('id'))).prepare()
-  const loadAccount = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare()
-  const writeState = db
+/** The renewal pass's statements, prepared once per handle: building one per service would dominate. */
+const renewalStatements = preparedFor((db) => ({
+  item: db.select().from(items).where(eq(items.id, sql.placeholder('id'))).prepare(),
+  account: db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare(),
+  state: db
     .update(items)
     .set({ status: sql`${sql.placeholder('status')}`, suspendReason: sql`${sql.placeholder('reason')}`, expiresAt: sql`${sql.placeholder('expires')}` })
     .where(eq(items.id, sql.placeholder('id')))
-    .prepare()
-  const setState: StateWriter = (id, status, reason, expires) => writeState.run({ id, status, reason, expires })
+    .prepare(),
+}))
+
+/**
+ * The renewal pass: every active service whose paid time has ended is renewed when it renews
+ * itself and its client can pay, suspended for non-payment when it cannot, and suspended as
+ * expired when it does not renew itself. One transaction per batch of services (joined to the
+ * caller's when it already holds one), so a failure leaves no half-renewed service.
+ */
+export async function renewDue(store: Store, now: number, lang: Lang = 'en'): Promise<RenewalCounts> {
+  const counts: RenewalCounts = { renewed: 0, suspended: 0, expired: 0 }
+  const due = await store.db.select({ id: items.id }).from(items).where(dueCondition(now)).orderBy(asc(items.expiresAt), asc(items.id))
   const tariffNames = new Map<number, string>()
-  const nameOf = (id: number) => {
-    let name = tariffNames.get(id)
-    if (name === undefined) tariffNames.set(id, (name = tariffById(db, id)?.name ?? ''))
-    return name
-  }
-  const renewOne = (id: number) => {
-    const item = loadItem.get({ id })
-    if (!item || item.status !== ItemStatus.active || (item.expiresAt ?? now) > now) return
-    const suspend = (reason: string) => {
-      setState(item.id, ItemStatus.suspended, reason, item.expiresAt)
-      tell(env, 'clients.subscriptions.deactivate', { ...item, status: ItemStatus.suspended, suspendReason: reason })
-    }
-    if (!item.autoRenew) {
-      suspend(SuspendReason.expired)
-      counts.expired++
-    } else if (renewThroughNow(env, item, loadAccount.get({ id: item.accountId })!, nameOf(item.pricelistId), setState)) {
-      counts.renewed++
-    } else {
-      suspend(SuspendReason.nopay)
-      counts.suspended++
-    }
-  }
   for (let start = 0; start < due.length; start += renewalBatch) {
     const batch = due.slice(start, start + renewalBatch)
-    writeTransaction(db, () => batch.forEach(({ id }) => renewOne(id)))
+    // Counted only once the batch is committed: a transaction run again counts afresh.
+    const done = await store.write(async (tx) => {
+      const batchCounts: RenewalCounts = { renewed: 0, suspended: 0, expired: 0 }
+      const renew = renewalOf({ db: tx, now, lang }, tariffNames)
+      for (const { id } of batch) {
+        const outcome = await renew(id)
+        if (outcome) batchCounts[outcome]++
+      }
+      return batchCounts
+    })
+    counts.renewed += done.renewed
+    counts.suspended += done.suspended
+    counts.expired += done.expired
   }
   return counts
 }
 
+/** Renews or suspends one due service by id; undefined when it is no longer due. */
+function renewalOf(env: BillingEnv, tariffNames: Map<number, string>): (id: number) => Promise<keyof RenewalCounts | undefined> {
+  const statements = renewalStatements(env.db)
+  const setState: StateWriter = async (id, status, reason, expires) => {
+    await statements.state.execute({ id, status, reason, expires })
+  }
+  const nameOf = async (id: number) => {
+    let name = tariffNames.get(id)
+    if (name === undefined) tariffNames.set(id, (name = (await tariffById(env.db, id))?.name ?? ''))
+    return name
+  }
+  return async (id) => {
+    const [item] = await statements.item.execute({ id })
+    if (!item || item.status !== ItemStatus.active || (item.expiresAt ?? env.now) > env.now) return undefined
+    const suspend = async (reason: string) => {
+      await setState(item.id, ItemStatus.suspended, reason, item.expiresAt)
+      await tell(env, 'clients.subscriptions.deactivate', { ...item, status: ItemStatus.suspended, suspendReason: reason })
+    }
+    if (!item.autoRenew) {
+      await suspend(SuspendReason.expired)
+      return 'expired'
+    }
+    const [account] = await statements.account.execute({ id: item.accountId })
+    if (await renewThroughNow(env, item, account, await nameOf(item.pricelistId), setState)) return 'renewed'
+    await suspend(SuspendReason.nopay)
+    return 'suspended'
+  }
+}
+
 /** Services that use a tariff, in any status: such a tariff cannot be deleted. */
-export function tariffInUse(db: Db, pricelistId: number): boolean {
-  return db.select({ id: items.id }).from(items).where(eq(items.pricelistId, pricelistId)).limit(1).get() !== undefined
+export async function tariffInUse(db: Db, pricelistId: number): Promise<boolean> {
+  return (await firstRow(db.select({ id: items.id }).from(items).where(eq(items.pricelistId, pricelistId)).limit(1))) !== undefined
 }

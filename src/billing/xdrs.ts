@@ -1,9 +1,13 @@
 import { and, count, eq, isNull, lt, max, min, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
+import { firstRow } from '../db/query'
 import { accounts, currencies, expenses, ItemStatus, items, xdrs } from '../db/schema/index'
+import type { Dialect, Store } from '../db/store'
 import { charge } from './ledger'
 import { formatAmount, maxMinorUnits, MoneyFormatError, mulDivRound, parseAmount } from '../format/money'
 import { recordError, unitPricePlaces, type UsageRecord } from './xdr-batch'
+import { idsValue, inIds, releaseStaged, stageRows, storeStaged, type Progress, type StagedRows, type UsageColumns } from './xdr-sql'
 
 /**
  * Usage records in the database: importing a checked batch, reading a page of them, and rating
@@ -42,31 +46,24 @@ interface CheckedService extends Service {
 }
 
 /**
- * A batch checked and written to a temporary table of the connection, ready to be stored in
- * one short step. Temporary tables are the connection's own: filling one takes no write lock.
+ * A batch checked and staged (see xdr-sql), ready to be stored in one short step: on SQLite
+ * filling its temporary table took the write lock only in short turns.
  */
 export interface StagedUsage {
-  table: string
+  rows: StagedRows
   count: number
   services: Map<number, CheckedService>
 }
 
-/** Staging tables in use on this process's connections; any other found is a failed import's. */
-const staging = new Set<string>()
-let stagingSerial = 0
-/** Records per statement when staging: one call into SQLite for many rows. */
-const stagingRows = 100
-const stagedColumns = '(item_id, account_id, started_at, quantity, unit_price, cost)'
-
 /**
- * Checks a batch against its services and stages it, outside any transaction, so that the
- * write lock is later held only to copy it: every record's service must exist and be neither
- * deleted nor still waiting to be activated; a given cost must fit the currency's places,
- * otherwise it is computed. The first bad record (in batch order) stops the batch, before
- * anything is staged. `onProgress`, if given, hears how many records are staged so far.
+ * Checks a batch against its services and stages it, outside the transaction that will store
+ * it: every record's service must exist and be neither deleted nor still waiting to be
+ * activated; a given cost must fit the currency's places, otherwise it is computed. The first
+ * bad record (in batch order) stops the batch, before anything is staged. `onProgress`, if
+ * given, hears how many records are staged so far.
  */
-export function stageUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): StagedUsage {
-  const findService = serviceReader(db)
+export async function stageUsage(store: Store, records: UsageRecord[], onProgress?: Progress): Promise<StagedUsage> {
+  const findService = serviceReader(store.db)
   const services = new Map<number, CheckedService | undefined>()
   const accountIds = new Array<number>(records.length)
   const costs = new Array<number>(records.length)
@@ -74,7 +71,7 @@ export function stageUsage(db: Db, records: UsageRecord[], onProgress?: (done: n
     const r = records[i]
     let service = services.get(r.item)
     if (!services.has(r.item)) {
-      const found = findService(r.item)
+      const found = await findService(r.item)
       service = found && { ...found, first: r.n }
       services.set(r.item, service)
     }
@@ -82,81 +79,66 @@ export function stageUsage(db: Db, records: UsageRecord[], onProgress?: (done: n
     accountIds[i] = service!.accountId
     costs[i] = costOf(r, service!.places)
   }
-  // In start order, so the start-time index grows at its end rather than everywhere.
+  const rows = await stageRows(store, columnsOf(records, accountIds, costs), onProgress)
+  return { rows, count: records.length, services: services as Map<number, CheckedService> }
+}
+
+/** The records' rows as columns, in start order, so the start-time index grows at its end rather than everywhere. */
+function columnsOf(records: UsageRecord[], accountIds: number[], costs: number[]): UsageColumns {
   const order = records.map((_, i) => i).sort((a, b) => records[a].startedAt - records[b].startedAt || a - b)
-  const sqlite = db.$client
-  dropAbandonedStaging(db)
-  const table = `xdr_staging_${++stagingSerial}`
-  staging.add(table)
-  try {
-    sqlite.exec(`create temp table ${table} ${stagedColumns}`)
-    const many = sqlite.prepare(`insert into temp.${table} values ${Array(stagingRows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`)
-    const one = sqlite.prepare(`insert into temp.${table} values (?, ?, ?, ?, ?, ?)`)
-    const args = new Array<number>(stagingRows * 6)
-    sqlite.transaction(() => {
-      let done = 0
-      for (; done + stagingRows <= order.length; done += stagingRows) {
-        for (let j = 0; j < stagingRows; j++) {
-          const i = order[done + j]
-          const r = records[i]
-          const at = j * 6
-          args[at] = r.item
-          args[at + 1] = accountIds[i]
-          args[at + 2] = r.startedAt
-          args[at + 3] = r.quantity
-          args[at + 4] = r.unitPrice
-          args[at + 5] = costs[i]
-        }
-        many.run(args)
-        if (onProgress && done % progressEvery < stagingRows) onProgress(done, records.length)
-      }
-      for (; done < order.length; done++) {
-        const i = order[done]
-        const r = records[i]
-        one.run(r.item, accountIds[i], r.startedAt, r.quantity, r.unitPrice, costs[i])
-      }
-    })()
-  } catch (err) {
-    dropStaging(db, table)
-    throw err
+  const n = records.length
+  const columns: UsageColumns = {
+    itemId: new Array<number>(n),
+    accountId: new Array<number>(n),
+    startedAt: new Array<number>(n),
+    quantity: new Array<number>(n),
+    unitPrice: new Array<number>(n),
+    cost: new Array<number>(n),
   }
-  onProgress?.(records.length, records.length)
-  return { table, count: records.length, services: services as Map<number, CheckedService> }
+  for (let k = 0; k < n; k++) {
+    const i = order[k]
+    const r = records[i]
+    columns.itemId[k] = r.item
+    columns.accountId[k] = accountIds[i]
+    columns.startedAt[k] = r.startedAt
+    columns.quantity[k] = r.quantity
+    columns.unitPrice[k] = r.unitPrice
+    columns.cost[k] = costs[i]
+  }
+  return columns
 }
 
 /**
- * Stores a staged batch, inside the caller's transaction, in one statement. The services are
- * read again first: one deleted (or changed) since the batch was checked stops it. Returns the count.
+ * Stores a staged batch, inside the caller's transaction. The services are read again first:
+ * one deleted (or changed) since the batch was checked stops it. Returns the count.
  */
-export function storeUsage(db: Db, staged: StagedUsage): number {
+export async function storeUsage(db: Db, staged: StagedUsage): Promise<number> {
   try {
     const findService = serviceReader(db)
     for (const [id, checked] of staged.services) {
-      const now = findService(id)
+      const now = await findService(id)
       refuseService(now, checked.first, id)
       if (now!.accountId !== checked.accountId || now!.places !== checked.places) {
         throw recordError(checked.first, 'item', String(id), 'xdrchanged')
       }
     }
-    db.$client
-      .prepare(`insert into xdrs ${stagedColumns} select * from temp.${staged.table} order by rowid`)
-      .run()
+    await storeStaged(db, staged.rows)
     return staged.count
   } finally {
-    // Within the transaction: if it is rolled back, the table stays, and the next batch drops it.
-    dropStaging(db, staged.table)
+    releaseStaged(db, staged.rows)
   }
 }
 
 /**
- * Checks and stores a batch in one go, inside the caller's transaction (the whole work holds the
- * write lock: for large batches, stage first with stageUsage).
+ * Checks and stores a batch in one go, in one transaction (the caller's, when it holds one;
+ * for large batches, stage first with stageUsage outside it).
  */
-export function importUsage(db: Db, records: UsageRecord[], onProgress?: (done: number, total: number) => void): number {
-  return storeUsage(db, stageUsage(db, records, onProgress))
+export async function importUsage(store: Store, records: UsageRecord[], onProgress?: Progress): Promise<number> {
+  const staged = await stageUsage(store, records, onProgress)
+  return store.write((tx) => storeUsage(tx, staged))
 }
 
-function serviceReader(db: Db): (id: number) => Service | undefined {
+function serviceReader(db: Db): (id: number) => Promise<Service | undefined> {
   const statement = db
     .select({ accountId: items.accountId, status: items.status, places: currencies.places })
     .from(items)
@@ -164,8 +146,8 @@ function serviceReader(db: Db): (id: number) => Service | undefined {
     .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
     .where(eq(items.id, sql.placeholder('id')))
     .prepare()
-  return (id) => {
-    const row = statement.get({ id })
+  return async (id) => {
+    const [row] = await statement.execute({ id })
     return row && { accountId: row.accountId, places: row.places, status: row.status }
   }
 }
@@ -176,22 +158,6 @@ function refuseService(service: Service | undefined, n: number, item: number): v
   // Nothing can have been used of a service that was never activated.
   if (service.status === ItemStatus.ordered) throw recordError(n, 'item', String(item), 'xdrordered')
 }
-
-function dropStaging(db: Db, table: string): void {
-  staging.delete(table)
-  db.$client.exec(`drop table if exists temp.${table}`)
-}
-
-/** Staging tables left by batches whose transaction was rolled back after their copy. */
-function dropAbandonedStaging(db: Db): void {
-  const tables = db.$client
-    .prepare("select name from temp.sqlite_master where type = 'table' and name glob 'xdr_staging_*'")
-    .pluck()
-    .all() as string[]
-  for (const table of tables) if (!staging.has(table)) dropStaging(db, table)
-}
-
-const progressEvery = 4096
 
 function costOf(r: UsageRecord, places: number): number {
   if (r.cost !== undefined) {
@@ -234,14 +200,10 @@ export interface UsageRow {
   places: number
 }
 
-const rowsStatements = new WeakMap<Db, { all(values: { ids: string }): UsageRow[] }>()
-
-/** The records with these ids, with their client's name and currency, in the order of `ids`. */
-export function usageRowsByIds(db: Db, ids: number[]): UsageRow[] {
-  if (!ids.length) return []
-  let statement = rowsStatements.get(db)
-  if (!statement) {
-    statement = db
+/** The statement that reads a page's rows, on a database of `dialect`. */
+function rowsStatementOf(dialect: Dialect) {
+  return preparedFor((db) =>
+    db
       .select({
         id: xdrs.id,
         item: xdrs.itemId,
@@ -258,11 +220,18 @@ export function usageRowsByIds(db: Db, ids: number[]): UsageRow[] {
       .from(xdrs)
       .innerJoin(accounts, eq(accounts.id, xdrs.accountId))
       .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
-      .where(sql`${xdrs.id} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .prepare()
-    rowsStatements.set(db, statement)
-  }
-  const byId = new Map(statement.all({ ids: JSON.stringify(ids) }).map((row) => [row.id, row]))
+      .where(inIds(dialect, xdrs.id))
+      .prepare(),
+  )
+}
+
+const rowsStatements = { sqlite: rowsStatementOf('sqlite'), pg: rowsStatementOf('pg') }
+
+/** The records with these ids, with their client's name and currency, in the order of `ids`. */
+export async function usageRowsByIds(db: Db, dialect: Dialect, ids: number[]): Promise<UsageRow[]> {
+  if (!ids.length) return []
+  const rows: UsageRow[] = await rowsStatements[dialect](db).execute({ ids: idsValue(dialect, ids) })
+  const byId = new Map(rows.map((row) => [row.id, row]))
   return ids.map((id) => byId.get(id)).filter((row): row is UsageRow => row !== undefined)
 }
 
@@ -289,17 +258,17 @@ export interface RatingResult {
  * balance through the ledger), and each record marked with it. Inside the caller's transaction.
  * A deleted service's records are rated like any other.
  */
-export function rateUsage(db: Db, run: RatingRun): RatingResult {
+export async function rateUsage(db: Db, run: RatingRun): Promise<RatingResult> {
   // For all clients, the expense index finds the unrated records; for one, its own index.
   const pending =
     run.accountId === undefined
       ? and(isNull(xdrs.expenseId), lt(xdrs.startedAt, run.before))
       : and(eq(xdrs.accountId, run.accountId), lt(xdrs.startedAt, run.before), unrated)
-  const groups = db
+  const groups = await db
     .select({
       itemId: xdrs.itemId,
       accountId: xdrs.accountId,
-      amount: sql<number>`sum(${xdrs.cost})`,
+      amount: sql<number>`sum(${xdrs.cost})`.mapWith(Number),
       records: count(),
       from: min(xdrs.startedAt),
       to: max(xdrs.startedAt),
@@ -308,19 +277,19 @@ export function rateUsage(db: Db, run: RatingRun): RatingResult {
     .where(pending)
     .groupBy(xdrs.itemId, xdrs.accountId)
     .orderBy(xdrs.accountId, xdrs.itemId)
-    .all()
   const result: RatingResult = { expenses: 0, records: 0, totals: new Map() }
   let firstExpense: number | undefined
   for (const g of groups) {
-    const service = db
-      .select({ name: items.name, currencyId: accounts.currencyId, code: currencies.code, places: currencies.places })
-      .from(items)
-      .innerJoin(accounts, eq(accounts.id, items.accountId))
-      .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
-      .where(eq(items.id, g.itemId))
-      .get()
+    const service = await firstRow(
+      db
+        .select({ name: items.name, currencyId: accounts.currencyId, code: currencies.code, places: currencies.places })
+        .from(items)
+        .innerJoin(accounts, eq(accounts.id, items.accountId))
+        .innerJoin(currencies, eq(currencies.id, accounts.currencyId))
+        .where(eq(items.id, g.itemId)),
+    )
     if (!service) continue // the service's records went with it (cascade)
-    const expenseId = charge(db, {
+    const expenseId = await charge(db, {
       accountId: g.accountId,
       currencyId: service.currencyId,
       itemId: g.itemId,
@@ -340,6 +309,6 @@ export function rateUsage(db: Db, run: RatingRun): RatingResult {
   // one pass over the table: a pass per service would visit the same pages again and again
   // (four times slower on a million records).
   const newExpense = sql`(select max(${expenses.id}) from ${expenses} where ${expenses.itemId} = ${xdrs.itemId} and ${expenses.id} >= ${firstExpense})`
-  db.update(xdrs).set({ expenseId: newExpense }).where(pending).run()
+  await db.update(xdrs).set({ expenseId: newExpense }).where(pending)
   return result
 }

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
-import { openDatabase, type Db } from '../../src/db/connection'
+import type { Db } from '../../src/db/connection'
+import { firstRow } from '../../src/db/query'
+import { openStore } from '../../src/db/store'
 import { eq } from 'drizzle-orm'
 import { accounts, expenses, invoices, ItemStatus, items, paymethods, payments, pricelists, provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
-import { adminPassword, makeTestApp } from '../helpers'
+import { createTestDatabase } from '../db/pg-database'
+import { adminPassword, makeTestApp, testBackend } from '../helpers'
 
 /**
  * The books stay straight whatever happens: after thousands of random operations (payments and
@@ -72,15 +75,15 @@ const date = (ms: number) => new Date(ms).toISOString().slice(0, 10)
  * are expected to be refused (not enough money, a credited payment cannot be deleted), which is
  * part of the test: a refusal must change nothing.
  */
-function nextOperation(db: Db, r: Random, now: number): Params {
-  const chosen = r.pick(db.select({ id: accounts.id, currencyId: accounts.currencyId }).from(accounts).all())
+async function nextOperation(db: Db, r: Random, now: number): Promise<Params> {
+  const chosen = r.pick(await db.select({ id: accounts.id, currencyId: accounts.currencyId }).from(accounts).orderBy(accounts.id))
   const client = String(chosen?.id ?? 999999)
   const currency = chosen?.currencyId ?? 1
-  const method = String(db.select({ id: paymethods.id }).from(paymethods).where(eq(paymethods.currencyId, currency)).get()?.id ?? 999999)
-  const paymentIds = ids(db.select({ id: payments.id }).from(payments).all())
-  const itemIds = ids(db.select({ id: items.id }).from(items).all())
-  const expenseIds = ids(db.select({ id: expenses.id }).from(expenses).all())
-  const tariffs = db.select({ id: pricelists.id, currencyId: pricelists.currencyId, price1: pricelists.price1 }).from(pricelists).all()
+  const method = String((await firstRow(db.select({ id: paymethods.id }).from(paymethods).where(eq(paymethods.currencyId, currency)).orderBy(paymethods.id).limit(1)))?.id ?? 999999)
+  const paymentIds = ids(await db.select({ id: payments.id }).from(payments).orderBy(payments.id))
+  const itemIds = ids(await db.select({ id: items.id }).from(items).orderBy(items.id))
+  const expenseIds = ids(await db.select({ id: expenses.id }).from(expenses).orderBy(expenses.id))
+  const tariffs = await db.select({ id: pricelists.id, currencyId: pricelists.currencyId, price1: pricelists.price1 }).from(pricelists).orderBy(pricelists.id)
   const someOf = (list: string[]) => [...new Set([r.pick(list), r.pick(list), r.pick(list)].slice(0, r.int(1, 3)))].filter(Boolean).join(', ') || '999999'
   const roll = r.next()
   if (roll < 0.2) return { func: 'payment.edit', sok: 'ok', account: client, paymethod: method, amount: amount(r) }
@@ -102,7 +105,7 @@ function nextOperation(db: Db, r: Random, now: number): Params {
   if (roll < 0.79) return { func: 'expense.delete', elid: someOf(expenseIds) }
   if (roll < 0.83) return { func: 'invoice.generate', account: client, from: date(now - 400 * 86_400_000), to: date(now + 400 * 86_400_000) }
   if (roll < 0.85) {
-    const invoice = r.pick(ids(db.select({ id: invoices.id }).from(invoices).all()))
+    const invoice = r.pick(ids(await db.select({ id: invoices.id }).from(invoices).orderBy(invoices.id)))
     return { func: 'invoice.cancel', elid: invoice ?? '999999' }
   }
   if (roll < 0.855) return { func: 'account.delete', elid: client }
@@ -122,20 +125,21 @@ function nextOperation(db: Db, r: Random, now: number): Params {
 /** Refusals that a random sequence is bound to meet; anything else is a fault of the test. */
 const expectedRefusals = new Set(['value', 'missed'])
 
-function checkBooks(db: Db, label: string) {
-  expect(balanceDrift(db), label).toEqual([])
+async function checkBooks(db: Db, label: string) {
+  expect(await balanceDrift(db), label).toEqual([])
   // An active service always has paid time; an ordered one has been charged nothing.
-  const active = db.select().from(items).all().filter((i) => i.status === ItemStatus.active)
+  const all = await db.select().from(items)
+  const active = all.filter((i) => i.status === ItemStatus.active)
   expect(active.filter((i) => i.expiresAt === null), label).toEqual([])
-  const ordered = new Set(db.select().from(items).all().filter((i) => i.status === ItemStatus.ordered).map((i) => i.id))
-  expect(db.select().from(expenses).all().filter((e) => e.itemId !== null && ordered.has(e.itemId)), label).toEqual([])
+  const ordered = new Set(all.filter((i) => i.status === ItemStatus.ordered).map((i) => i.id))
+  expect((await db.select().from(expenses)).filter((e) => e.itemId !== null && ordered.has(e.itemId)), label).toEqual([])
 }
 
 describe('the balance invariant', () => {
   it('holds after thousands of random operations, including renewals over months', async () => {
     const t = await makeTestApp()
     // Every change also records its events: the outbox must never break or skew the books.
-    t.db.insert(provisioningHandlers).values({ name: 'all', events: '*', type: 'http', target: 'http://127.0.0.1:9/', createdAt: 0 }).run()
+    await t.db.insert(provisioningHandlers).values({ name: 'all', events: '*', type: 'http', target: 'http://127.0.0.1:9/', createdAt: 0 })
     const r = random(20261124)
     const asAdmin = { authinfo: `admin:${adminPassword}` }
     const send = (p: Params) => t.data({ ...p, ...asAdmin }) as Promise<Reply>
@@ -144,36 +148,46 @@ describe('the balance invariant', () => {
     for (let i = 1; i <= 3000; i++) {
       if (r.chance(0.03)) t.clock.advance(r.int(1, 40) * 86_400_000)
       if (r.chance(0.006)) await createClient(send, r, 100 + i)
-      const op = nextOperation(t.db, r, t.clock())
+      const op = await nextOperation(t.db, r, t.clock())
       const reply = await send(op)
       const outcome = reply.error ? `${op.func} ${reply.error.type}` : `${op.func} ok`
       seen.set(outcome, (seen.get(outcome) ?? 0) + 1)
       if (reply.error && !expectedRefusals.has(reply.error.type)) throw new Error(`step ${i}: ${JSON.stringify(op)} → ${JSON.stringify(reply.error)}`)
-      if (i % 250 === 0) checkBooks(t.db, `after step ${i}`)
+      if (i % 250 === 0) await checkBooks(t.db, `after step ${i}`)
     }
-    checkBooks(t.db, 'at the end')
+    await checkBooks(t.db, 'at the end')
     expect(t.errors).toEqual([])
     // The sequence really exercised the money paths, not just refusals.
     for (const done of ['payment.setpaid ok', 'item.order ok', 'service.prolong ok', 'expense.edit ok', 'expense.delete ok', 'payment.returned ok', 'invoice.generate ok', 'xdr.import ok', 'xdr.rate ok']) {
       expect(seen.get(done) ?? 0, done).toBeGreaterThan(5)
     }
-    expect(t.db.select().from(items).all().filter((i) => i.status === ItemStatus.active).length).toBeGreaterThan(0)
-    const recorded = new Set(t.db.select({ event: provisioningDeliveries.event }).from(provisioningDeliveries).all().map((d) => d.event))
+    expect(await t.db.select().from(items).where(eq(items.status, ItemStatus.active))).not.toEqual([])
+    const recorded = new Set((await t.db.select({ event: provisioningDeliveries.event }).from(provisioningDeliveries)).map((d) => d.event))
     for (const event of ['payments.create', 'payments.update', 'clients.subscriptions.assign', 'clients.subscriptions.renew', 'clients.balance_zero', 'clients.balance_notzero', 'invoices.create']) {
       expect(recorded.has(event), event).toBe(true)
     }
-  })
+  }, 180_000)
 })
 
 describe('the balance invariant under concurrent requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billgate-invariant-'))
   const children: ChildProcess[] = []
-  afterAll(() => {
+  const cleanups: (() => Promise<void>)[] = []
+  afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
+    for (const cleanup of cleanups) await cleanup()
   })
 
-  /** A server process on the shared database file, as `npm start` runs it. */
+  /** The database both servers share: a file, or a database of its own on the PostgreSQL test server. */
+  async function sharedTarget(): Promise<string> {
+    if (testBackend === 'sqlite') return join(dir, 'shared.sqlite')
+    const database = await createTestDatabase()
+    cleanups.push(database.drop)
+    return database.url
+  }
+
+  /** A server process on the shared database, as `npm start` runs it. */
   function startServer(dbPath: string): Promise<string> {
     const root = new URL('../..', import.meta.url).pathname
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -200,11 +214,13 @@ describe('the balance invariant under concurrent requests', () => {
   }
 
   it('holds with two server processes on one database answering many clients at once', async () => {
-    const dbPath = join(dir, 'shared.sqlite')
+    const dbPath = await sharedTarget()
     // The first server creates and migrates the database; the second opens it as it is.
     const first = await startServer(dbPath)
     const second = await startServer(dbPath)
-    const db = openDatabase(dbPath)
+    const store = await openStore(dbPath)
+    cleanups.unshift(() => store.close())
+    const db = store.db
     const login = async (url: string) => {
       const res = await fetch(`${url}?func=auth&username=admin&password=${encodeURIComponent(adminPassword)}&out=JSONdata`)
       return ((await res.json()) as { auth: string }).auth
@@ -227,7 +243,7 @@ describe('the balance invariant under concurrent requests', () => {
         const r = random(1000 + w)
         const send = sender(servers[w % 2], sessions[w % 2])
         for (let i = 0; i < steps; i++) {
-          const op = nextOperation(db, r, Date.now())
+          const op = await nextOperation(db, r, Date.now())
           // Whole-client deletions would starve the others of clients to work on here.
           if (op.func === 'account.delete') continue
           const reply = await send(op)
@@ -238,7 +254,6 @@ describe('the balance invariant under concurrent requests', () => {
     )
     expect(faults).toEqual([])
     expect(succeeded).toBeGreaterThan(workers * steps * 0.4)
-    checkBooks(db, 'after the concurrent run')
-    db.$client.close()
+    await checkBooks(db, 'after the concurrent run')
   }, 120_000)
 })

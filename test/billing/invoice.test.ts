@@ -22,23 +22,23 @@ async function world(overrides: Parameters<typeof makeTestApp>[0] = {}) {
   const t = await makeTestApp(overrides)
   const north = await t.createReseller('North')
   const south = await t.createReseller('South')
-  const add = (name: string, resellerId: number | null, email = '') =>
-    t.db.insert(accounts).values({ name, email, resellerId, currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }).get().id
-  const northClient = add('<script>alert(1)</script> & Co', north, 'billing@north.example')
-  const southClient = add('South client', south)
-  const ownClient = add('Own client', null)
+  const add = async (name: string, resellerId: number | null, email = '') =>
+    (await t.db.insert(accounts).values({ name, email, resellerId, currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+  const northClient = await add('<script>alert(1)</script> & Co', north, 'billing@north.example')
+  const southClient = await add('South client', south)
+  const ownClient = await add('Own client', null)
   await t.createUser('nstaff', '24', 'north-secret-1', { reseller: String(north) })
   await t.createUser('bob', '16', 'user-secret-1', { account: String(northClient) })
   await t.createUser('sue', '16', 'user-secret-1', { account: String(southClient) })
   const spend = (accountId: number, when: string, amount: number, description: string) =>
-    charge(t.db, { accountId, currencyId: 1, amount, description, at: at(when) })
+    t.store.write((tx) => charge(tx, { accountId, currencyId: 1, amount, description, at: at(when) }))
   const lines = {
-    before: spend(northClient, '2026-10-31T23:59:59.999', 9, 'October, last moment'),
-    first: spend(northClient, '2026-11-01T00:00:00.000', 1000, 'Hosting <b>plan</b>'),
-    middle: spend(northClient, '2026-11-15T12:00:00.000', 250, 'Extra disk'),
-    last: spend(northClient, '2026-11-30T23:59:59.999', 5, 'Traffic'),
-    after: spend(northClient, '2026-12-01T00:00:00.000', 7000, 'December'),
-    south: spend(southClient, '2026-11-10T10:00:00.000', 300, 'South hosting'),
+    before: await spend(northClient, '2026-10-31T23:59:59.999', 9, 'October, last moment'),
+    first: await spend(northClient, '2026-11-01T00:00:00.000', 1000, 'Hosting <b>plan</b>'),
+    middle: await spend(northClient, '2026-11-15T12:00:00.000', 250, 'Extra disk'),
+    last: await spend(northClient, '2026-11-30T23:59:59.999', 5, 'Traffic'),
+    after: await spend(northClient, '2026-12-01T00:00:00.000', 7000, 'December'),
+    south: await spend(southClient, '2026-11-10T10:00:00.000', 300, 'South hosting'),
   }
   return { t, north, south, northClient, southClient, ownClient, lines, spend }
 }
@@ -49,14 +49,23 @@ function generate(w: World, account: number, from: string, to: string, who: Reco
   return w.t.data({ func: 'invoice.generate', account: String(account), from, to, ...who })
 }
 
-const invoiceOf = (w: World, expenseId: number) => w.t.db.select().from(expenses).all().find((e) => e.id === expenseId)!.invoiceId
+/** The invoices each of these expenses is on (null: none). */
+async function invoicesOf(w: World, expenseIds: number[]): Promise<(number | null)[]> {
+  const rows = await w.t.db.select().from(expenses)
+  return expenseIds.map((id) => rows.find((e) => e.id === id)!.invoiceId)
+}
+
+const invoiceOf = async (w: World, expenseId: number) => (await invoicesOf(w, [expenseId]))[0]
+
+/** The stored invoices, oldest first. */
+const storedInvoices = (w: World) => w.t.db.select().from(invoices).orderBy(invoices.id)
 
 describe('invoice.generate', () => {
   it('invoices the expenses of whole UTC days, from the first moment of from to the last of to', async () => {
     const w = await world()
     const reply = await generate(w, w.northClient, '2026-11-01', '2026-11-30')
     expect(reply).toMatchObject({ ok: true, number: 'INV-2026-000001' })
-    const stored = w.t.db.select().from(invoices).all()
+    const stored = await storedInvoices(w)
     expect(stored).toEqual([
       {
         id: reply.id,
@@ -71,9 +80,9 @@ describe('invoice.generate', () => {
         paidAt: null,
       },
     ])
-    expect([w.lines.first, w.lines.middle, w.lines.last].map((id) => invoiceOf(w, id))).toEqual([reply.id, reply.id, reply.id])
-    expect([w.lines.before, w.lines.after, w.lines.south].map((id) => invoiceOf(w, id))).toEqual([null, null, null])
-    expect(balanceDrift(w.t.db)).toEqual([])
+    expect(await invoicesOf(w, [w.lines.first, w.lines.middle, w.lines.last])).toEqual([reply.id, reply.id, reply.id])
+    expect(await invoicesOf(w, [w.lines.before, w.lines.after, w.lines.south])).toEqual([null, null, null])
+    expect(await balanceDrift(w.t.db)).toEqual([])
   })
 
   it('takes only expenses no invoice covers yet, and refuses an invoice with nothing on it', async () => {
@@ -84,27 +93,27 @@ describe('invoice.generate', () => {
     expect(again.error.msg).toBe('The client has no expenses from 2026-11-15 to 2026-11-15 that are not on an invoice yet')
     const wider = await generate(w, w.northClient, '2026-10-01', '2026-12-31')
     expect(wider).toMatchObject({ ok: true, number: 'INV-2026-000002' })
-    expect(w.t.db.select().from(invoices).all().map((i) => i.amount)).toEqual([1255, 7009])
-    expect(invoiceOf(w, w.lines.before)).toBe(wider.id)
-    expect(invoiceOf(w, w.lines.after)).toBe(wider.id)
-    expect(invoiceOf(w, w.lines.first)).not.toBe(wider.id)
+    expect((await storedInvoices(w)).map((i) => i.amount)).toEqual([1255, 7009])
+    expect(await invoiceOf(w, w.lines.before)).toBe(wider.id)
+    expect(await invoiceOf(w, w.lines.after)).toBe(wider.id)
+    expect(await invoiceOf(w, w.lines.first)).not.toBe(wider.id)
   })
 
   it('nets refunds against charges, issues a zero total, and refuses a negative one', async () => {
     const w = await world()
-    w.spend(w.ownClient, '2026-09-01T10:00:00', 500, 'Hosting')
-    w.spend(w.ownClient, '2026-09-02T10:00:00', -500, 'Refund')
-    w.spend(w.ownClient, '2026-09-20T10:00:00', -200, 'Goodwill refund')
+    await w.spend(w.ownClient, '2026-09-01T10:00:00', 500, 'Hosting')
+    await w.spend(w.ownClient, '2026-09-02T10:00:00', -500, 'Refund')
+    await w.spend(w.ownClient, '2026-09-20T10:00:00', -200, 'Goodwill refund')
     const negative = await generate(w, w.ownClient, '2026-09-20', '2026-09-20')
     expect(negative.error).toMatchObject({ type: 'value', object: 'from' })
     expect(negative.error.msg).toContain('refunds outweigh the charges')
     const zero = await generate(w, w.ownClient, '2026-09-01', '2026-09-02')
     expect(zero.ok).toBe(true)
-    expect(w.t.db.select().from(invoices).all().map((i) => i.amount)).toEqual([0])
-    w.spend(w.ownClient, '2026-09-25T10:00:00', 800, 'Upgrade')
+    expect((await storedInvoices(w)).map((i) => i.amount)).toEqual([0])
+    await w.spend(w.ownClient, '2026-09-25T10:00:00', 800, 'Upgrade')
     expect((await generate(w, w.ownClient, '2026-09-01', '2026-09-30')).ok).toBe(true)
-    expect(w.t.db.select().from(invoices).all().map((i) => i.amount)).toEqual([0, 600])
-    expect(balanceDrift(w.t.db)).toEqual([])
+    expect((await storedInvoices(w)).map((i) => i.amount)).toEqual([0, 600])
+    expect(await balanceDrift(w.t.db)).toEqual([])
   })
 
   it('refuses bad input with typed errors and stores nothing', async () => {
@@ -126,8 +135,8 @@ describe('invoice.generate', () => {
     }
     const reversed = await w.t.data({ func: 'invoice.generate', account: String(w.northClient), from: '2026-11-30', to: '2026-11-01', lang: 'ru', ...asAdmin })
     expect(reversed.error.msg).toBe('Период не может заканчиваться (2026-11-01) раньше, чем начинается (2026-11-30)')
-    expect(w.t.db.select().from(invoices).all()).toEqual([])
-    expect(w.t.db.select().from(expenses).all().filter((e) => e.invoiceId !== null)).toEqual([])
+    expect(await storedInvoices(w)).toEqual([])
+    expect((await w.t.db.select().from(expenses)).filter((e) => e.invoiceId !== null)).toEqual([])
   })
 })
 
@@ -229,7 +238,7 @@ describe('invoice.edit and invoice.lines', () => {
     const saved = await w.t.data({ func: 'invoice.edit', elid: String(w.november), sok: 'ok', amount: '0.01', ...asAdmin })
     expect(saved.error).toMatchObject({ type: 'access', object: 'func' })
     expect((await w.t.data({ func: 'invoice.edit', sok: 'ok', ...asAdmin })).error).toMatchObject({ type: 'access' })
-    expect(w.t.db.select().from(invoices).all().map((i) => i.amount)).toEqual([1255, 7000, 300])
+    expect((await storedInvoices(w)).map((i) => i.amount)).toEqual([1255, 7000, 300])
   })
 
   it('answers access for another owner and missed for no invoice', async () => {
@@ -251,21 +260,21 @@ describe('invoice.edit and invoice.lines', () => {
 describe('invoice group operations', () => {
   it('marks a new invoice paid without moving money, and only a new one', async () => {
     const w = await invoiced()
-    const balances = () => w.t.db.select({ id: accounts.id, balance: accounts.balance }).from(accounts).all()
-    const before = balances()
+    const balances = () => w.t.db.select({ id: accounts.id, balance: accounts.balance }).from(accounts).orderBy(accounts.id)
+    const before = await balances()
     w.t.clock.advance(3600_000)
     expect(await w.t.data({ func: 'invoice.setpaid', elid: String(w.november), ...asNorth })).toMatchObject({ ok: true })
-    const row = w.t.db.select().from(invoices).all().find((i) => i.id === w.november)!
+    const row = (await storedInvoices(w)).find((i) => i.id === w.november)!
     expect(row).toMatchObject({ status: 'paid', paidAt: w.t.clock() })
-    expect(balances()).toEqual(before)
+    expect(await balances()).toEqual(before)
     const form = await w.t.data({ func: 'invoice.edit', elid: String(w.november), ...asAdmin })
     expect(form).toMatchObject({ status: 'paid', paid: '2026-11-25 13:00:00' })
     const twice = await w.t.data({ func: 'invoice.setpaid', elid: String(w.november), ...asAdmin })
     expect(twice.error).toMatchObject({ type: 'value', object: 'elid' })
     expect(twice.error.msg).toBe('Invoice INV-2026-000001 is not new: only a new invoice can be marked paid or cancelled')
     expect((await w.t.data({ func: 'invoice.cancel', elid: String(w.november), ...asAdmin })).error).toMatchObject({ type: 'value', object: 'elid' })
-    expect(w.t.db.select().from(invoices).all().find((i) => i.id === w.november)!.status).toBe('paid')
-    expect(balanceDrift(w.t.db)).toEqual([])
+    expect((await storedInvoices(w)).find((i) => i.id === w.november)!.status).toBe('paid')
+    expect(await balanceDrift(w.t.db)).toEqual([])
   })
 
   it('cancels a new invoice and frees its expenses for another one; deletes only cancelled ones', async () => {
@@ -274,24 +283,24 @@ describe('invoice group operations', () => {
     expect(paidFirst.error).toMatchObject({ type: 'value', object: 'elid' })
     expect(paidFirst.error.msg).toContain('only a cancelled invoice can be deleted')
     expect(await w.t.data({ func: 'invoice.cancel', elid: String(w.november), ...asAdmin })).toMatchObject({ ok: true })
-    expect(w.t.db.select().from(invoices).all().find((i) => i.id === w.november)!.status).toBe('cancelled')
-    expect([w.lines.first, w.lines.middle, w.lines.last].map((id) => invoiceOf(w, id))).toEqual([null, null, null])
+    expect((await storedInvoices(w)).find((i) => i.id === w.november)!.status).toBe('cancelled')
+    expect(await invoicesOf(w, [w.lines.first, w.lines.middle, w.lines.last])).toEqual([null, null, null])
     expect((await w.t.data({ func: 'invoice.lines', elid: String(w.november), ...asAdmin })).p_elems).toBe(0)
     const reissued = await generate(w, w.northClient, '2026-11-01', '2026-11-30')
     expect(reissued).toMatchObject({ ok: true, number: 'INV-2026-000004' })
-    expect(invoiceOf(w, w.lines.middle)).toBe(reissued.id)
+    expect(await invoiceOf(w, w.lines.middle)).toBe(reissued.id)
     // One group call over several invoices is all or nothing: the new one refuses, so neither goes.
     const mixed = await w.t.data({ func: 'invoice.delete', elid: `${w.november}, ${reissued.id}`, ...asAdmin })
     expect(mixed.error).toMatchObject({ type: 'value', object: 'elid', value: String(reissued.id) })
-    expect(w.t.db.select().from(invoices).all()).toHaveLength(4)
+    expect(await storedInvoices(w)).toHaveLength(4)
     expect(await w.t.data({ func: 'invoice.delete', elid: `${w.november}, 999`, ...asAdmin })).toMatchObject({ ok: true })
-    expect(w.t.db.select().from(invoices).all().map((i) => i.id)).not.toContain(w.november)
-    expect(invoiceOf(w, w.lines.middle)).toBe(reissued.id)
+    expect((await storedInvoices(w)).map((i) => i.id)).not.toContain(w.november)
+    expect(await invoiceOf(w, w.lines.middle)).toBe(reissued.id)
     // A number is never issued twice, even after the newest invoice is deleted.
     await w.t.data({ func: 'invoice.cancel', elid: String(reissued.id), ...asAdmin })
     expect(await w.t.data({ func: 'invoice.delete', elid: String(reissued.id), ...asAdmin })).toMatchObject({ ok: true })
     expect(await generate(w, w.northClient, '2026-11-01', '2026-11-30')).toMatchObject({ number: 'INV-2026-000005' })
-    expect(balanceDrift(w.t.db)).toEqual([])
+    expect(await balanceDrift(w.t.db)).toEqual([])
   })
 
   it("refuses another owner's invoices and callers below reseller staff", async () => {
@@ -302,8 +311,8 @@ describe('invoice group operations', () => {
     }
     expect((await generate(w, w.southClient, '2026-12-01', '2026-12-31', asNorth)).error).toMatchObject({ type: 'access', object: 'account' })
     expect((await generate(w, w.northClient, '2026-10-01', '2026-10-31', asBob)).error).toMatchObject({ type: 'access', object: 'func' })
-    expect(w.t.db.select().from(invoices).all().map((i) => i.status)).toEqual(['new', 'new', 'new'])
-    expect(invoiceOf(w, w.lines.before)).toBeNull()
+    expect((await storedInvoices(w)).map((i) => i.status)).toEqual(['new', 'new', 'new'])
+    expect(await invoiceOf(w, w.lines.before)).toBeNull()
     expect((await generate(w, w.northClient, '2026-10-01', '2026-10-31', asNorth)).ok).toBe(true)
   })
 })

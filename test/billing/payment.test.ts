@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
 import { formatDateTime } from '../../src/format/time'
+import { firstRow } from '../../src/db/query'
 import { accounts, items, paymethods, payments } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp } from '../helpers'
 import { browser, csrfOf, unescapeHtml } from '../panel/client'
@@ -20,14 +21,14 @@ async function world() {
   const t = await makeTestApp()
   const north = await t.createReseller('North')
   const south = await t.createReseller('South')
-  const add = (name: string, resellerId: number | null, currencyId = 1) =>
-    t.db.insert(accounts).values({ name, resellerId, currencyId, createdAt: 0 }).returning({ id: accounts.id }).get().id
+  const add = async (name: string, resellerId: number | null, currencyId = 1) =>
+    (await t.db.insert(accounts).values({ name, resellerId, currencyId, createdAt: 0 }).returning({ id: accounts.id }))[0].id
   expect(await t.data({ func: 'currency.edit', sok: 'ok', code: 'JPY', name: 'Yen', places: '0', ...asAdmin })).toMatchObject({ ok: true })
   const jpy = (await t.data({ func: 'currency', ...asAdmin })).elem.find((c: { code: string }) => c.code === 'JPY').id as number
-  const northClient = add('North client', north)
-  const southClient = add('South client', south)
-  const ownClient = add('Own client', null)
-  const yenClient = add('Yen client', null, jpy)
+  const northClient = await add('North client', north)
+  const southClient = await add('South client', south)
+  const ownClient = await add('Own client', null)
+  const yenClient = await add('Yen client', null, jpy)
   await t.createUser('nstaff', '24', 'north-secret-1', { reseller: String(north) })
   await t.createUser('sstaff', '24', 'south-secret-1', { reseller: String(south) })
   await t.createUser('bob', '16', 'user-secret-1', { account: String(northClient) })
@@ -43,8 +44,8 @@ async function world() {
     if (!reply.ok) throw new Error(`payment.edit failed: ${JSON.stringify(reply)}`)
     return reply.id as number
   }
-  const balance = (id: number) => t.db.select({ b: accounts.balance }).from(accounts).where(eq(accounts.id, id)).get()!.b
-  const payment = (id: number) => t.db.select().from(payments).where(eq(payments.id, id)).get()
+  const balance = async (id: number) => (await firstRow(t.db.select({ b: accounts.balance }).from(accounts).where(eq(accounts.id, id))))!.b
+  const payment = (id: number) => firstRow(t.db.select().from(payments).where(eq(payments.id, id)))
   const group = (func: string, elid: number | string, who: Record<string, string> = asAdmin) =>
     t.data({ func: `payment.${func}`, elid: String(elid), ...who })
   return { t, north, south, northClient, southClient, ownClient, yenClient, card, bank, old, yen, pay, balance, payment, group }
@@ -58,7 +59,7 @@ describe('payments: create, view, update', () => {
     const { t, northClient, card, payment } = await world()
     const created = await t.data({ func: 'payment.edit', sok: 'ok', account: String(northClient), paymethod: String(card), amount: '100.5', sender: 'ACME Ltd', note: 'first', ...asAdmin })
     expect(created).toEqual({ ok: true, id: 1 })
-    expect(payment(1)).toMatchObject({ number: '1', accountId: northClient, paymethodId: card, amount: 10050, currencyId: 1, status: 1, paidAt: null, sender: 'ACME Ltd', note: 'first' })
+    expect(await payment(1)).toMatchObject({ number: '1', accountId: northClient, paymethodId: card, amount: 10050, currencyId: 1, status: 1, paidAt: null, sender: 'ACME Ltd', note: 'first' })
     const form = await t.data({ func: 'payment.edit', elid: '1', ...asAdmin })
     expect(form).toMatchObject({ elid: 1, account: northClient, paymethod: card, amount: '100.50', number: '1', sender: 'ACME Ltd', note: 'first', status: 1, currency: 'USD', paid: '' })
     expect(form.created).toBe(formatDateTime(t.clock()))
@@ -71,14 +72,14 @@ describe('payments: create, view, update', () => {
   it('takes the client as plid, keeps given numbers unique, and gives generated numbers a suffix when taken', async () => {
     const { t, northClient, ownClient, yenClient, yen, pay, payment } = await world()
     expect(await t.data({ func: 'payment.edit', sok: 'ok', plid: String(ownClient), amount: '5', ...asAdmin })).toEqual({ ok: true, id: 1 })
-    expect(payment(1)).toMatchObject({ accountId: ownClient, number: '1' })
+    expect(await payment(1)).toMatchObject({ accountId: ownClient, number: '1' })
     await pay(northClient, '1', { number: '3' })
     expect((await t.data({ func: 'payment.edit', sok: 'ok', account: String(northClient), amount: '1', number: '3', ...asAdmin })).error).toMatchObject({ type: 'exists', object: 'number', value: '3' })
     const third = await pay(northClient, '1')
-    expect(payment(third)).toMatchObject({ id: 3, number: '3-2' })
+    expect(await payment(third)).toMatchObject({ id: 3, number: '3-2' })
     const yenPayment = await pay(yenClient, '1500', { paymethod: String(yen) })
-    const yenCurrency = t.db.select().from(accounts).where(eq(accounts.id, yenClient)).get()!.currencyId
-    expect(payment(yenPayment)).toMatchObject({ amount: 1500, currencyId: yenCurrency })
+    const yenCurrency = (await firstRow(t.db.select().from(accounts).where(eq(accounts.id, yenClient))))!.currencyId
+    expect(await payment(yenPayment)).toMatchObject({ amount: 1500, currencyId: yenCurrency })
     expect((await t.data({ func: 'payment.edit', elid: String(yenPayment), ...asAdmin })).amount).toBe('1500')
   })
 
@@ -87,14 +88,14 @@ describe('payments: create, view, update', () => {
     const id = await pay(northClient, '10')
     const edit = (values: Record<string, string>) => t.data({ func: 'payment.edit', elid: String(id), sok: 'ok', ...values, ...asAdmin })
     expect(await edit({ amount: '12.34', paymethod: String(card), sender: 'S1' })).toEqual({ ok: true })
-    expect(payment(id)).toMatchObject({ amount: 1234, paymethodId: card, sender: 'S1' })
+    expect(await payment(id)).toMatchObject({ amount: 1234, paymethodId: card, sender: 'S1' })
     expect((await edit({ paymethod: String(old) })).error).toMatchObject({ type: 'value', object: 'paymethod' })
     await group('setpaid', id)
     expect((await edit({ amount: '20' })).error).toMatchObject({ type: 'value', object: 'amount', value: '20' })
     expect((await edit({ paymethod: '' })).error).toMatchObject({ type: 'value', object: 'paymethod' })
     // What the form shows may be sent back unchanged, with new sender and note.
-    expect(await edit({ account: String(northClient), number: String(payment(id)!.number), amount: '12.34', paymethod: String(card), sender: 'S2', note: 'checked' })).toEqual({ ok: true })
-    expect(payment(id)).toMatchObject({ amount: 1234, paymethodId: card, sender: 'S2', note: 'checked', status: 4 })
+    expect(await edit({ account: String(northClient), number: String((await payment(id))!.number), amount: '12.34', paymethod: String(card), sender: 'S2', note: 'checked' })).toEqual({ ok: true })
+    expect(await payment(id)).toMatchObject({ amount: 1234, paymethodId: card, sender: 'S2', note: 'checked', status: 4 })
     expect((await edit({ account: '999' })).error).toMatchObject({ type: 'value', object: 'account' })
     expect((await edit({ number: 'other' })).error).toMatchObject({ type: 'value', object: 'number' })
     expect((await t.data({ func: 'payment.edit', elid: '999', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'elid' })
@@ -106,26 +107,26 @@ describe('payments: status changes and the balance', () => {
     const { t, northClient, pay, balance, payment, group } = await world()
     const step = async (func: string, id: number, status: number, expected: number) => {
       expect(await group(func, id), `${func} ${id}`).toEqual({ ok: true })
-      expect(payment(id)!.status, `${func} ${id}`).toBe(status)
-      expect(balance(northClient), `${func} ${id}`).toBe(expected)
-      expect(balanceDrift(t.db)).toEqual([])
+      expect((await payment(id))!.status, `${func} ${id}`).toBe(status)
+      expect(await balance(northClient), `${func} ${id}`).toBe(expected)
+      expect(await balanceDrift(t.db)).toEqual([])
     }
     const a = await pay(northClient, '100')
     await step('setpaid', a, 4, 10000)
-    expect(payment(a)!.paidAt).toBe(t.clock())
+    expect((await payment(a))!.paidAt).toBe(t.clock())
     t.clock.advance(1000)
     await step('setpaid', a, 4, 10000) // already credited: nothing changes
-    expect(payment(a)!.paidAt).toBe(t.clock() - 1000)
+    expect((await payment(a))!.paidAt).toBe(t.clock() - 1000)
     await step('return', a, 5, 10000)
     await step('setpaid', a, 5, 10000)
     await step('returned', a, 6, 0)
-    expect(payment(a)!.paidAt).not.toBeNull()
+    expect((await payment(a))!.paidAt).not.toBeNull()
     await step('fraud', a, 7, 0)
 
     const b = await pay(northClient, '30')
     await step('setpaid', b, 4, 3000)
     await step('setnopay', b, 1, 0)
-    expect(payment(b)!.paidAt).toBeNull()
+    expect((await payment(b))!.paidAt).toBeNull()
     await step('setnopay', b, 1, 0)
     await step('setpaid', b, 4, 3000)
     await step('return', b, 5, 3000)
@@ -134,12 +135,12 @@ describe('payments: status changes and the balance', () => {
     await step('returned', b, 6, 0)
 
     const c = await pay(northClient, '7.25')
-    t.db.update(payments).set({ status: 2 }).where(eq(payments.id, c)).run()
+    await t.db.update(payments).set({ status: 2 }).where(eq(payments.id, c))
     await step('setpaid', c, 4, 725)
     await step('fraud', c, 7, 0)
 
     const d = await pay(northClient, '1')
-    t.db.update(payments).set({ status: 3 }).where(eq(payments.id, d)).run()
+    await t.db.update(payments).set({ status: 3 }).where(eq(payments.id, d))
     await step('setnopay', d, 1, 0)
     await step('fraud', d, 7, 0)
   })
@@ -160,11 +161,11 @@ describe('payments: status changes and the balance', () => {
     await group('returned', credited)
     const err = await refused('setpaid', `${fresh}, ${credited}`)
     expect(err.value).toBe(String(credited))
-    expect(payment(fresh)!.status).toBe(1)
+    expect((await payment(fresh))!.status).toBe(1)
     await refused('setnopay', String(credited))
     await refused('return', String(credited))
-    expect(balance(northClient)).toBe(0)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balance(northClient)).toBe(0)
+    expect(await balanceDrift(t.db)).toEqual([])
     const ru = await t.data({ func: 'payment.setpaid', elid: String(credited), lang: 'ru', ...asAdmin })
     expect(ru.error.msg).toMatch(/[А-Яа-я]/)
   })
@@ -176,12 +177,12 @@ describe('payments: status changes and the balance', () => {
     expect(order).toMatchObject({ status: 1 })
     const small = await pay(northClient, '5')
     await group('setpaid', small)
-    expect(t.db.select().from(items).all().map((i) => i.status)).toEqual([1])
+    expect((await t.db.select().from(items).orderBy(items.id)).map((i) => i.status)).toEqual([1])
     const more = await pay(northClient, '10')
     await group('setpaid', more)
-    expect(t.db.select().from(items).all().map((i) => i.status)).toEqual([2])
-    expect(balance(northClient)).toBe(1500 - 1200)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect((await t.db.select().from(items).orderBy(items.id)).map((i) => i.status)).toEqual([2])
+    expect(await balance(northClient)).toBe(1500 - 1200)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('deletes payments that are not on the balance and refuses the others', async () => {
@@ -197,13 +198,13 @@ describe('payments: status changes and the balance', () => {
       const reply = await group('delete', id)
       expect(reply.error).toMatchObject({ type: 'value', object: 'elid', value: String(id) })
       expect(reply.error.msg).toContain(String(id))
-      expect(payment(id)).toBeDefined()
+      expect(await payment(id)).toBeDefined()
     }
     expect(await group('delete', `${fresh}, ${returned}, 999`)).toEqual({ ok: true })
-    expect(payment(fresh)).toBeUndefined()
-    expect(payment(returned)).toBeUndefined()
-    expect(balance(northClient)).toBe(1300)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await payment(fresh)).toBeUndefined()
+    expect(await payment(returned)).toBeUndefined()
+    expect(await balance(northClient)).toBe(1300)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('a payment method that payments use cannot be deleted', async () => {
@@ -212,9 +213,9 @@ describe('payments: status changes and the balance', () => {
     const reply = await t.data({ func: 'paymethod.delete', elid: String(card), ...asAdmin })
     expect(reply.error).toMatchObject({ type: 'value', object: 'elid', value: String(card) })
     expect(reply.error.msg).toContain('disable')
-    expect(t.db.select().from(paymethods).where(eq(paymethods.id, card)).get()).toBeDefined()
+    expect(await firstRow(t.db.select().from(paymethods).where(eq(paymethods.id, card)))).toBeDefined()
     expect(await t.data({ func: 'paymethod.delete', elid: String(old), ...asAdmin })).toEqual({ ok: true })
-    expect(t.db.select().from(paymethods).where(eq(paymethods.id, old)).get()).toBeUndefined()
+    expect(await firstRow(t.db.select().from(paymethods).where(eq(paymethods.id, old)))).toBeUndefined()
   })
 })
 
@@ -309,13 +310,13 @@ describe('payments: ownership', () => {
       }
     }
     expect((await group('setpaid', `${north}, ${south}`, asNorth)).error).toMatchObject({ type: 'access', object: 'elid', value: String(south) })
-    expect(payment(north)!.status).toBe(1)
+    expect((await payment(north))!.status).toBe(1)
     expect((await t.data({ func: 'payment.edit', sok: 'ok', account: String(southClient), amount: '1', ...asNorth })).error).toMatchObject({ type: 'access', object: 'account' })
     expect(await t.data({ func: 'payment.edit', sok: 'ok', account: String(northClient), amount: '1', ...asNorth })).toMatchObject({ ok: true })
     expect(await group('setpaid', north, asNorth)).toEqual({ ok: true })
-    expect(balance(northClient)).toBe(1000)
-    expect(balance(southClient)).toBe(0)
-    expect(payment(south)!.sender).toBe('')
+    expect(await balance(northClient)).toBe(1000)
+    expect(await balance(southClient)).toBe(0)
+    expect((await payment(south))!.sender).toBe('')
   })
 
   it('a client user sees and creates only its own payments, always new, and cannot change their status', async () => {
@@ -329,11 +330,11 @@ describe('payments: ownership', () => {
     expect((await t.data({ func: 'payment.edit', sok: 'ok', plid: String(southClient), amount: '1', ...asBob })).error).toMatchObject({ type: 'access', object: 'account' })
     const created = await t.data({ func: 'payment.edit', sok: 'ok', account: String(northClient), amount: '15', status: '4', ...asBob })
     expect(created.ok).toBe(true)
-    expect(payment(created.id)).toMatchObject({ status: 1, accountId: northClient })
+    expect(await payment(created.id)).toMatchObject({ status: 1, accountId: northClient })
     for (const func of ['setpaid', 'setnopay', 'return', 'returned', 'fraud', 'delete']) {
       expect((await group(func, mine, asBob)).error, func).toMatchObject({ type: 'access', object: 'func' })
     }
-    expect(balance(northClient)).toBe(0)
+    expect(await balance(northClient)).toBe(0)
     // su from the client's reseller shows the client's view.
     expect(ids(await t.data({ func: 'payment', su: 'bob', ...asNorth }))).toEqual([mine, created.id])
   })
@@ -372,9 +373,9 @@ describe('payments: bad input', () => {
     }
     expect((await create({ amount: '0' })).error.msg).toContain('zero')
     expect((await create({ paymethod: String(bank) })).error.msg).toContain('currency')
-    expect(t.db.select().from(payments).all()).toEqual([])
-    expect(balance(northClient)).toBe(0)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await t.db.select().from(payments)).toEqual([])
+    expect(await balance(northClient)).toBe(0)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('refuses bad filter values', async () => {
@@ -403,7 +404,7 @@ describe('payments: panel', () => {
     expect(form).toContain('42.00')
     const done = await b.post({ func: 'payment.setpaid', elid: String(id), csrf: csrfOf(list.html) })
     expect(done.res.status).toBeLessThan(400)
-    expect(balance(northClient)).toBe(4200)
+    expect(await balance(northClient)).toBe(4200)
     expect(unescapeHtml((await b.get('/billmgr?func=payment')).html)).toContain('<td>Credited</td>')
     expect(unescapeHtml((await b.get(`/billmgr?func=payment.edit&elid=${id}&lang=ru`)).html)).toContain('Зачислен')
   })

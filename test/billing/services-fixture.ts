@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { balanceDrift, creditPayment } from '../../src/billing/ledger'
+import { firstRow } from '../../src/db/query'
 import { accounts, expenses, items, PaymentStatus, payments } from '../../src/db/schema/index'
 import { adminPassword, makeTestApp } from '../helpers'
 
@@ -13,23 +14,24 @@ export async function servicesWorld() {
   let paid = 0
 
   /** A client written straight to the table (its balance comes only from payments). */
-  const client = (name: string, extra: Partial<typeof accounts.$inferInsert> = {}) =>
-    t.db
-      .insert(accounts)
-      .values({ name, currencyId: 1, balance: 0, creditLimit: 0, createdAt: 0, ...extra })
-      .returning({ id: accounts.id })
-      .get().id
+  const client = async (name: string, extra: Partial<typeof accounts.$inferInsert> = {}) =>
+    (
+      await t.db
+        .insert(accounts)
+        .values({ name, currencyId: 1, balance: 0, creditLimit: 0, createdAt: 0, ...extra })
+        .returning({ id: accounts.id })
+    )[0].id
 
   /** Credits a payment of `minor` units to a client, as the payments module would. */
-  const pay = (accountId: number, minor: number) => {
-    const account = t.db.select().from(accounts).where(eq(accounts.id, accountId)).get()!
-    t.db.$client.transaction(() => {
-      t.db
+  const pay = async (accountId: number, minor: number) => {
+    const account = (await firstRow(t.db.select().from(accounts).where(eq(accounts.id, accountId))))!
+    const number = `T-${++paid}`
+    await t.store.write(async (tx) => {
+      await tx
         .insert(payments)
-        .values({ number: `T-${++paid}`, accountId, amount: minor, currencyId: account.currencyId, status: PaymentStatus.credited, createdAt: t.clock() })
-        .run()
-      creditPayment(t.db, accountId, minor, 1, t.clock())
-    })()
+        .values({ number, accountId, amount: minor, currencyId: account.currencyId, status: PaymentStatus.credited, createdAt: t.clock() })
+      await creditPayment(tx, accountId, minor, 1, t.clock())
+    })
   }
 
   /** A tariff made through pricelist.edit; returns its id. */
@@ -41,10 +43,10 @@ export async function servicesWorld() {
 
   const order = (params: Record<string, string>, as: Record<string, string> = asAdmin) => t.data({ func: 'item.order', ...as, ...params })
 
-  const balance = (accountId: number) => t.db.select().from(accounts).where(eq(accounts.id, accountId)).get()!.balance
-  const item = (id: number) => t.db.select().from(items).where(eq(items.id, id)).get()!
-  const chargesOf = (itemId: number) => t.db.select().from(expenses).where(eq(expenses.itemId, itemId)).all()
-  const books = () => expect(balanceDrift(t.db)).toEqual([])
+  const balance = async (accountId: number) => (await firstRow(t.db.select().from(accounts).where(eq(accounts.id, accountId))))!.balance
+  const item = async (id: number) => (await firstRow(t.db.select().from(items).where(eq(items.id, id))))!
+  const chargesOf = (itemId: number) => t.db.select().from(expenses).where(eq(expenses.itemId, itemId)).orderBy(expenses.id)
+  const books = async () => expect(await balanceDrift(t.db)).toEqual([])
 
   return { t, client, pay, tariff, order, balance, item, chargesOf, books }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
 import { parseUtcTime } from '../../src/billing/xdr-batch'
 import { formatDateTime } from '../../src/format/time'
+import { firstRow } from '../../src/db/query'
 import { formatUnitPrice } from '../../src/billing/xdrs'
 import { accounts, auditLog, currencies, expenses, ItemStatus, items, pricelists, xdrs } from '../../src/db/schema/index'
 import english from '../../locales/en/errors/xdr.json'
@@ -19,20 +20,20 @@ async function world() {
   const t = await makeTestApp()
   const north = await t.createReseller('North')
   const south = await t.createReseller('South')
-  const jpy = t.db.insert(currencies).values({ code: 'JPY', name: 'Yen', places: 0, createdAt: 0 }).returning({ id: currencies.id }).get().id
-  const client = (name: string, resellerId: number | null, currencyId = 1) =>
-    t.db.insert(accounts).values({ name, resellerId, currencyId, createdAt: 0 }).returning({ id: accounts.id }).get().id
-  const northClient = client('North client', north)
-  const southClient = client('South client', south)
-  const yenClient = client('Yen client', null, jpy)
-  const tariff = t.db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-  const service = (accountId: number, name: string) =>
-    t.db.insert(items).values({ accountId, pricelistId: tariff, name, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }).get().id
-  const northItem = service(northClient, 'north.example')
-  const southItem = service(southClient, 'south.example')
-  const yenItem = service(yenClient, 'yen.example')
-  const orderedItem = service(northClient, 'later.example')
-  t.db.update(items).set({ status: ItemStatus.ordered }).where(eq(items.id, orderedItem)).run()
+  const [{ id: jpy }] = await t.db.insert(currencies).values({ code: 'JPY', name: 'Yen', places: 0, createdAt: 0 }).returning({ id: currencies.id })
+  const client = async (name: string, resellerId: number | null, currencyId = 1) =>
+    (await t.db.insert(accounts).values({ name, resellerId, currencyId, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+  const northClient = await client('North client', north)
+  const southClient = await client('South client', south)
+  const yenClient = await client('Yen client', null, jpy)
+  const [{ id: tariff }] = await t.db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id })
+  const service = async (accountId: number, name: string) =>
+    (await t.db.insert(items).values({ accountId, pricelistId: tariff, name, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }))[0].id
+  const northItem = await service(northClient, 'north.example')
+  const southItem = await service(southClient, 'south.example')
+  const yenItem = await service(yenClient, 'yen.example')
+  const orderedItem = await service(northClient, 'later.example')
+  await t.db.update(items).set({ status: ItemStatus.ordered }).where(eq(items.id, orderedItem))
   await t.createUser('nstaff', '24', 'north-secret-1', { reseller: String(north) })
   await t.createUser('sstaff', '24', 'south-secret-1', { reseller: String(south) })
   await t.createUser('nuser', '16', 'nuser-secret-1', { account: String(northClient) })
@@ -51,7 +52,7 @@ async function post(t: TestApp, body: string | FormData, contentType?: string, q
   return JSON.parse(await res.text())
 }
 
-const stored = (t: TestApp) => t.db.select().from(xdrs).orderBy(xdrs.id).all()
+const stored = (t: TestApp) => t.db.select().from(xdrs).orderBy(xdrs.id)
 
 describe('xdr.import', () => {
   it('takes a JSON array body, or an object with records, and stores integer prices and costs', async () => {
@@ -61,20 +62,20 @@ describe('xdr.import', () => {
       { item: String(southItem), start: '2026-11-01T12:30:00+02:00', quantity: '10', unit_price: 1.5, cost: '14.99' },
     ]
     expect(await post(t, JSON.stringify(records), 'application/json')).toEqual({ imported: 2 })
-    expect(stored(t)).toEqual([
+    expect(await stored(t)).toEqual([
       { id: 1, itemId: northItem, accountId: northClient, startedAt: Date.UTC(2026, 10, 1, 10), quantity: 3600, unitPrice: 2500, cost: 900, expenseId: null },
       { id: 2, itemId: southItem, accountId: southClient, startedAt: Date.UTC(2026, 10, 1, 10, 30), quantity: 10, unitPrice: 1_500_000, cost: 1499, expenseId: null },
     ])
     const wrapped = JSON.stringify({ func: 'xdr.import', records: [{ item: northItem, start: '2026-11-02T00:00:00Z', quantity: 1, unit_price: '2' }] })
     expect(await post(t, wrapped, 'application/json', 'x=1')).toEqual({ imported: 1 })
-    expect(stored(t)[2]).toMatchObject({ startedAt: Date.UTC(2026, 10, 2), cost: 200 })
+    expect((await stored(t))[2]).toMatchObject({ startedAt: Date.UTC(2026, 10, 2), cost: 200 })
   })
 
   it('takes a CSV body with a header naming the columns in any order', async () => {
     const { t, northItem, yenItem } = await world()
     const csv = `start,item,quantity,unit_price,cost\r\n2026-11-03 00:00:00,${northItem},7,0.10,\r\n"2026-11-03 00:00:01",${yenItem},3,1.5,"5"\r\n\r\n`
     expect(await post(t, csv, 'text/csv; charset=utf-8')).toEqual({ imported: 2 })
-    expect(stored(t).map((r) => [r.itemId, r.quantity, r.unitPrice, r.cost])).toEqual([
+    expect((await stored(t)).map((r) => [r.itemId, r.quantity, r.unitPrice, r.cost])).toEqual([
       [northItem, 7, 100_000, 70],
       [yenItem, 3, 1_500_000, 5],
     ])
@@ -93,7 +94,7 @@ describe('xdr.import', () => {
     const upload = new FormData()
     upload.set('data', new File([csv(4)], 'usage.csv', { type: 'text/csv' }))
     expect(await post(t, upload)).toEqual({ imported: 1 })
-    expect(stored(t).map((r) => r.quantity)).toEqual([1, 2, 3, 4])
+    expect((await stored(t)).map((r) => r.quantity)).toEqual([1, 2, 3, 4])
   })
 
   it('takes a JSON body as records only for xdr.import', async () => {
@@ -119,7 +120,7 @@ describe('xdr.import', () => {
     const reply = await post(t, csv, 'text/csv')
     expect(reply.error).toMatchObject({ type: 'value', object: 'quantity', value: '-5' })
     expect(reply.error.msg).toBe('Record 2, Quantity: must be a whole number, 0 or more, not "-5"')
-    expect(stored(t)).toEqual([])
+    expect(await stored(t)).toEqual([])
     const json = JSON.stringify([
       { item: northItem, start: '2026-11-01 00:00:00', quantity: 1, unit_price: '1' },
       { item: northItem, start: '2026-11-01 00:00:00', quantity: 1, unit_price: '1' },
@@ -128,7 +129,7 @@ describe('xdr.import', () => {
     const ru = await post(t, json, 'application/json', 'func=xdr.import&lang=ru')
     expect(ru.error).toMatchObject({ type: 'value', object: 'item', value: '999' })
     expect(ru.error.msg).toBe('Запись 3: услуги 999 нет')
-    expect(stored(t)).toEqual([])
+    expect(await stored(t)).toEqual([])
   })
 
   it('rounds each record half-up to the currency places', async () => {
@@ -144,7 +145,7 @@ describe('xdr.import', () => {
     ]
     const csv = ['item,start,quantity,unit_price', ...rows.map(([item, q, p]) => `${item},2026-11-05 00:00:00,${q},${p}`)].join('\n')
     expect(await t.data({ func: 'xdr.import', data: csv, ...asAdmin })).toEqual({ imported: 7 })
-    expect(stored(t).map((r) => r.cost)).toEqual([1, 1, 0, 0, 1235, 1, 1])
+    expect((await stored(t)).map((r) => r.cost)).toEqual([1, 1, 0, 0, 1235, 1, 1])
     const listed = await t.data({ func: 'xdr', ...asAdmin })
     expect(listed.elem.map((r: Reply) => [r.unit_price, r.cost])).toEqual([
       ['0.005', '0.01'],
@@ -163,7 +164,7 @@ describe('xdr.import', () => {
     const { text } = await t.call({ func: 'xdr.import', data, out: 'xml', ...asAdmin })
     expect(text).toContain('<imported>1</imported>')
     expect(text).not.toContain('2026-11-01')
-    const entry = t.db.select().from(auditLog).all().find((a) => a.func === 'xdr.import')!
+    const entry = (await t.db.select().from(auditLog)).find((a) => a.func === 'xdr.import')!
     expect(JSON.parse(entry.params).data).toBe('***')
   })
 })
@@ -212,7 +213,7 @@ describe('xdr.import refuses bad input, storing nothing', () => {
 
   it.each(cases)('%s', async (_name, body, object, reason) => {
     const w = await world()
-    w.t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, w.southItem)).run()
+    await w.t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, w.southItem))
     const good = `${w.northItem},2026-11-01 00:00:00,1,1,`
     // A good record first, where the format allows one, so that "nothing stored" means something.
     const text = body(w)
@@ -221,7 +222,7 @@ describe('xdr.import refuses bad input, storing nothing', () => {
     expect(reply.error, JSON.stringify(reply)).toMatchObject({ type: 'value', object })
     expect(reply.error.msg).toMatch(messagePattern(reason))
     expect(w.t.errors).toEqual([])
-    expect(stored(w.t)).toEqual([])
+    expect(await stored(w.t)).toEqual([])
   })
 
   it('a missing data parameter is a missed error', async () => {
@@ -311,8 +312,8 @@ describe('xdr list', () => {
       expect((await t.data({ func: 'xdr.import', data, authinfo })).error).toMatchObject({ type: 'access', object: 'func' })
       expect((await t.data({ func: 'xdr.rate', todate: '2026-11-30', account: String(northClient), authinfo })).error).toMatchObject({ type: 'access', object: 'func' })
     }
-    expect(stored(t)).toEqual([])
-    expect(t.db.select().from(expenses).all()).toEqual([])
+    expect(await stored(t)).toEqual([])
+    expect(await t.db.select().from(expenses)).toEqual([])
   })
 })
 
@@ -327,30 +328,30 @@ describe('xdr.rate', () => {
     const first = await t.data({ func: 'xdr.rate', account: String(northClient), todate: '2026-11-02', ...asAdmin })
     // North: hours 0..3 on two days, quantities 1+2+3+4 at 0.01 each day.
     expect(first).toEqual({ expenses: 1, records: 8, total: '0.20 USD' })
-    const balance = (id: number) => t.db.select().from(accounts).where(eq(accounts.id, id)).get()!.balance
-    expect(balance(northClient)).toBe(-20)
-    expect(balance(southClient)).toBe(0)
-    const [expense] = t.db.select().from(expenses).all()
+    const balance = async (id: number) => (await firstRow(t.db.select().from(accounts).where(eq(accounts.id, id))))!.balance
+    expect(await balance(northClient)).toBe(-20)
+    expect(await balance(southClient)).toBe(0)
+    const [expense] = await t.db.select().from(expenses)
     expect(expense).toMatchObject({ accountId: northClient, itemId: northItem, amount: 20, currencyId: 1, createdAt: t.clock() })
     expect(expense.description).toBe('Usage of north.example, 2026-11-01 – 2026-11-02')
-    const rated = stored(t).filter((r) => r.expenseId !== null)
+    const rated = (await stored(t)).filter((r) => r.expenseId !== null)
     expect(rated.map((r) => r.itemId)).toEqual(Array(8).fill(northItem))
     expect(rated.every((r) => r.expenseId === expense.id && r.startedAt < Date.UTC(2026, 10, 3))).toBe(true)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balanceDrift(t.db)).toEqual([])
 
     expect(await t.data({ func: 'xdr.rate', account: String(northClient), todate: '2026-11-02', ...asAdmin })).toEqual({ expenses: 0, records: 0, total: '' })
-    expect(t.db.select().from(expenses).all()).toHaveLength(1)
+    expect(await t.db.select().from(expenses)).toHaveLength(1)
 
     // A deleted service's records are rated too; all clients when no client is given.
-    t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, southItem)).run()
+    await t.db.update(items).set({ status: ItemStatus.deleted }).where(eq(items.id, southItem))
     const all = await t.data({ func: 'xdr.rate', todate: '2026-11-03', lang: 'ru', ...asAdmin })
     expect(all).toEqual({ expenses: 3, records: 29, total: '0.40 USD, 2 JPY' })
-    expect(balance(northClient)).toBe(-30)
-    expect(balance(southClient)).toBe(-30)
-    expect(balance(yenClient)).toBe(-2)
-    expect(t.db.select().from(expenses).all().map((e) => e.description)).toContain('Использование south.example, 2026-11-01 – 2026-11-03')
-    expect(stored(t).every((r) => r.expenseId !== null)).toBe(true)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balance(northClient)).toBe(-30)
+    expect(await balance(southClient)).toBe(-30)
+    expect(await balance(yenClient)).toBe(-2)
+    expect((await t.db.select().from(expenses)).map((e) => e.description)).toContain('Использование south.example, 2026-11-01 – 2026-11-03')
+    expect((await stored(t)).every((r) => r.expenseId !== null)).toBe(true)
+    expect(await balanceDrift(t.db)).toEqual([])
     expect((await t.data({ func: 'xdr', filter: 'on', rated: 'off', ...asAdmin })).p_elems).toBe(0)
     expect((await t.data({ func: 'xdr', filter: 'on', item: String(northItem), p_cnt: '1', ...asAdmin })).elem[0].expense).toBe(expense.id)
   })
@@ -361,8 +362,8 @@ describe('xdr.rate', () => {
     expect((await t.data({ func: 'xdr.rate', account: '999', todate: '2026-11-30', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'account' })
     expect((await t.data({ func: 'xdr.rate', todate: '2026-11-31', ...asAdmin })).error).toMatchObject({ type: 'value', object: 'todate' })
     expect((await t.data({ func: 'xdr.rate', ...asAdmin })).error).toMatchObject({ type: 'missed', object: 'todate' })
-    expect(t.db.select().from(expenses).all()).toEqual([])
-    expect(stored(t).every((r) => r.expenseId === null)).toBe(true)
+    expect(await t.db.select().from(expenses)).toEqual([])
+    expect((await stored(t)).every((r) => r.expenseId === null)).toBe(true)
   })
 })
 
