@@ -23,7 +23,7 @@ export function equals(column: AnyColumn, convert: (given: Value, db: Db) => unk
 
 /** The column contains the text, literally (`%` and `_` are themselves). */
 export function contains(column: AnyColumn): FilterRule {
-  return { condition: (p) => likePlaceholder(column, p.name), value: (v) => containsPattern(String(v)) }
+  return { condition: (p) => likePlaceholder(column, p), value: (v) => containsPattern(String(v)) }
 }
 
 /** The column (ms) is on or after the start of the day `YYYY-MM-DD`. */

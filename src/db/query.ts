@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, getTableName, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import { Column, asc, count, desc, eq, getTableName, inArray, is, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { statementFor } from './statement-cache'
 import type { Db } from './connection'
@@ -6,14 +6,28 @@ import type { Db } from './connection'
 /** A column's value as rows carry it (the same as a document's scalar). */
 export type Cell = string | number | boolean | null
 
+/**
+ * Orders by a column or value, with missing values (NULL) first when ascending and last when
+ * descending, as SQLite does by itself: PostgreSQL's default is the other way round. A column
+ * that cannot be NULL is ordered plainly, so its indexes serve the order on both databases.
+ */
+export function orderedBy(value: AnyColumn | SQL, order: 'asc' | 'desc'): SQL {
+  if (is(value, Column) && value.notNull) return order === 'desc' ? desc(value) : asc(value)
+  return order === 'desc' ? sql`${value} desc nulls last` : sql`${value} asc nulls first`
+}
+
 /** The LIKE pattern for "contains `value` literally": % and _ taken as themselves. */
 export function containsPattern(value: string): string {
   return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-/** `column` matches a LIKE pattern given as a placeholder, with backslash escapes. */
-export function likePlaceholder(column: AnyColumn, placeholder: string): SQL {
-  return sql`${column} like ${sql.placeholder(placeholder)} escape '\\'`
+/**
+ * `column` matches a LIKE pattern given as a placeholder, with backslash escapes, whatever the
+ * case of either (SQLite's LIKE ignores case, PostgreSQL's does not: both sides are lowered).
+ */
+export function likePlaceholder(column: AnyColumn | SQL, placeholder: Placeholder | string): SQL {
+  const pattern = typeof placeholder === 'string' ? sql.placeholder(placeholder) : placeholder
+  return sql`lower(${column}) like lower(${pattern}) escape '\\'`
 }
 
 /** Rows of a table matching a condition. */
@@ -89,7 +103,7 @@ export function sortedList(
       rows: rows
         .where(condition)
         // Ties by id in the same direction, so an index on (column, id) serves both directions.
-        .orderBy(...(q.order === 'desc' ? [desc(column), desc(idColumn)] : [asc(column), asc(idColumn)]))
+        .orderBy(orderedBy(column, q.order), orderedBy(idColumn, q.order))
         .limit(sql.placeholder('limit'))
         .offset(sql.placeholder('offset'))
         .prepare(),
@@ -130,8 +144,7 @@ export function idPagedList(
   const key = `ids:${list.name}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
   return preparedOnce(db, key, () => {
     const condition = where?.condition()
-    const direction = q.order === 'desc' ? desc : asc
-    const orderBy = [...(sort && list.sortable[sort] !== list.idColumn ? [direction(list.sortable[sort])] : []), direction(list.idColumn)]
+    const orderBy = [...(sort && list.sortable[sort] !== list.idColumn ? [orderedBy(list.sortable[sort], q.order)] : []), orderedBy(list.idColumn, q.order)]
     const ids = db
       .select({ id: list.idColumn })
       .from(list.table)

@@ -1,17 +1,8 @@
-import { and, eq, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { ParamSpecs, Values } from '../core/params'
 import { defineFunction, type FormDef, type FunctionDef, type ListDef } from '../core/registry'
 import { savedFilter } from '../db/list-filters'
 import { listFilters } from '../db/schema/index'
-
-/**
- * `column` matches a LIKE pattern (with backslash escapes) given as a placeholder, in any case:
- * SQLite's `like` ignores case, PostgreSQL's does not, so both sides are lowered.
- */
-export function likeAnyCase(column: AnyColumn, placeholder: Placeholder | string): SQL {
-  const pattern = typeof placeholder === 'string' ? sql.placeholder(placeholder) : placeholder
-  return sql`lower(${column}) like lower(${pattern}) escape '\\'`
-}
 
 /** A parsed value as it is written in a request. */
 function rawOf(value: Values[string]): string {

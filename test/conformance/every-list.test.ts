@@ -28,7 +28,7 @@ let resellerClients: Set<number>
 
 beforeAll(async () => {
   t = await makeTestApp()
-  await seedDemo(t.db, { resellers: 2, clients: 24, payments: 120, services: 40, xdrs: 400, seed: 5, now: t.clock() }, quiet)
+  await seedDemo(t.store, { resellers: 2, clients: 24, payments: 120, services: 40, xdrs: 400, seed: 5, now: t.clock() }, quiet)
   const asAdmin = { authinfo: `admin:${adminPassword}` }
   // Something in the lists that only functions create: an invoice with lines, a custom field.
   const charged = String((await t.db.select().from(expenses).orderBy(expenses.id).limit(1))[0].accountId)

@@ -239,7 +239,7 @@ describe('billing panel in a real browser', () => {
     await expect(cellsOf(page, rowWith(page, clientEmail))).resolves.toMatchObject({
       [labelOf(en, 'account', 'balance')]: '75.00',
     })
-    expect(balanceDrift(session!.db)).toEqual([])
+    expect(await balanceDrift(session!.db)).toEqual([])
   })
 
   it("issues an invoice from the invoice list's action and prints it", async () => {

@@ -7,8 +7,12 @@ import type { Db } from '../connection'
 import { statementFor } from '../statement-cache'
 import { storeFailureOf, type Store } from '../store'
 
-/** Times a transaction is run again after a serialization failure, before the call gives up busy. */
-const maxRetries = 8
+/**
+ * Times a transaction is run again after a serialization failure, before the call gives up busy.
+ * PostgreSQL also reports conflicts that were not real (a small table read whole is locked whole),
+ * so many writes to one client at once may each need several runs.
+ */
+const maxRetries = 24
 
 /** 64-bit integers (`bigint`, counts) and sums (`numeric`) read back as numbers, never strings. */
 function safeInteger(text: string): number {
@@ -102,7 +106,7 @@ export class PgStore implements Store {
         )
       } catch (err) {
         if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)))
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 4)))
       }
     }
   }

@@ -1,4 +1,4 @@
-import { eq, type AnyColumn } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { formatAmount } from '../../format/money'
 import { scopeCondition } from '../../billing/scope'
 import { scopeOf } from '../../core/access'
@@ -6,12 +6,11 @@ import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Values } from '../../core/params'
 import type { Db } from '../../db/connection'
-import { equals, filterWhere, matching, type FilterRule } from '../../db/filter-where'
-import { containsPattern, pageOf, sortedList } from '../../db/query'
+import { contains, equals, filterWhere } from '../../db/filter-where'
+import { pageOf, sortedList } from '../../db/query'
 import { accounts, currencies, resellers } from '../../db/schema/index'
 import { currencyByCode } from '../currency/index'
 import { defineFunction } from '../../core/registry'
-import { likeAnyCase } from '../list-filter'
 
 /** A client's statuses; archived clients are kept for their history only. */
 export const accountStatuses = ['active', 'suspended', 'archived'] as const
@@ -33,15 +32,10 @@ const listed = {
 /** No row has this id: a filter on an unknown currency finds nothing. */
 const noSuchId = -1
 
-/** The column contains the text literally, in any case. */
-function containsText(column: AnyColumn): FilterRule {
-  return matching((p) => likeAnyCase(column, p), (v) => containsPattern(String(v)))
-}
-
 /** What the list filters on; `currency` by the currency's id (see `withCurrencyId`). */
 const filterRules = {
-  name: containsText(accounts.name),
-  email: containsText(accounts.email),
+  name: contains(accounts.name),
+  email: contains(accounts.email),
   reseller: equals(accounts.resellerId),
   currency: equals(accounts.currencyId),
   status: equals(accounts.status),

@@ -2,10 +2,9 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, pageOf, sortedList } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
 import { auditLog } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../../core/registry'
-import { likeAnyCase } from '../list-filter'
 
 /** The columns a row is read from, by the name they are listed (and sorted) under. */
 const listed = {
@@ -29,7 +28,7 @@ function statementsFor(db: Db, q: ListQuery) {
     condition: () => {
       const where: SQL[] = []
       if (used.includes('actor')) where.push(eq(auditLog.actor, sql.placeholder('actor')))
-      if (used.includes('function')) where.push(likeAnyCase(auditLog.func, 'function'))
+      if (used.includes('function')) where.push(likePlaceholder(auditLog.func, 'function'))
       if (used.includes('result')) where.push(eq(auditLog.result, sql.placeholder('result')))
       return where.length ? and(...where) : undefined
     },

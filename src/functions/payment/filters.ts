@@ -1,9 +1,6 @@
-import type { AnyColumn } from 'drizzle-orm'
 import { payments } from '../../db/schema/index'
-import { equals, fromDay, matching, toDay, type FilterRule } from '../../db/filter-where'
-import { containsPattern } from '../../db/query'
+import { contains, equals, fromDay, toDay } from '../../db/filter-where'
 import type { ParamSpecs } from '../../core/params'
-import { likeAnyCase } from '../list-filter'
 import { paymentStatusValues } from './access'
 
 /** What the payment list (and its CSV file) can be filtered on. */
@@ -17,18 +14,13 @@ export const paymentFilters = {
   created_to: { type: 'date' },
 } satisfies ParamSpecs
 
-/** The column contains the text literally, in any case. */
-function containsAnyCase(column: AnyColumn): FilterRule {
-  return matching((p) => likeAnyCase(column, p), (v) => containsPattern(String(v)))
-}
-
 /** How each filter narrows the payments. */
 export const paymentFilterRules = {
   account: equals(payments.accountId),
   status: equals(payments.status, Number),
   paymethod: equals(payments.paymethodId),
-  number: containsAnyCase(payments.number),
-  sender: containsAnyCase(payments.sender),
+  number: contains(payments.number),
+  sender: contains(payments.sender),
   created_from: fromDay(payments.createdAt),
   created_to: toDay(payments.createdAt),
 }

@@ -1,11 +1,10 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { invalid, taken } from '../../core/errors'
 import { Level } from '../../core/principal'
-import { containsPattern, firstRow, pageOf, rowById, sortedList, updateById } from '../../db/query'
+import { containsPattern, firstRow, likePlaceholder, pageOf, rowById, sortedList, updateById } from '../../db/query'
 import { accounts, resellers } from '../../db/schema/index'
 import { formatDateTime } from '../../format/time'
 import { defineFunction, type FunctionContext } from '../../core/registry'
-import { likeAnyCase } from '../list-filter'
 
 const listed = {
   id: resellers.id,
@@ -45,7 +44,7 @@ export const resellerList = defineFunction({
       shape: `${own ? 'o' : ''}${byName ? 'n' : ''}${byStatus ? 's' : ''}`,
       condition: () => {
         const parts = own ? [eq(resellers.id, sql.placeholder('own'))] : []
-        if (byName) parts.push(likeAnyCase(resellers.name, 'name'))
+        if (byName) parts.push(likePlaceholder(resellers.name, 'name'))
         if (byStatus) parts.push(eq(resellers.status, sql.placeholder('status')))
         return parts.length ? and(...parts) : undefined
       },

@@ -2,10 +2,9 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
-import { containsPattern, pageOf, sortedList } from '../../db/query'
+import { containsPattern, likePlaceholder, pageOf, sortedList } from '../../db/query'
 import { users } from '../../db/schema/index'
 import { defineFunction, type ListQuery } from '../../core/registry'
-import { likeAnyCase } from '../list-filter'
 
 /** The columns a row is read from, by the name they are listed (and sorted) under. */
 const listed = {
@@ -39,8 +38,8 @@ function statementsFor(db: Db, ownerScope: boolean, q: ListQuery) {
           ? sql`${users.resellerId} = ${sql.placeholder('scope')} and ${users.level} < ${Level.reseller}`
           : sql`${users.level} <= ${sql.placeholder('scope')}`,
       ]
-      if (used.includes('name')) where.push(likeAnyCase(users.name, 'name'))
-      if (used.includes('email')) where.push(likeAnyCase(users.email, 'email'))
+      if (used.includes('name')) where.push(likePlaceholder(users.name, 'name'))
+      if (used.includes('email')) where.push(likePlaceholder(users.email, 'email'))
       if (used.includes('level')) where.push(eq(users.level, sql.placeholder('level')))
       if (used.includes('status')) where.push(eq(users.status, sql.placeholder('status')))
       if (used.includes('reseller')) where.push(eq(users.resellerId, sql.placeholder('reseller')))
