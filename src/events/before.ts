@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { BillError } from '../core/errors'
 import type { Db } from '../db/connection'
-import { gatedWrite } from '../db/write-gate'
+import { preparedFor } from '../db/prepared'
 import { provisioningHandlers, provisioningLog } from '../db/schema/index'
+import type { Store } from '../db/store'
 import { handles } from './catalog'
 import { timeoutOf } from './defaults'
 import { cut, invoke, type InvokeResult } from './invoke'
 import { dataOf, payloadOf, type DomainEvent } from './outbox'
-import { preparedFor } from '../db/prepared'
 
 /**
  * The before-stage: handlers asked, before a change is applied, whether it may happen. They get
@@ -32,50 +32,49 @@ export type Verdict =
   | { allow: true; changes?: Record<string, unknown> }
   | { allow: false; message: string; unreachable: boolean }
 
-function prepare(db: Db) {
-  return {
-    handlers: db
-      .select({
-        id: provisioningHandlers.id,
-        name: provisioningHandlers.name,
-        events: provisioningHandlers.events,
-        type: provisioningHandlers.type,
-        target: provisioningHandlers.target,
-        secret: provisioningHandlers.secret,
-        timeoutMs: provisioningHandlers.timeoutMs,
-        onFailure: provisioningHandlers.onFailure,
-      })
-      .from(provisioningHandlers)
-      .where(and(eq(provisioningHandlers.stage, 'before'), eq(provisioningHandlers.status, 'enabled')))
-      .orderBy(asc(provisioningHandlers.priority), asc(provisioningHandlers.id))
-      .prepare(),
-    log: db
-      .insert(provisioningLog)
-      .values({
-        handlerId: sql.placeholder('handlerId'),
-        stage: 'before',
-        event: sql.placeholder('event'),
-        objectId: sql.placeholder('objectId'),
-        attempt: 1,
-        status: sql.placeholder('status'),
-        at: sql.placeholder('at'),
-        durationMs: sql.placeholder('durationMs'),
-        payload: sql.placeholder('payload'),
-        response: sql.placeholder('response'),
-        error: sql.placeholder('error'),
-      })
-      .prepare(),
-  }
-}
+const handlersOf = preparedFor((db: Db) =>
+  db
+    .select({
+      id: provisioningHandlers.id,
+      name: provisioningHandlers.name,
+      events: provisioningHandlers.events,
+      type: provisioningHandlers.type,
+      target: provisioningHandlers.target,
+      secret: provisioningHandlers.secret,
+      timeoutMs: provisioningHandlers.timeoutMs,
+      onFailure: provisioningHandlers.onFailure,
+    })
+    .from(provisioningHandlers)
+    .where(and(eq(provisioningHandlers.stage, 'before'), eq(provisioningHandlers.status, 'enabled')))
+    .orderBy(asc(provisioningHandlers.priority), asc(provisioningHandlers.id))
+    .prepare(),
+)
 
-const statementsOf = preparedFor(prepare)
+const logOf = preparedFor((db: Db) =>
+  db
+    .insert(provisioningLog)
+    .values({
+      handlerId: sql.placeholder('handlerId'),
+      stage: 'before',
+      event: sql.placeholder('event'),
+      objectId: sql.placeholder('objectId'),
+      attempt: 1,
+      status: sql.placeholder('status'),
+      at: sql.placeholder('at'),
+      durationMs: sql.placeholder('durationMs'),
+      payload: sql.placeholder('payload'),
+      response: sql.placeholder('response'),
+      error: sql.placeholder('error'),
+    })
+    .prepare(),
+)
 
 /**
  * The enabled before-handlers, first to run first: one query on the stage index, read each time
  * so that a handler changed from anywhere (the CLI, another process) applies at once.
  */
-export function beforeHandlers(db: Db): BeforeHandler[] {
-  return statementsOf(db).handlers.all()
+export async function beforeHandlers(store: Store): Promise<BeforeHandler[]> {
+  return handlersOf(store.db).execute()
 }
 
 /**
@@ -83,14 +82,14 @@ export function beforeHandlers(db: Db): BeforeHandler[] {
  * before it left it. Returns, per event, the fields handlers changed (empty: allowed as is).
  * Throws the refusal (`access`, object `provisioning`) of the first handler that forbids.
  */
-export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], events: DomainEvent[]): Promise<Record<string, unknown>[]> {
+export async function runBefore(store: Store, now: number, handlers: BeforeHandler[], events: DomainEvent[]): Promise<Record<string, unknown>[]> {
   const changed: Record<string, unknown>[] = []
   for (const e of events) {
     const changes: Record<string, unknown> = {}
-    let data = dataOf(e)
+    let data = await dataOf(e)
     for (const h of handlers) {
       if (!handles(h.events, e.event)) continue
-      const body = payloadOf({ ...e, data }, now)
+      const body = payloadOf(e, data, now)
       const result = await invoke(h, {
         body,
         event: e.event,
@@ -100,7 +99,7 @@ export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], 
         now,
       })
       const verdict = verdictOf(h, result, data)
-      gatedWrite(db, () => statementsOf(db).log.run({
+      const entry = {
         handlerId: h.id,
         event: e.event,
         objectId: e.objectId,
@@ -110,7 +109,10 @@ export async function runBefore(db: Db, now: number, handlers: BeforeHandler[], 
         payload: body,
         response: result.response,
         error: verdict.allow ? result.error : cut(verdict.message || result.error),
-      }))
+      }
+      await store.write(async (tx) => {
+        await logOf(tx).execute(entry)
+      })
       if (!verdict.allow) throw refusal(verdict)
       if (verdict.changes) {
         Object.assign(changes, verdict.changes)

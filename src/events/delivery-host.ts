@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads'
-import type { Db } from '../db/connection'
+import type { Store } from '../db/store'
 import { useWriteGate, WriteGate } from '../db/write-gate'
 import { startThread } from '../threads'
 import { onEmitted } from './outbox'
@@ -18,7 +18,8 @@ export interface ThreadSettings {
 export type ThreadMessage = 'wake' | 'stop'
 
 export interface DeliveryHostDeps {
-  db: Db
+  store: Store
+  /** The database file (SQLite), which the delivery thread opens for itself. */
   dbPath: string
   hooks: HookSettings
   clock: () => number
@@ -34,17 +35,19 @@ export interface DeliveryHost {
 const restartDelayMs = 1000
 
 /**
- * Runs the delivery worker for the server: on a thread of its own over its own connection, woken
- * by this process's emits. A thread that dies is logged and started again; its leased rows are
- * taken up when their leases run out, as after a crash. An in-memory database cannot be shared
- * with a thread: its worker runs in this thread.
+ * Runs the delivery worker for the server. On a SQLite file: on a thread of its own over its own
+ * connection, woken by this process's emits, its writes and the server's taking turns at the
+ * write gate; a thread that dies is logged and started again, and its leased rows are taken up
+ * when their leases run out, as after a crash. An in-memory database cannot be shared with a
+ * thread: its worker runs in this thread. On PostgreSQL the worker runs in this thread on the
+ * store: its claims lock the rows they take, so the workers of several processes share the work.
  */
 export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
-  const { db, dbPath, hooks, log } = deps
-  if (dbPath === ':memory:') return startDeliveryWorker({ db, clock: deps.clock, config: hooks, log })
+  const { store, dbPath, hooks, log } = deps
+  if (store.dialect !== 'sqlite' || dbPath === ':memory:') return startDeliveryWorker({ store, clock: deps.clock, config: hooks, log })
 
   const gate = new WriteGate()
-  useWriteGate(db, gate)
+  useWriteGate(store.db, gate)
   // The thread is sent a wake only if it has looked for due deliveries since the last one: its
   // next look finds everything recorded before it, so more would wake it for nothing.
   const looking = new SharedArrayBuffer(4)
@@ -78,9 +81,12 @@ export function startDeliveries(deps: DeliveryHostDeps): DeliveryHost {
     })
   }
 
-  const unsubscribe = onEmitted(db, () => {
-    if (Atomics.exchange(lookingFlag, 0, 0) === 1) thread?.postMessage('wake' satisfies ThreadMessage)
-  })
+  // The thread reads through its own connection: it is woken once what was recorded has committed.
+  const wakeThread = (): void => {
+    if (store.db.$client.inTransaction) setImmediate(wakeThread)
+    else if (Atomics.exchange(lookingFlag, 0, 0) === 1) thread?.postMessage('wake' satisfies ThreadMessage)
+  }
+  const unsubscribe = onEmitted(wakeThread)
   start()
 
   return {

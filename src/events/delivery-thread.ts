@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { openDatabase } from '../db/connection'
+import { SqliteStore } from '../db/sqlite/store'
 import { useWriteGate, WriteGate } from '../db/write-gate'
 import type { ThreadMessage, ThreadSettings } from './delivery-host'
 import { logError } from '../log'
@@ -9,10 +9,10 @@ import { startDeliveryWorker } from './worker'
 // handlers and recording the attempts does not take turns with the requests the server answers.
 const { dbPath, hooks, gate, looking } = workerData as ThreadSettings
 const lookingFlag = new Int32Array(looking)
-const db = openDatabase(dbPath)
-useWriteGate(db, new WriteGate(gate))
+const store = SqliteStore.open(dbPath)
+useWriteGate(store.db, new WriteGate(gate))
 const worker = startDeliveryWorker({
-  db,
+  store,
   clock: Date.now,
   config: hooks,
   log: logError,
@@ -22,9 +22,9 @@ const worker = startDeliveryWorker({
 parentPort!.on('message', (message: ThreadMessage) => {
   if (message === 'wake') worker.wake()
   else if (message === 'stop') {
-    void worker.stop().then(() => {
-      db.$client.close()
-      parentPort!.close()
-    })
+    void worker
+      .stop()
+      .then(() => store.close())
+      .then(() => parentPort!.close())
   }
 })

@@ -1,9 +1,12 @@
+import { AsyncResource } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
 import { provisioningDeliveries, provisioningHandlers } from '../db/schema/index'
 import { handles, objectKeyOf, type EventId } from './catalog'
+
+type EventData = Record<string, unknown>
 
 /** Something that happened in billing, as handlers are told of it. */
 export interface DomainEvent {
@@ -14,16 +17,16 @@ export interface DomainEvent {
    * What the event's table says: the object as the API returns it, changed fields, or `{}`. A
    * function is called only when some handler wants the event (most changes have no listener).
    */
-  data: Record<string, unknown> | (() => Record<string, unknown>)
+  data: EventData | (() => EventData | Promise<EventData>)
 }
 
-/** The JSON body handlers get (JeraSoft's shape), for an event that happened at `at` (ms). */
-export function payloadOf(e: DomainEvent, at: number): string {
-  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data: dataOf(e) })
+/** The JSON body handlers get (JeraSoft's shape), for an event with this data that happened at `at` (ms). */
+export function payloadOf(e: Pick<DomainEvent, 'event' | 'objectId'>, data: EventData, at: number): string {
+  return JSON.stringify({ event: { dt: isoSeconds(at), events_id: e.event, object_id: e.objectId }, data })
 }
 
 /** An event's data, built now if it is built on demand. */
-export function dataOf(e: DomainEvent): Record<string, unknown> {
+export async function dataOf(e: DomainEvent): Promise<EventData> {
   return typeof e.data === 'function' ? e.data() : e.data
 }
 
@@ -56,45 +59,47 @@ const statementsOf = preparedFor((db) => ({
     .prepare(),
 }))
 
-const listeners = new WeakMap<Db, Set<() => void>>()
-const wakeScheduled = new WeakSet<Db>()
+const listeners = new Set<() => void>()
+let wakeScheduled = false
 
 /**
- * Wakes the in-process delivery worker once the current (synchronous) transaction has committed,
- * not inside it: for anything that records deliveries.
+ * Wakes the delivery workers of this process soon, not inside the transaction that records
+ * deliveries: for anything that records them. A worker that looks before that transaction has
+ * committed finds the rows at its next poll.
  */
-export function wakeSoon(db: Db): void {
-  const waiting = listeners.get(db)
-  if (!waiting?.size || wakeScheduled.has(db)) return
-  wakeScheduled.add(db)
+export function wakeSoon(): void {
+  if (!listeners.size || wakeScheduled) return
+  wakeScheduled = true
   setImmediate(() => {
-    wakeScheduled.delete(db)
-    waiting.forEach((wake) => wake())
+    wakeScheduled = false
+    listeners.forEach((wake) => wake())
   })
 }
 
 /**
  * Records an event for every enabled after-handler that handles it. Must run inside the
- * transaction of the change the event describes: if that rolls back, so do its deliveries.
- * Returns how many deliveries were recorded.
+ * transaction of the change the event describes (`db` is its handle): if that rolls back, so
+ * do its deliveries. Returns how many deliveries were recorded.
  */
-export function emit(db: Db, now: number, e: DomainEvent): number {
+export async function emit(db: Db, now: number, e: DomainEvent): Promise<number> {
   const s = statementsOf(db)
-  const handlers = s.afterHandlers.all().filter((h) => handles(h.events, e.event))
+  const handlers = (await s.afterHandlers.execute()).filter((h) => handles(h.events, e.event))
   if (!handlers.length) return 0
-  const payload = payloadOf(e, now)
+  const payload = payloadOf(e, await dataOf(e), now)
   const objectKey = objectKeyOf(e.event, e.objectId)
   for (const h of handlers) {
-    s.insert.run({ deliveryId: randomUUID(), handlerId: h.id, event: e.event, objectId: e.objectId, objectKey, priority: h.priority, payload, at: now })
+    await s.insert.execute({ deliveryId: randomUUID(), handlerId: h.id, event: e.event, objectId: e.objectId, objectKey, priority: h.priority, payload, at: now })
   }
-  wakeSoon(db)
+  wakeSoon()
   return handlers.length
 }
 
-/** Calls `wake` soon after this process records deliveries; returns what stops it. */
-export function onEmitted(db: Db, wake: () => void): () => void {
-  let set = listeners.get(db)
-  if (!set) listeners.set(db, (set = new Set()))
-  set.add(wake)
-  return () => set.delete(wake)
+/**
+ * Calls `wake` soon after this process records deliveries; returns what stops it. `wake` runs
+ * in the context it was subscribed from, never in the transaction that recorded them.
+ */
+export function onEmitted(wake: () => void): () => void {
+  const outside = AsyncResource.bind(wake)
+  listeners.add(outside)
+  return () => listeners.delete(outside)
 }

@@ -4,6 +4,7 @@ import { formatAmount } from '../format/money'
 import { formatDate, formatDateTime } from '../format/time'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
+import { firstRow } from '../db/query'
 import { accounts, currencies, invoices, items, payments, users } from '../db/schema/index'
 import { Level } from '../core/principal'
 import type { Scalar } from '../output/document'
@@ -35,8 +36,8 @@ const statements = preparedFor((db) => ({
   payment: db.select().from(payments).where(eq(payments.id, sql.placeholder('id'))).prepare(),
 }))
 
-function currencyUnit(db: Db, id: number): Currency {
-  return statements(db).currency.get({ id })!
+async function currencyUnit(db: Db, id: number): Promise<Currency> {
+  return (await firstRow(statements(db).currency.execute({ id })))!
 }
 
 /** The fields whose values differ between two snapshots of one object, as they are after. */
@@ -53,8 +54,8 @@ export function changedFields(before: Snapshot, after: Snapshot): Snapshot {
 type Client = typeof accounts.$inferSelect
 
 /** A client as `account.edit` shows it. */
-export function clientFields(db: Db, a: Client): Snapshot {
-  const currency = currencyUnit(db, a.currencyId)
+export async function clientFields(db: Db, a: Client): Promise<Snapshot> {
+  const currency = await currencyUnit(db, a.currencyId)
   return {
     name: a.name,
     email: a.email,
@@ -70,9 +71,9 @@ export function clientFields(db: Db, a: Client): Snapshot {
   }
 }
 
-export function clientData(db: Db, id: number): Snapshot | undefined {
-  const a = db.select().from(accounts).where(eq(accounts.id, id)).get()
-  return a && { id: a.id, ...clientFields(db, a) }
+export async function clientData(db: Db, id: number): Promise<Snapshot | undefined> {
+  const a = await firstRow(db.select().from(accounts).where(eq(accounts.id, id)))
+  return a && { id: a.id, ...(await clientFields(db, a)) }
 }
 
 // Client users
@@ -95,8 +96,8 @@ export function userFields(u: User): Snapshot {
 }
 
 /** A user of a client (a client's own login, JeraSoft's "account"), or undefined for any other user. */
-export function clientUserData(db: Db, id: number): Snapshot | undefined {
-  const u = db.select().from(users).where(eq(users.id, id)).get()
+export async function clientUserData(db: Db, id: number): Promise<Snapshot | undefined> {
+  const u = await firstRow(db.select().from(users).where(eq(users.id, id)))
   return u && isClientUser(u) ? { id: u.id, ...userFields(u) } : undefined
 }
 
@@ -123,13 +124,13 @@ export function serviceFields(item: Service, places: number): Snapshot {
 }
 
 /** The decimal places of the currency a client's services are priced in. */
-export function accountPlaces(db: Db, accountId: number): number {
-  return statements(db).places.get({ id: accountId })!.places
+export async function accountPlaces(db: Db, accountId: number): Promise<number> {
+  return (await firstRow(statements(db).places.execute({ id: accountId })))!.places
 }
 
 /** A service as it is now (`item` is its current row). */
-export function serviceData(db: Db, item: Service): Snapshot {
-  return { id: item.id, ...serviceFields(item, accountPlaces(db, item.accountId)) }
+export async function serviceData(db: Db, item: Service): Promise<Snapshot> {
+  return { id: item.id, ...serviceFields(item, await accountPlaces(db, item.accountId)) }
 }
 
 // Payments
@@ -137,8 +138,8 @@ export function serviceData(db: Db, item: Service): Snapshot {
 type Payment = typeof payments.$inferSelect
 
 /** A payment as `payment.edit` shows it. */
-export function paymentFields(db: Db, p: Payment): Snapshot {
-  const currency = currencyUnit(db, p.currencyId)
+export async function paymentFields(db: Db, p: Payment): Promise<Snapshot> {
+  const currency = await currencyUnit(db, p.currencyId)
   return {
     account: p.accountId,
     paymethod: p.paymethodId ?? '',
@@ -153,27 +154,28 @@ export function paymentFields(db: Db, p: Payment): Snapshot {
   }
 }
 
-export function paymentData(db: Db, id: number): Snapshot | undefined {
-  const p = statements(db).payment.get({ id })
-  return p && { id: p.id, ...paymentFields(db, p) }
+export async function paymentData(db: Db, id: number): Promise<Snapshot | undefined> {
+  const p = await firstRow(statements(db).payment.execute({ id }))
+  return p && { id: p.id, ...(await paymentFields(db, p)) }
 }
 
 // Invoices
 
 /** An invoice with what showing it needs: its client's name and email, its currency. */
-export function invoiceRecord(db: Db, id: number) {
-  const found = db
-    .select({ invoice: invoices, name: accounts.name, email: accounts.email, code: currencies.code, places: currencies.places })
-    .from(invoices)
-    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
-    .innerJoin(currencies, eq(currencies.id, invoices.currencyId))
-    .where(eq(invoices.id, id))
-    .get()
+export async function invoiceRecord(db: Db, id: number) {
+  const found = await firstRow(
+    db
+      .select({ invoice: invoices, name: accounts.name, email: accounts.email, code: currencies.code, places: currencies.places })
+      .from(invoices)
+      .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+      .innerJoin(currencies, eq(currencies.id, invoices.currencyId))
+      .where(eq(invoices.id, id)),
+  )
   if (!found) return undefined
   return { invoice: found.invoice, account: { name: found.name, email: found.email }, currency: { code: found.code, places: found.places } }
 }
 
-export type InvoiceRecord = NonNullable<ReturnType<typeof invoiceRecord>>
+export type InvoiceRecord = NonNullable<Awaited<ReturnType<typeof invoiceRecord>>>
 
 /** The fields every view of one invoice shows; the period's end is its last day, as it was asked for. */
 export function invoiceFields({ invoice, account, currency }: InvoiceRecord): Snapshot {
@@ -191,7 +193,7 @@ export function invoiceFields({ invoice, account, currency }: InvoiceRecord): Sn
   }
 }
 
-export function invoiceData(db: Db, id: number): Snapshot | undefined {
-  const record = invoiceRecord(db, id)
+export async function invoiceData(db: Db, id: number): Promise<Snapshot | undefined> {
+  const record = await invoiceRecord(db, id)
   return record && { id, ...invoiceFields(record) }
 }

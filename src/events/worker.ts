@@ -1,17 +1,17 @@
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
-import { gatedWrite, writeTransaction } from '../db/write-gate'
+import type { Store } from '../db/store'
 import { retryDelay } from './backoff'
 import { timeoutOf } from './defaults'
 import { invoke, type InvokeResult } from './invoke'
 import { onEmitted } from './outbox'
-import { deliveryStatements, dueRows, type DueRow, type HandlerNow } from './worker-sql'
+import { asQueueTransaction, dueRows, firstDeliveryFrom, lastDeliveryId, leaseRows, pruneDeliveries, pruneLog, recordAttempt, type Attempt, type DueRow, type HandlerNow } from './worker-sql'
 
 /** The settings the worker reads (`BILLGATE_HOOK_*`). */
 export type HookSettings = Pick<Config, 'hookRetrySchedule' | 'hookConcurrency' | 'hookPollInterval' | 'hookLeaseGrace' | 'hookLogRetentionDays'>
 
 export interface DeliveryWorkerDeps {
-  db: Db
+  store: Store
   /** Milliseconds since the epoch; tests pass their own to move time (and so drive the backoff). */
   clock: () => number
   config: HookSettings
@@ -35,14 +35,9 @@ export interface DeliveryWorker {
   stop(): Promise<void>
 }
 
-/** A claimed delivery with its handler as it is now (none: the handler was deleted). */
-interface ClaimedRow extends DueRow {
-  handler: HandlerNow | undefined
-}
-
 /** One call's outcome, waiting to be recorded with the next claim round. */
 interface Finished {
-  row: ClaimedRow
+  row: DueRow
   /** When the attempt started (ms). */
   at: number
   result: InvokeResult
@@ -58,30 +53,38 @@ const roundSpacingMs = 20
 
 /**
  * Works off the outbox (`provisioning_deliveries`) in this process: claims due rows in priority
- * order under a lease (so that several server processes on one database never call a handler
- * for the same row at once, and a killed process's rows are taken up when the lease runs out),
- * calls the handlers with bounded concurrency, and records each attempt in the log together
- * with the delivery's new state: success, retrying later (the schedule ± jitter) or failed.
- * The results of finished calls and the next claim share one transaction.
+ * order under a lease (so that several workers on one database never call a handler for the
+ * same row at once, and a killed process's rows are taken up when the lease runs out), calls
+ * the handlers with bounded concurrency, and records each attempt in the log together with the
+ * delivery's new state: success, retrying later (the schedule ± jitter) or failed. The results
+ * of finished calls and the next claim share one transaction; rounds run one at a time.
  *
  * Woken at once by in-process emits; polls for rows written by other processes (the CLI) and
  * for retries that have become due.
  */
 export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
-  const { db, clock, config, log } = deps
+  const { store, clock, config, log } = deps
   const random = deps.random ?? Math.random
-  const sql = deliveryStatements(db)
   const inFlight = new Set<Promise<void>>()
   const finished: Finished[] = []
   let scheduled = false
   let stopped = false
   let lastRoundAt = 0
+  /** The last round asked for: the next one starts when it has ended. */
+  let rounds: Promise<unknown> = Promise.resolve()
   // Claiming one row per finished call would cost a query each; wait for a few free slots
   // unless the worker is idle.
   const claimWhenFree = Math.max(1, Math.floor(config.hookConcurrency / 4))
 
-  /** Records what finished and claims what is due, in one transaction. Returns false on a database error. */
-  function round(): boolean {
+  /** Runs a round once the one before it has ended. Resolves to false on a database error. */
+  function round(): Promise<boolean> {
+    const next = rounds.then(roundNow)
+    rounds = next.catch(() => undefined)
+    return next
+  }
+
+  /** Records what finished and claims what is due, in one transaction. */
+  async function roundNow(): Promise<boolean> {
     scheduled = false
     lastRoundAt = performance.now()
     const now = clock()
@@ -89,12 +92,13 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const free = stopped ? 0 : config.hookConcurrency - inFlight.size
     const claimNow = free >= claimWhenFree || (free > 0 && inFlight.size === 0)
     if (!done.length && !claimNow) return true
-    let claimed: ClaimedRow[] = []
     if (claimNow) deps.onLook?.()
+    let claimed: DueRow[]
     try {
-      writeTransaction(db, () => {
-        for (const f of done) record(f, now)
-        if (claimNow) claimed = claim(now, free)
+      claimed = await store.write(async (tx) => {
+        await asQueueTransaction(store.dialect, tx)
+        for (const f of done) await recordAttempt(tx, attemptOf(f, now))
+        return claimNow ? claim(tx, now, free) : []
       })
     } catch (err) {
       // Kept for the next round; a claim that did not commit leased nothing.
@@ -106,44 +110,40 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     return true
   }
 
-  function claim(now: number, limit: number): ClaimedRow[] {
-    const handlers = new Map<number, HandlerNow | undefined>()
-    return dueRows(sql, now, limit).map((due) => {
-      if (!handlers.has(due.handlerId)) handlers.set(due.handlerId, sql.handler.get(due.handlerId))
-      const row = { ...due, handler: handlers.get(due.handlerId) }
+  async function claim(tx: Db, now: number, limit: number): Promise<DueRow[]> {
+    const rows = await dueRows(store.dialect, tx, now, limit)
+    // Rows of one handler share its lease: one statement each.
+    const byLease = new Map<number, number[]>()
+    for (const row of rows) {
       const timeout = row.handler?.status === 'enabled' ? timeoutOf({ stage: 'after', timeoutMs: row.handler.timeoutMs }) : 0
-      sql.lease.run({ id: row.id, until: now + timeout + config.hookLeaseGrace })
-      return row
-    })
+      const until = now + timeout + config.hookLeaseGrace
+      const ids = byLease.get(until)
+      if (ids) ids.push(row.id)
+      else byLease.set(until, [row.id])
+    }
+    for (const [until, ids] of byLease) await leaseRows(tx, ids, until)
+    return rows
   }
 
-  function record(f: Finished, now: number): void {
+  function attemptOf(f: Finished, now: number): Attempt {
     const { row, result } = f
     const attempt = row.attempts + 1
     const delay = f.called && !result.ok ? retryDelay(config.hookRetrySchedule, attempt, random) : undefined
-    const status = result.ok ? 'success' : delay === undefined ? 'fail' : 'retrying'
-    sql.log.run({
-      deliveryRow: row.id,
-      handlerId: row.handlerId,
-      event: row.event,
-      objectId: row.objectId,
+    return {
+      row,
       attempt,
-      status,
+      status: result.ok ? 'success' : delay === undefined ? 'fail' : 'retrying',
       at: f.at,
       durationMs: result.durationMs,
       response: result.response,
       error: result.error,
-    })
-    sql.settle.run({
-      id: row.id,
-      status,
       attempts: f.called ? attempt : row.attempts,
       nextAt: delay === undefined ? row.nextAt : now + delay,
       now,
-    })
+    }
   }
 
-  function start(row: ClaimedRow): void {
+  function start(row: DueRow): void {
     const running = deliver(row).then((f) => {
       inFlight.delete(running)
       finished.push(f)
@@ -152,22 +152,19 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     inFlight.add(running)
   }
 
-  async function deliver(row: ClaimedRow): Promise<Finished> {
+  async function deliver(row: DueRow): Promise<Finished> {
     const at = clock()
     const { handler } = row
     const refusal = whyNotCalled(handler)
     if (refusal || !handler) return { row, at, called: false, result: { ok: false, response: '', error: refusal, unreachable: false, durationMs: 0 } }
-    const result = await invoke(
-      handler,
-      {
-        body: row.payload,
-        event: row.event,
-        objectId: row.objectId,
-        deliveryId: row.deliveryId,
-        timeoutMs: timeoutOf({ stage: 'after', timeoutMs: handler.timeoutMs }),
-        now: at,
-      },
-    )
+    const result = await invoke(handler, {
+      body: row.payload,
+      event: row.event,
+      objectId: row.objectId,
+      deliveryId: row.deliveryId,
+      timeoutMs: timeoutOf({ stage: 'after', timeoutMs: handler.timeoutMs }),
+      now: at,
+    })
     return { row, at, called: true, result }
   }
 
@@ -177,15 +174,17 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     // While calls are in flight, rounds are spaced out so that each records (and commits) a
     // batch of results rather than one: a commit costs more than the rows it writes.
     const wait = inFlight.size ? lastRoundAt + roundSpacingMs - performance.now() : 0
-    if (wait > 0) setTimeout(round, wait)
-    else setImmediate(round)
+    const run = () => void round()
+    if (wait > 0) setTimeout(run, wait)
+    else setImmediate(run)
   }
 
   async function settle(): Promise<void> {
     for (;;) {
-      if (!round()) throw new Error('the delivery worker could not reach the database')
+      if (!(await round())) throw new Error('the delivery worker could not reach the database')
       if (!inFlight.size && !finished.length) return
-      await Promise.race(inFlight)
+      // Calls that could not be made finish at once: the next round records them.
+      if (inFlight.size) await Promise.race(inFlight)
     }
   }
 
@@ -193,11 +192,15 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const days = config.hookLogRetentionDays
     if (days <= 0) return 0
     const cutoff = clock() - days * dayMs
+    const bound = await firstDeliveryCreatedFrom(cutoff)
+    const batches = [(tx: Db) => pruneLog(tx, cutoff, pruneBatch), (tx: Db) => pruneDeliveries(tx, bound, pruneBatch)]
     let removed = 0
-    const bound = firstDeliveryCreatedFrom(cutoff)
-    for (const statement of [sql.pruneLog, sql.pruneDeliveries]) {
+    for (const batch of batches) {
       for (;;) {
-        const n = gatedWrite(db, () => statement.run({ cutoff, bound, limit: pruneBatch }).changes)
+        const n = await store.write(async (tx) => {
+          await asQueueTransaction(store.dialect, tx)
+          return batch(tx)
+        })
         removed += n
         if (n < pruneBatch || stopped) break
         // Small batches with a turn of the event loop between them: requests are not held up.
@@ -211,12 +214,12 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
    * The first delivery id created at or after `cutoff` (every row before it is older): a binary
    * search over ids, which grow with time, a few point lookups however long the table.
    */
-  function firstDeliveryCreatedFrom(cutoff: number): number {
+  async function firstDeliveryCreatedFrom(cutoff: number): Promise<number> {
     let low = 0
-    let high = (sql.lastDeliveryId.get() ?? 0) + 1
+    let high = (await lastDeliveryId(store.db)) + 1
     while (low < high) {
       const middle = Math.floor((low + high) / 2)
-      const row = sql.firstDeliveryFrom.get({ id: middle })
+      const row = await firstDeliveryFrom(store.db, middle)
       if (!row || row.createdAt >= cutoff) high = middle
       else low = row.id + 1
     }
@@ -227,7 +230,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     prune().catch((err: unknown) => log('pruning the provisioning log failed', err))
   }
 
-  const unsubscribe = onEmitted(db, wake)
+  const unsubscribe = onEmitted(wake)
   const poll = setInterval(wake, config.hookPollInterval)
   const pruning = setInterval(pruneSafely, deps.pruneEveryMs ?? defaultPruneEveryMs)
   const firstPrune = setTimeout(pruneSafely, Math.min(10_000, deps.pruneEveryMs ?? defaultPruneEveryMs))
@@ -241,9 +244,11 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     clearInterval(poll)
     clearInterval(pruning)
     clearTimeout(firstPrune)
-    // Each finished call records itself through round(), which claims nothing now.
+    // A round under way starts what it claims; what finishes after is recorded by a last round,
+    // which claims nothing.
+    await rounds
     while (inFlight.size) await Promise.race(inFlight)
-    if (finished.length) round()
+    if (finished.length) await round()
   }
 
   return { wake, settle, prune, stop }

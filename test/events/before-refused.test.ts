@@ -27,7 +27,7 @@ describe('a before-handler that refuses is logged as refused', () => {
   it('{"allow": false} with a 2xx: refused, in the list, its filter and the details', async () => {
     const { t, paid, logged } = await tried(() => ({ body: JSON.stringify({ allow: false, error: 'over quota' }) }))
     expect(paid.error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'over quota' })
-    expect(t.db.select().from(payments).all()).toEqual([])
+    expect(await t.db.select().from(payments)).toEqual([])
     const [row] = await logged()
     expect(row).toMatchObject({ status: 'refused', message: 'over quota' })
     expect((await logged({ status: 'refused' })).map((r) => r.id)).toEqual([row.id])

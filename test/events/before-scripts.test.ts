@@ -24,7 +24,7 @@ async function withScript(path: string, settings: Record<string, string> = {}) {
   const h = await t.data({ func: 'provisioning.handler.edit', sok: 'ok', name: 'Script', events: 'payments.create', type: 'script', stage: 'before', target: path, ...settings, ...admin })
   if (!h.ok) throw new Error(JSON.stringify(h))
   const pay = () => t.data({ func: 'payment.edit', sok: 'ok', account, amount: '10.00', note: 'first', ...admin })
-  return { t, pay, stored: () => t.db.select().from(payments).all(), log: () => t.db.select().from(provisioningLog).all() }
+  return { t, pay, stored: () => t.db.select().from(payments), log: () => t.db.select().from(provisioningLog).orderBy(provisioningLog.id) }
 }
 
 describe('before-handlers as scripts', () => {
@@ -32,16 +32,16 @@ describe('before-handlers as scripts', () => {
     const seen = join(dir, 'seen.json')
     const { pay, stored, log } = await withScript(script('allow.sh', `#!/bin/bash\ncat > ${seen}\nexit 0\n`))
     expect((await pay()).ok).toBe(true)
-    expect(stored()).toHaveLength(1)
+    expect(await stored()).toHaveLength(1)
     expect(JSON.parse(readFileSync(seen, 'utf8'))).toMatchObject({ event: { events_id: 'payments.create' }, data: { amount: '10.00', note: 'first' } })
-    expect(log()[0]).toMatchObject({ stage: 'before', status: 'success' })
+    expect((await log())[0]).toMatchObject({ stage: 'before', status: 'success' })
   })
 
   it('bash: a non-zero exit forbids with stderr as the message', async () => {
     const { pay, stored, log } = await withScript(script('forbid.sh', '#!/bin/bash\necho "Number range exhausted" >&2\nexit 3\n'))
     expect((await pay()).error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'Number range exhausted' })
-    expect(stored()).toEqual([])
-    expect(log()[0]).toMatchObject({ status: 'refused', error: 'Number range exhausted' })
+    expect(await stored()).toEqual([])
+    expect((await log())[0]).toMatchObject({ status: 'refused', error: 'Number range exhausted' })
   })
 
   it('node: JSON on stdout modifies the change; the environment names the event', async () => {
@@ -59,13 +59,13 @@ process.stdin.on('end', () => {
     )
     const { pay, stored } = await withScript(path)
     expect((await pay()).ok).toBe(true)
-    expect(stored()[0]).toMatchObject({ note: 'first / payments.create / true', amount: 1100 })
+    expect((await stored())[0]).toMatchObject({ note: 'first / payments.create / true', amount: 1100 })
   })
 
   it('node: {"allow": false} on stdout forbids; a script that never ends is killed at its timeout', async () => {
     const refusing = await withScript(script('refuse.mjs', `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ allow: false, error: 'over quota' }))\n`))
     expect((await refusing.pay()).error).toMatchObject({ type: 'access', msg: 'over quota' })
-    expect(refusing.stored()).toEqual([])
+    expect(await refusing.stored()).toEqual([])
     const hanging = script('hang.sh', '#!/bin/bash\nsleep 30\n')
     const allow = await withScript(hanging, { timeout_ms: '300' })
     const started = Date.now()
@@ -73,6 +73,6 @@ process.stdin.on('end', () => {
     expect(Date.now() - started).toBeLessThan(2500)
     const forbid = await withScript(hanging, { timeout_ms: '300', on_failure: 'forbid' })
     expect((await forbid.pay()).error).toMatchObject({ type: 'access', object: 'provisioning' })
-    expect(forbid.stored()).toEqual([])
+    expect(await forbid.stored()).toEqual([])
   })
 })

@@ -29,7 +29,7 @@ async function setup(answer: (r: Received) => Answer = () => ({}), settings: Rec
   if (!handler.ok) throw new Error(JSON.stringify(handler))
   const pay = (fields: Record<string, string> = {}) =>
     t.data({ func: 'payment.edit', sok: 'ok', account, amount: '10.00', note: 'first', ...fields, ...admin })
-  const log = () => t.db.select().from(provisioningLog).all()
+  const log = () => t.db.select().from(provisioningLog).orderBy(provisioningLog.id)
   return { t, account, receiver, pay, log }
 }
 
@@ -44,9 +44,9 @@ describe('before-handlers over HTTP', () => {
     expect(got.json.data).toMatchObject({ account: Number(account), amount: '10.00', note: 'first' })
     expect(got.headers['x-billgate-event']).toBe('payments.create')
     expect(got.headers['x-billgate-delivery']).toMatch(/^[0-9a-f-]{36}$/)
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
-    expect(log()).toHaveLength(1)
-    expect(log()[0]).toMatchObject({ stage: 'before', event: 'payments.create', status: 'success', handlerId: 1, deliveryId: null, payload: got.body })
+    expect(await t.db.select().from(payments)).toHaveLength(1)
+    expect(await log()).toHaveLength(1)
+    expect((await log())[0]).toMatchObject({ stage: 'before', event: 'payments.create', status: 'success', handlerId: 1, deliveryId: null, payload: got.body })
     // A second call gets a delivery id of its own.
     await pay()
     expect(receiver.received[1].headers['x-billgate-delivery']).not.toBe(got.headers['x-billgate-delivery'])
@@ -55,7 +55,7 @@ describe('before-handlers over HTTP', () => {
   it('allow when the payload is echoed unchanged', async () => {
     const { t, pay } = await setup((r) => ({ body: r.body }))
     expect((await pay()).ok).toBe(true)
-    expect(t.db.select().from(payments).all()[0]).toMatchObject({ amount: 1000, note: 'first' })
+    expect((await t.db.select().from(payments))[0]).toMatchObject({ amount: 1000, note: 'first' })
   })
 
   it('modifies the change with the fields it answers, checked again', async () => {
@@ -63,14 +63,14 @@ describe('before-handlers over HTTP', () => {
     const r = await pay()
     expect(r.ok).toBe(true)
     // status is not a field a call sets: it is left alone.
-    expect(t.db.select().from(payments).all()[0]).toMatchObject({ amount: 1250, note: 'approved', status: 1 })
-    expect(log()[0].status).toBe('success')
+    expect((await t.db.select().from(payments))[0]).toMatchObject({ amount: 1250, note: 'approved', status: 1 })
+    expect((await log())[0].status).toBe('success')
   })
 
   it('modifies through an echoed payload whose data differs', async () => {
     const { t, pay } = await setup((r) => ({ body: JSON.stringify({ ...r.json, data: { ...r.json.data, sender: 'Bank of Tests' } }) }))
     expect((await pay()).ok).toBe(true)
-    expect(t.db.select().from(payments).all()[0]).toMatchObject({ sender: 'Bank of Tests', note: 'first', amount: 1000 })
+    expect((await t.db.select().from(payments))[0]).toMatchObject({ sender: 'Bank of Tests', note: 'first', amount: 1000 })
   })
 
   it('refuses an invalid modification with a value error, storing nothing', async () => {
@@ -79,8 +79,8 @@ describe('before-handlers over HTTP', () => {
     expect(r.error).toMatchObject({ type: 'value', object: 'amount' })
     const nested = await setup(() => ({ body: JSON.stringify({ data: { note: { nested: true } } }) }))
     expect((await nested.pay()).error).toMatchObject({ type: 'value', object: 'note' })
-    expect(t.db.select().from(payments).all()).toEqual([])
-    expect(nested.t.db.select().from(payments).all()).toEqual([])
+    expect(await t.db.select().from(payments)).toEqual([])
+    expect(await nested.t.db.select().from(payments)).toEqual([])
   })
 
   it('forbids with its text, in JSONdata and in XML, storing nothing', async () => {
@@ -90,9 +90,9 @@ describe('before-handlers over HTTP', () => {
     const { text } = await t.call({ func: 'payment.edit', sok: 'ok', account, amount: '1.00', out: 'xml', ...admin })
     expect(text).toContain('<error type="access" object="provisioning"')
     expect(text).toContain('Credit check failed for &lt;Acme&gt;')
-    expect(t.db.select().from(payments).all()).toEqual([])
-    expect(log()).toHaveLength(2)
-    expect(log()[0]).toMatchObject({ status: 'refused', error: 'Credit check failed for <Acme>' })
+    expect(await t.db.select().from(payments)).toEqual([])
+    expect(await log()).toHaveLength(2)
+    expect((await log())[0]).toMatchObject({ status: 'refused', error: 'Credit check failed for <Acme>' })
     const ru = await t.data({ func: 'payment.edit', sok: 'ok', account, amount: '1.00', lang: 'ru', ...admin })
     expect(ru.error.msg).toBe('Credit check failed for <Acme>')
   })
@@ -106,8 +106,8 @@ describe('before-handlers over HTTP', () => {
     expect((await bare.pay()).error.msg).toBe('HTTP 409')
     const refusedSilently = await setup(() => ({ body: '{"allow":false}' }))
     expect((await refusedSilently.pay()).error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'The change was refused by a provisioning handler' })
-    expect(t.db.select().from(payments).all()).toEqual([])
-    expect(log()[0]).toMatchObject({ status: 'refused', response: 'Account blocked in the softswitch' })
+    expect(await t.db.select().from(payments)).toEqual([])
+    expect((await log())[0]).toMatchObject({ status: 'refused', response: 'Account blocked in the softswitch' })
   })
 
   it('a handler that hangs: on_failure allow lets the change through after the timeout', async () => {
@@ -117,8 +117,8 @@ describe('before-handlers over HTTP', () => {
     const took = Date.now() - started
     expect(took).toBeGreaterThanOrEqual(290)
     expect(took).toBeLessThan(2500)
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
-    expect(log()[0]).toMatchObject({ status: 'fail', error: 'no answer within 300 ms' })
+    expect(await t.db.select().from(payments)).toHaveLength(1)
+    expect((await log())[0]).toMatchObject({ status: 'fail', error: 'no answer within 300 ms' })
   })
 
   it('a handler that hangs: on_failure forbid refuses the change, without naming the handler', async () => {
@@ -129,18 +129,18 @@ describe('before-handlers over HTTP', () => {
     expect(r.error).toMatchObject({ type: 'access', object: 'provisioning' })
     expect(r.error.msg).toContain('did not answer')
     expect(r.error.msg).not.toContain('127.0.0.1')
-    expect(t.db.select().from(payments).all()).toEqual([])
-    expect(log()[0].status).toBe('fail')
+    expect(await t.db.select().from(payments)).toEqual([])
+    expect((await log())[0].status).toBe('fail')
   })
 
   it('a handler that crashes (connection dropped) follows on_failure', async () => {
     const allow = await setup(() => 'destroy')
     expect((await allow.pay()).ok).toBe(true)
-    expect(allow.t.db.select().from(payments).all()).toHaveLength(1)
-    expect(allow.log()[0].status).toBe('fail')
+    expect(await allow.t.db.select().from(payments)).toHaveLength(1)
+    expect((await allow.log())[0].status).toBe('fail')
     const forbid = await setup(() => 'destroy', { on_failure: 'forbid' })
     expect((await forbid.pay()).error).toMatchObject({ type: 'access', object: 'provisioning' })
-    expect(forbid.t.db.select().from(payments).all()).toEqual([])
+    expect(await forbid.t.db.select().from(payments)).toEqual([])
   })
 
   it('updates and group operations propose their element; a forbidden delete deletes nothing', async () => {
@@ -157,7 +157,7 @@ describe('before-handlers over HTTP', () => {
     const del = receiver.received.at(-1)!.json
     expect(del.event).toMatchObject({ events_id: 'payments.delete', object_id: Number(id) })
     expect(del.data).toMatchObject({ id: Number(id), amount: '10.00', note: 'second' })
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
+    expect(await t.db.select().from(payments)).toHaveLength(1)
   })
 
   it('status moves propose the payment with its new status; a forbidden one leaves payment and balance alone', async () => {
@@ -169,11 +169,11 @@ describe('before-handlers over HTTP', () => {
     const asked = receiver.received.at(-1)!.json
     expect(asked.event).toMatchObject({ events_id: 'payments.update', object_id: Number(id) })
     expect(asked.data).toMatchObject({ id: Number(id), status: 4, amount: '10.00' })
-    expect(t.db.select().from(payments).all()[0].status).toBe(1)
-    expect(t.db.select().from(accounts).all().find((a) => a.id === Number(account))!.balance).toBe(0)
+    expect((await t.db.select().from(payments))[0].status).toBe(1)
+    expect((await t.db.select().from(accounts)).find((a) => a.id === Number(account))!.balance).toBe(0)
     receiver.answer(() => ({}))
     expect((await t.data({ func: 'payment.setpaid', elid: id, ...admin })).ok).toBe(true)
-    expect(t.db.select().from(accounts).all().find((a) => a.id === Number(account))!.balance).toBe(1000)
+    expect((await t.db.select().from(accounts)).find((a) => a.id === Number(account))!.balance).toBe(1000)
   })
 
   it('runs in priority order, each seeing what the earlier ones changed; others are not called', async () => {
@@ -191,7 +191,7 @@ describe('before-handlers over HTTP', () => {
     expect(receiver.received).toHaveLength(1)
     expect(second.received[0].json.data.note).toBe('first+first')
     expect(other.received).toEqual([])
-    expect(t.db.select().from(payments).all()[0].note).toBe('first+first+second')
+    expect((await t.db.select().from(payments))[0].note).toBe('first+first+second')
   })
 
   it('never sends a password, and asks about client users only', async () => {
@@ -209,7 +209,7 @@ describe('before-handlers over HTTP', () => {
     receiver.answer(() => ({ body: '{"allow":false,"error":"no renames"}' }))
     const r = await t.data({ func: 'user.edit', sok: 'ok', elid: '2', realname: 'Renamed', ...admin })
     expect(r.error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'no renames' })
-    expect(t.db.select().from(users).all().find((u) => u.name === 'client1')!.realname).toBe('')
+    expect((await t.db.select().from(users)).find((u) => u.name === 'client1')!.realname).toBe('')
     // Deleting: asked about the client user (and refused), not about the operator's user.
     await t.data({ func: 'provisioning.handler.edit', elid: '1', sok: 'ok', events: 'clients.accounts.delete', ...admin })
     const asked = receiver.received.length
@@ -217,7 +217,7 @@ describe('before-handlers over HTTP', () => {
     expect(receiver.received.at(-1)!.json.event).toMatchObject({ events_id: 'clients.accounts.delete', object_id: 2 })
     expect((await t.data({ func: 'user.delete', elid: '3', ...admin })).ok).toBe(true)
     expect(receiver.received).toHaveLength(asked + 1)
-    expect(t.db.select().from(users).all().map((u) => u.name).sort()).toEqual(['admin', 'client1'])
+    expect((await t.db.select().from(users)).map((u) => u.name).sort()).toEqual(['admin', 'client1'])
   })
 
   it('guards client deletion and creation', async () => {
@@ -229,7 +229,7 @@ describe('before-handlers over HTTP', () => {
     expect((await t.data({ func: 'account.delete', elid: account, ...admin })).error).toMatchObject({ type: 'access', object: 'provisioning' })
     expect(receiver.received[0].json).toMatchObject({ event: { events_id: 'clients.delete', object_id: Number(account) }, data: {} })
     expect((await t.data({ func: 'account.edit', sok: 'ok', name: 'Beta', currency: 'USD', ...admin })).error).toMatchObject({ msg: 'not now' })
-    expect(t.db.select().from(accounts).all().map((a) => a.name)).toEqual(['Acme'])
+    expect((await t.db.select().from(accounts)).map((a) => a.name)).toEqual(['Acme'])
   })
 
   it('guards services: orders, renewals (with a changed period) and suspensions', async () => {
@@ -249,18 +249,18 @@ describe('before-handlers over HTTP', () => {
     const order = await t.data({ func: 'item.order', account, pricelist: String(tariff.id), period: '1', name: 'vm1', ...admin })
     expect(order.id).toBeDefined()
     expect(receiver.received[0].json).toMatchObject({ event: { events_id: 'clients.subscriptions.assign', object_id: null }, data: { account: Number(account), period: '1', name: 'vm1' } })
-    const before = t.db.select().from(items).all()[0]
+    const before = (await t.db.select().from(items))[0]
     const prolonged = await t.data({ func: 'service.prolong', elid: String(order.id), ...admin })
     expect(prolonged.newexpiredate).toBeDefined()
     const renew = receiver.received.at(-1)!.json
     expect(renew).toMatchObject({ event: { events_id: 'clients.subscriptions.renew', object_id: order.id }, data: { id: order.id, name: 'vm1' } })
     // Renewed for the three months the handler asked for, at the three-month price.
-    const after = t.db.select().from(items).all()[0]
+    const after = (await t.db.select().from(items))[0]
     const months = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth()
     expect(months(after.expiresAt!) - months(before.expiresAt!)).toBe(3)
     const suspend = await t.data({ func: 'item.suspend', elid: String(order.id), ...admin })
     expect(suspend.error).toMatchObject({ type: 'access', object: 'provisioning', msg: 'suspension blocked' })
-    expect(t.db.select().from(items).all()[0].status).toBe(after.status)
+    expect((await t.db.select().from(items))[0].status).toBe(after.status)
   })
 
   it('works the same through JSON-RPC', async () => {
@@ -273,7 +273,7 @@ describe('before-handlers over HTTP', () => {
     receiver.answer(() => ({ body: JSON.stringify({ data: { note: 'via rpc' } }) }))
     const ok = await rpc.ok('payment.edit', { SID: sid, account: Number(account), amount: '3.00', apply: 1 })
     expect(ok.ok).toBe(true)
-    expect(t.db.select().from(payments).all()).toHaveLength(1)
-    expect(t.db.select().from(payments).all()[0].note).toBe('via rpc')
+    expect(await t.db.select().from(payments)).toHaveLength(1)
+    expect((await t.db.select().from(payments))[0].note).toBe('via rpc')
   })
 })

@@ -1,8 +1,11 @@
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { asc, count, ne } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/db/connection'
-import { adminPassword } from '../helpers'
+import { firstRow } from '../../src/db/query'
+import { payments, provisioningDeliveries } from '../../src/db/schema/index'
+import { openStore } from '../../src/db/store'
+import { createTestDatabase } from '../db/pg-database'
+import { adminPassword, testBackend } from '../helpers'
 import { callAsAdmin as call, serverScratch, startServer } from '../server-process'
 import { addHandler } from './delivery-setup'
 import { startReceiver } from './receiver'
@@ -11,15 +14,16 @@ const { dir, children } = serverScratch('billgate-crash-')
 
 describe('delivery across a kill -9 of the server', () => {
   it('delivers every committed payment’s event at least once, a repeat always under the same delivery id', async () => {
-    const dbPath = join(dir, 'billgate.sqlite')
+    const database = testBackend === 'pg' ? await createTestDatabase({ migrated: true }) : undefined
+    const target = database?.url ?? join(dir, 'billgate.sqlite')
     const hook = await startReceiver()
     // Slow enough that deliveries are in flight when the server dies.
     hook.answer({ kind: 'slow', ms: 150 })
-    const setup = openDatabase(dbPath)
-    addHandler(setup, { name: 'crm', target: hook.url, events: 'payments.create', timeoutMs: 1000 })
-    setup.$client.close()
+    const setup = await openStore(target)
+    await addHandler(setup.db, { name: 'crm', target: hook.url, events: 'payments.create', timeoutMs: 1000 })
+    await setup.close()
     const env = {
-      BILLGATE_DB: dbPath,
+      BILLGATE_DB: target,
       BILLGATE_ADMIN_PASSWORD: adminPassword,
       BILLGATE_RENEWAL_INTERVAL: '0',
       BILLGATE_HOOK_POLL_INTERVAL: '50',
@@ -52,24 +56,25 @@ describe('delivery across a kill -9 of the server', () => {
       const r = await call(second.url, { func: 'payment.edit', sok: 'ok', account: String(account.id), amount: '2.00' })
       expect(r.ok).toBe(true)
 
-      const db = new Database(dbPath, { readonly: true })
+      const check = await openStore(target)
+      const { db } = check
       try {
-        const committed = db.prepare('select id from payments order by id').pluck().all() as number[]
+        const committed = (await db.select({ id: payments.id }).from(payments).orderBy(asc(payments.id))).map((p) => p.id)
         expect(committed.length).toBeGreaterThanOrEqual(accepted + 1)
         const arrived = () => new Set(hook.received.map((q) => q.json.event.object_id))
         // Until every delivery is recorded as done: those leased by the killed server wait for their lease to run out.
-        const undelivered = db.prepare("select count(*) from provisioning_deliveries where status <> 'success'").pluck()
+        const undelivered = async () =>
+          (await firstRow(db.select({ n: count() }).from(provisioningDeliveries).where(ne(provisioningDeliveries.status, 'success'))))!.n
         const deadline = Date.now() + 15_000
-        while ((undelivered.get() as number) > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50))
-        expect(undelivered.get()).toBe(0)
+        while ((await undelivered()) > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50))
+        expect(await undelivered()).toBe(0)
         expect(committed.filter((id) => !arrived().has(id))).toEqual([])
 
         // Each delivery id stands for one payment's event, always with the same body, as recorded.
-        const recorded = new Map(
-          (db.prepare('select delivery_id as id, object_id as objectId, payload from provisioning_deliveries').all() as { id: string; objectId: number; payload: string }[]).map(
-            (d) => [d.id, d],
-          ),
-        )
+        const rows = await db
+          .select({ id: provisioningDeliveries.deliveryId, objectId: provisioningDeliveries.objectId, payload: provisioningDeliveries.payload })
+          .from(provisioningDeliveries)
+        const recorded = new Map(rows.map((d) => [d.id, d]))
         const seen = new Map<string, number>()
         for (const q of hook.received) {
           const id = String(q.headers['x-billgate-delivery'])
@@ -90,7 +95,7 @@ describe('delivery across a kill -9 of the server', () => {
         // What was in flight when the server died was delivered again after its lease ran out.
         expect([...seen.values()].some((n) => n > 1)).toBe(true)
       } finally {
-        db.close()
+        await check.close()
       }
       second.child.kill('SIGTERM')
       expect(await second.exited).toBe(0)
@@ -98,6 +103,7 @@ describe('delivery across a kill -9 of the server', () => {
       for (const server of [first, second]) expect(server.output()).not.toMatch(/failed|error/i)
     } finally {
       await hook.close()
+      await database?.drop()
     }
   }, 40_000)
 })

@@ -62,12 +62,12 @@ process.stdin.on('end', () => {
 })
 `,
     )
-    const bashId = addHandler(t.db, { type: 'script', target: bash })
-    const nodeId = addHandler(t.db, { type: 'script', target: node })
-    emitEvent(t.db, t.clock(), 'clients.update', 12, { id: 12, name: 'My changed name' })
+    const bashId = await addHandler(t.db, { type: 'script', target: bash })
+    const nodeId = await addHandler(t.db, { type: 'script', target: node })
+    await emitEvent(t.store, t.clock(), 'clients.update', 12, { id: 12, name: 'My changed name' })
     await t.worker.settle()
 
-    const rows = deliveries(t.db)
+    const rows = await deliveries(t.db)
     const bashRow = rows.find((d) => d.handlerId === bashId)!
     const nodeRow = rows.find((d) => d.handlerId === nodeId)!
     expect(readFileSync(join(dir, `bash-${bashRow.deliveryId}.json`), 'utf8')).toBe(bashRow.payload)
@@ -80,7 +80,7 @@ process.stdin.on('end', () => {
       data: { id: 12, name: 'My changed name' },
     })
     expect(rows.map((d) => d.status)).toEqual(['success', 'success'])
-    const log = logRows(t.db)
+    const log = await logRows(t.db)
     expect(log.find((l) => l.handlerId === bashId)).toMatchObject({ status: 'success', response: 'recorded\n', error: '' })
     expect(log.find((l) => l.handlerId === nodeId)).toMatchObject({ status: 'success', response: 'done\n', error: '' })
   })
@@ -98,30 +98,30 @@ echo "the provisioning system is down" >&2
 exit 3
 `,
     )
-    addHandler(t.db, { type: 'script', target: script })
-    emitEvent(t.db, t.clock(), 'payments.create', 5, { id: 5 })
+    await addHandler(t.db, { type: 'script', target: script })
+    await emitEvent(t.store, t.clock(), 'payments.create', 5, { id: 5 })
     await t.worker.settle()
-    expect(logRows(t.db)[0]).toMatchObject({ status: 'retrying', attempt: 1, error: 'the provisioning system is down' })
-    expect(deliveries(t.db)[0]!.status).toBe('retrying')
+    expect((await logRows(t.db))[0]).toMatchObject({ status: 'retrying', attempt: 1, error: 'the provisioning system is down' })
+    expect((await deliveries(t.db))[0]!.status).toBe('retrying')
     t.clock.advance(2 * 60_000)
     await t.worker.settle()
-    expect(logRows(t.db).map((l) => [l.attempt, l.status, l.response])).toEqual([
+    expect((await logRows(t.db)).map((l) => [l.attempt, l.status, l.response])).toEqual([
       [1, 'retrying', ''],
       [2, 'success', 'fine\n'],
     ])
-    expect(deliveries(t.db)[0]).toMatchObject({ status: 'success', attempts: 2 })
+    expect((await deliveries(t.db))[0]).toMatchObject({ status: 'success', attempts: 2 })
   })
 
   it('kills a hanging script at its timeout and retries it later', async () => {
     const t = await app()
     const pidFile = join(dir, 'hang.pid')
     const script = executable('hang.sh', `#!/bin/bash\necho $$ > "${pidFile}"\nexec sleep 30\n`)
-    addHandler(t.db, { type: 'script', target: script, timeoutMs: 300 })
-    emitEvent(t.db, t.clock(), 'clients.update', 6)
+    await addHandler(t.db, { type: 'script', target: script, timeoutMs: 300 })
+    await emitEvent(t.store, t.clock(), 'clients.update', 6)
     const started = performance.now()
     await t.worker.settle()
     expect(performance.now() - started).toBeLessThan(5000)
-    expect(logRows(t.db)[0]).toMatchObject({ status: 'retrying', error: 'no answer within 300 ms (killed)' })
+    expect((await logRows(t.db))[0]).toMatchObject({ status: 'retrying', error: 'no answer within 300 ms (killed)' })
     expect(existsSync(pidFile)).toBe(true)
     const pid = Number(readFileSync(pidFile, 'utf8'))
     for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20))
@@ -130,10 +130,10 @@ exit 3
 
   it('retries when the executable does not exist', async () => {
     const t = await app()
-    addHandler(t.db, { type: 'script', target: join(dir, 'missing') })
-    emitEvent(t.db, t.clock(), 'clients.update', 6)
+    await addHandler(t.db, { type: 'script', target: join(dir, 'missing') })
+    await emitEvent(t.store, t.clock(), 'clients.update', 6)
     await t.worker.settle()
-    expect(logRows(t.db)[0]!.status).toBe('retrying')
-    expect(logRows(t.db)[0]!.error).toMatch(/ENOENT/)
+    expect((await logRows(t.db))[0]!.status).toBe('retrying')
+    expect((await logRows(t.db))[0]!.error).toMatch(/ENOENT/)
   })
 })

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { afterTimeoutMs } from '../../src/events/defaults'
+import { emit } from '../../src/events/outbox'
 import { admin, addHandler, deliveries, deliveryApp, emitEvent, logRows, setHandlerStatus } from './delivery-setup'
 import { startReceiver, type Receiver } from './receiver'
 
@@ -30,14 +33,14 @@ describe('after-stage delivery over HTTP', () => {
     const t = await app()
     const signedHook = await receiver('s3cret')
     const plainHook = await receiver()
-    addHandler(t.db, { name: 'signed', target: signedHook.url, secret: 's3cret', events: 'payments.create' })
-    addHandler(t.db, { name: 'plain', target: plainHook.url, events: 'payments.create' })
+    await addHandler(t.db, { name: 'signed', target: signedHook.url, secret: 's3cret', events: 'payments.create' })
+    await addHandler(t.db, { name: 'plain', target: plainHook.url, events: 'payments.create' })
     const account = await t.createAccount('Acme')
     const r = await t.data({ func: 'payment.edit', authinfo: admin, sok: 'ok', account: String(account), amount: '12.50' })
     expect(r.ok).toBe(true)
     await t.worker.settle()
 
-    const [signedRow, plainRow] = deliveries(t.db)
+    const [signedRow, plainRow] = await deliveries(t.db)
     for (const [hook, row, secret] of [[signedHook, signedRow!, true], [plainHook, plainRow!, false]] as const) {
       expect(hook.received).toHaveLength(1)
       const got = hook.received[0]!
@@ -58,7 +61,7 @@ describe('after-stage delivery over HTTP', () => {
       }
       expect(row).toMatchObject({ status: 'success', attempts: 1, leaseUntil: 0 })
     }
-    const log = logRows(t.db)
+    const log = await logRows(t.db)
     expect(log).toHaveLength(2)
     for (const row of log) {
       expect(row).toMatchObject({ stage: 'after', event: 'payments.create', objectId: Number(r.id), attempt: 1, status: 'success', response: 'ok', error: '' })
@@ -70,9 +73,12 @@ describe('after-stage delivery over HTTP', () => {
   it('delivers in priority order, then in the order the events happened', async () => {
     const t = await app({ hookConcurrency: 1 })
     const hook = await receiver()
-    addHandler(t.db, { name: 'late', target: `${hook.url}?h=late`, priority: 5 })
-    addHandler(t.db, { name: 'first', target: `${hook.url}?h=first`, priority: 1 })
-    for (const id of [1, 2, 3]) emitEvent(t.db, t.clock(), 'clients.update', id, { id })
+    await addHandler(t.db, { name: 'late', target: `${hook.url}?h=late`, priority: 5 })
+    await addHandler(t.db, { name: 'first', target: `${hook.url}?h=first`, priority: 1 })
+    // Recorded together: the worker finds them all at once.
+    await t.store.write(async (tx) => {
+      for (const id of [1, 2, 3]) await emit(tx, t.clock(), { event: 'clients.update', objectId: id, data: { id } })
+    })
     await t.worker.settle()
     expect(hook.received.map((r) => `${r.path.slice(8)}:${r.json.event.object_id}`)).toEqual([
       'first:1',
@@ -87,7 +93,7 @@ describe('after-stage delivery over HTTP', () => {
   it('keeps each object’s order per handler while delivering several at once, also across retries', async () => {
     const t = await app({ hookConcurrency: 8 })
     const hook = await receiver()
-    addHandler(t.db, { target: hook.url })
+    await addHandler(t.db, { target: hook.url })
     // The second event of client 1 fails once: its later events must wait for its retry.
     let failed = false
     hook.answer((r) => {
@@ -98,7 +104,7 @@ describe('after-stage delivery over HTTP', () => {
       return { kind: 'slow', ms: 5 + ((Number(r.json.data.seq) * 7 + Number(r.json.event.object_id) * 3) % 20) }
     })
     for (let seq = 1; seq <= 5; seq++) {
-      for (const client of [1, 2, 3, 4]) emitEvent(t.db, t.clock(), 'clients.update', client, { seq })
+      for (const client of [1, 2, 3, 4]) await emitEvent(t.store, t.clock(), 'clients.update', client, { seq })
     }
     await t.worker.settle()
     const seqsOf = (client: number) => hook.received.filter((r) => r.json.event.object_id === client).map((r) => r.json.data.seq)
@@ -110,18 +116,18 @@ describe('after-stage delivery over HTTP', () => {
     t.clock.advance(2 * minute)
     await t.worker.settle()
     expect(seqsOf(1)).toEqual([1, 2, 2, 3, 4, 5])
-    expect(deliveries(t.db).every((d) => d.status === 'success')).toBe(true)
+    expect((await deliveries(t.db)).every((d) => d.status === 'success')).toBe(true)
   })
 
   it('retries a failed delivery after the schedule’s wait ± jitter, under the same delivery id, and fails it after the last attempt', async () => {
     const t = await app()
     const hook = await receiver('k')
     hook.answer({ kind: 'status', status: 500 })
-    addHandler(t.db, { target: hook.url, secret: 'k' })
-    emitEvent(t.db, t.clock(), 'payments.create', 7, { id: 7 })
+    await addHandler(t.db, { target: hook.url, secret: 'k' })
+    await emitEvent(t.store, t.clock(), 'payments.create', 7, { id: 7 })
     await t.worker.settle()
     expect(hook.received).toHaveLength(1)
-    let row = deliveries(t.db)[0]!
+    let row = (await deliveries(t.db))[0]!
     expect(row).toMatchObject({ status: 'retrying', attempts: 1, leaseUntil: 0 })
     const wait = row.nextAt - t.clock()
     expect(wait).toBeGreaterThanOrEqual(0.8 * minute)
@@ -139,7 +145,7 @@ describe('after-stage delivery over HTTP', () => {
     // The rest of the default schedule: 5 min, 30 min, 2 h, 12 h, 24 h, then it fails.
     const schedule = [5, 30, 120, 720, 1440].map((m) => m * minute)
     for (const [i, base] of schedule.entries()) {
-      row = deliveries(t.db)[0]!
+      row = (await deliveries(t.db))[0]!
       expect(row.status).toBe('retrying')
       const next = row.nextAt - t.clock()
       expect(next, `wait before attempt ${i + 3}`).toBeGreaterThanOrEqual(0.8 * base)
@@ -151,8 +157,8 @@ describe('after-stage delivery over HTTP', () => {
     expect(new Set(hook.received.map((r) => r.headers['x-billgate-delivery']))).toEqual(new Set([row.deliveryId]))
     expect(new Set(hook.received.map((r) => r.body)).size).toBe(1)
     expect(hook.received.every((r) => r.signed)).toBe(true)
-    expect(deliveries(t.db)[0]).toMatchObject({ status: 'fail', attempts: 7 })
-    const log = logRows(t.db)
+    expect((await deliveries(t.db))[0]).toMatchObject({ status: 'fail', attempts: 7 })
+    const log = await logRows(t.db)
     expect(log.map((l) => [l.attempt, l.status])).toEqual([
       [1, 'retrying'],
       [2, 'retrying'],
@@ -173,30 +179,30 @@ describe('after-stage delivery over HTTP', () => {
     const t = await app({ hookRetrySchedule: [10_000] }, () => 0.5)
     const hook = await receiver()
     hook.answer({ kind: 'status', status: 503 })
-    addHandler(t.db, { target: hook.url })
-    emitEvent(t.db, t.clock(), 'clients.create', 1)
+    await addHandler(t.db, { target: hook.url })
+    await emitEvent(t.store, t.clock(), 'clients.create', 1)
     await t.worker.settle()
-    expect(deliveries(t.db)[0]!.nextAt).toBe(t.clock() + 10_000)
+    expect((await deliveries(t.db))[0]!.nextAt).toBe(t.clock() + 10_000)
     t.clock.advance(10_000)
     await t.worker.settle()
     expect(hook.received).toHaveLength(2)
-    expect(deliveries(t.db)[0]).toMatchObject({ status: 'fail', attempts: 2 })
+    expect((await deliveries(t.db))[0]).toMatchObject({ status: 'fail', attempts: 2 })
   })
 
   it('gives up on a slow handler at its own timeout and retries it', async () => {
     const t = await app()
     const hook = await receiver()
     hook.answer({ kind: 'slow', ms: 2000 })
-    addHandler(t.db, { target: hook.url, timeoutMs: 150 })
-    emitEvent(t.db, t.clock(), 'clients.update', 3)
+    await addHandler(t.db, { target: hook.url, timeoutMs: 150 })
+    await emitEvent(t.store, t.clock(), 'clients.update', 3)
     const started = performance.now()
     await t.worker.settle()
     expect(performance.now() - started).toBeLessThan(1500)
     expect(hook.received).toHaveLength(1)
-    const [log] = logRows(t.db)
+    const [log] = await logRows(t.db)
     expect(log).toMatchObject({ status: 'retrying', attempt: 1, error: 'no answer within 150 ms' })
     expect(log!.durationMs).toBeGreaterThanOrEqual(140)
-    expect(deliveries(t.db)[0]!.status).toBe('retrying')
+    expect((await deliveries(t.db))[0]!.status).toBe('retrying')
     expect(afterTimeoutMs).toBe(10_000)
   })
 
@@ -204,51 +210,53 @@ describe('after-stage delivery over HTTP', () => {
     const t = await app()
     const hook = await receiver()
     hook.answer({ kind: 'close' })
-    addHandler(t.db, { target: hook.url })
-    emitEvent(t.db, t.clock(), 'clients.update', 4)
+    await addHandler(t.db, { target: hook.url })
+    await emitEvent(t.store, t.clock(), 'clients.update', 4)
     await t.worker.settle()
     expect(hook.received).toHaveLength(1)
-    const [log] = logRows(t.db)
+    const [log] = await logRows(t.db)
     expect(log!.status).toBe('retrying')
     expect(log!.error).not.toBe('')
     hook.answer({ kind: 'ok' })
     t.clock.advance(2 * minute)
     await t.worker.settle()
-    expect(hook.received.map((r) => r.headers['x-billgate-delivery'])).toEqual([deliveries(t.db)[0]!.deliveryId, deliveries(t.db)[0]!.deliveryId])
-    expect(logRows(t.db).map((l) => l.status)).toEqual(['retrying', 'success'])
+    expect(hook.received.map((r) => r.headers['x-billgate-delivery'])).toEqual([(await deliveries(t.db))[0]!.deliveryId, (await deliveries(t.db))[0]!.deliveryId])
+    expect((await logRows(t.db)).map((l) => l.status)).toEqual(['retrying', 'success'])
   })
 
   it('retries when nothing listens at the URL', async () => {
     const t = await app()
     const gone = await startReceiver()
     await gone.close()
-    addHandler(t.db, { target: gone.url })
-    emitEvent(t.db, t.clock(), 'clients.update', 4)
+    await addHandler(t.db, { target: gone.url })
+    await emitEvent(t.store, t.clock(), 'clients.update', 4)
     await t.worker.settle()
-    expect(logRows(t.db)[0]).toMatchObject({ status: 'retrying', attempt: 1 })
-    expect(logRows(t.db)[0]!.error).toMatch(/ECONNREFUSED/)
+    expect((await logRows(t.db))[0]).toMatchObject({ status: 'retrying', attempt: 1 })
+    expect((await logRows(t.db))[0]!.error).toMatch(/ECONNREFUSED/)
   })
 
   it('keeps a disabled handler’s deliveries pending until it is enabled, and fails those of a deleted or archived one', async () => {
     const t = await app()
     const hook = await receiver()
-    const paused = addHandler(t.db, { name: 'paused', target: `${hook.url}?paused` })
-    const archived = addHandler(t.db, { name: 'archived', target: `${hook.url}?archived` })
-    const deleted = addHandler(t.db, { name: 'deleted', target: `${hook.url}?deleted` })
-    emitEvent(t.db, t.clock(), 'clients.update', 1)
-    emitEvent(t.db, t.clock(), 'clients.update', 1)
-    setHandlerStatus(t.db, paused, 'disabled')
-    setHandlerStatus(t.db, archived, 'archived')
-    t.db.$client.prepare('delete from provisioning_handlers where id = ?').run(deleted)
+    const paused = await addHandler(t.db, { name: 'paused', target: `${hook.url}?paused` })
+    const archived = await addHandler(t.db, { name: 'archived', target: `${hook.url}?archived` })
+    const deleted = await addHandler(t.db, { name: 'deleted', target: `${hook.url}?deleted` })
+    // The handlers change before the worker sees the deliveries.
+    await t.store.write(async (tx) => {
+      for (let n = 0; n < 2; n++) await emit(tx, t.clock(), { event: 'clients.update', objectId: 1, data: {} })
+      await setHandlerStatus(tx, paused, 'disabled')
+      await setHandlerStatus(tx, archived, 'archived')
+      await tx.delete(provisioningHandlers).where(eq(provisioningHandlers.id, deleted))
+    })
     await t.worker.settle()
     t.clock.advance(3 * 24 * 60 * minute)
     await t.worker.settle()
     expect(hook.received).toHaveLength(0)
-    const byHandler = (id: number) => deliveries(t.db).filter((d) => d.handlerId === id)
-    expect(byHandler(paused).map((d) => d.status)).toEqual(['pending', 'pending'])
-    expect(byHandler(archived).map((d) => d.status)).toEqual(['fail', 'fail'])
-    expect(byHandler(deleted).map((d) => d.status)).toEqual(['fail', 'fail'])
-    const errors = logRows(t.db).map((l) => [l.handlerId, l.status, l.error])
+    const byHandler = async (id: number) => (await deliveries(t.db)).filter((d) => d.handlerId === id)
+    expect((await byHandler(paused)).map((d) => d.status)).toEqual(['pending', 'pending'])
+    expect((await byHandler(archived)).map((d) => d.status)).toEqual(['fail', 'fail'])
+    expect((await byHandler(deleted)).map((d) => d.status)).toEqual(['fail', 'fail'])
+    const errors = (await logRows(t.db)).map((l) => [l.handlerId, l.status, l.error])
     expect(errors).toEqual(
       expect.arrayContaining([
         [archived, 'fail', 'the handler is archived'],
@@ -257,17 +265,17 @@ describe('after-stage delivery over HTTP', () => {
     )
     expect(errors).toHaveLength(4)
 
-    setHandlerStatus(t.db, paused, 'enabled')
+    await setHandlerStatus(t.db, paused, 'enabled')
     await t.worker.settle()
     expect(hook.received.map((r) => r.path)).toEqual(['/hook?paused', '/hook?paused'])
-    expect(byHandler(paused).map((d) => d.status)).toEqual(['success', 'success'])
+    expect((await byHandler(paused)).map((d) => d.status)).toEqual(['success', 'success'])
   })
 
   it('is woken by an emit at once, without waiting for the poll', async () => {
     const t = await app({ hookPollInterval: 3_600_000 })
     const hook = await receiver()
-    addHandler(t.db, { target: hook.url })
-    emitEvent(t.db, t.clock(), 'invoices.create', 9)
+    await addHandler(t.db, { target: hook.url })
+    await emitEvent(t.store, t.clock(), 'invoices.create', 9)
     await hook.waitFor(1, 2000)
     expect(hook.received[0]!.json.event.object_id).toBe(9)
   })
@@ -275,15 +283,17 @@ describe('after-stage delivery over HTTP', () => {
   it('leaves a delivery leased by another worker alone until its lease runs out', async () => {
     const t = await app()
     const hook = await receiver()
-    addHandler(t.db, { target: hook.url })
-    emitEvent(t.db, t.clock(), 'clients.update', 5)
+    await addHandler(t.db, { target: hook.url })
     // As a worker that was killed while calling the handler would have left it.
-    t.db.$client.prepare('update provisioning_deliveries set lease_until = ?').run(t.clock() + 40_000)
+    await t.store.write(async (tx) => {
+      await emit(tx, t.clock(), { event: 'clients.update', objectId: 5, data: {} })
+      await tx.update(provisioningDeliveries).set({ leaseUntil: t.clock() + 40_000 })
+    })
     await t.worker.settle()
     expect(hook.received).toHaveLength(0)
     t.clock.advance(40_000)
     await t.worker.settle()
     expect(hook.received).toHaveLength(1)
-    expect(deliveries(t.db)[0]).toMatchObject({ status: 'success', attempts: 1, leaseUntil: 0 })
+    expect((await deliveries(t.db))[0]).toMatchObject({ status: 'success', attempts: 1, leaseUntil: 0 })
   })
 })

@@ -5,9 +5,11 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { balanceDrift } from '../../src/billing/ledger'
-import { openDatabase } from '../../src/db/connection'
+import { firstRow } from '../../src/db/query'
 import { items } from '../../src/db/schema/index'
-import { makeTestApp } from '../helpers'
+import { openStore } from '../../src/db/store'
+import { createTestDatabase } from '../db/pg-database'
+import { makeTestApp, testBackend } from '../helpers'
 import { rpcClient } from '../jsonrpc/rpc'
 import { addHandler, catalogue, chargeClient, day, eventsSince, must, pay, told } from './emission-world'
 
@@ -15,7 +17,7 @@ describe('events whatever door the change came through', () => {
   it('JSON-RPC: JeraSoft methods and billgate\'s own tell the same events', async () => {
     const t = await makeTestApp()
     const { tariff } = await catalogue(t)
-    addHandler(t.db, '*')
+    await addHandler(t.db, '*')
     const rpc = rpcClient(t)
     const sid = await rpc.login()
     const js = (method: string, params: Record<string, unknown>) => rpc.ok(method, { SID: sid, ...params })
@@ -29,11 +31,11 @@ describe('events whatever door the change came through', () => {
     await js('payments.edit', { id_payments: payment, notes: 'checked', apply: 1 })
     await js('payment.setpaid', { elid: payment })
     await js('clients.packagesAdd', { id_clients: client, id_packages: tariff })
-    const item = t.db.select().from(items).where(eq(items.accountId, client)).get()!.id
+    const item = (await firstRow(t.db.select().from(items).where(eq(items.accountId, client))))!.id
     const dropped = (await js('payments.add', { id_clients: client, amount: '1', apply: 1 })).id as number
     await js('payments.delete', { id_payments: dropped })
     await js('clients.archive', { id_clients: client }).catch(() => undefined) // refused: a live service
-    expect(eventsSince(t.db, 0)).toEqual([
+    expect(await eventsSince(t.db, 0)).toEqual([
       `clients.create ${client}`,
       `clients.update ${client}`,
       `clients.custom_fields.update ${client}`,
@@ -46,21 +48,22 @@ describe('events whatever door the change came through', () => {
       `payments.create ${dropped}`,
       `payments.delete ${dropped}`,
     ])
-    const data = told(t.db).map((d) => d.data)
+    const data = (await told(t.db)).map((d) => d.data)
     expect(data[1]).toEqual({ id: client, note: 'via rpc' })
     expect(data[2]).toEqual({ id: client, fields: [{ id: 'trunk', value: 'T1' }, { id: 'region', value: 'EU' }] })
     expect(data[4]).toMatchObject({ id: payment, note: 'checked', status: 1 })
     expect(data[5]).toMatchObject({ id: payment, status: 4 })
   })
 
-  it('the command line tells handlers through the outbox of the database file it works on', async () => {
+  it('the command line tells handlers through the outbox of the database it works on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'billgate-emit-'))
+    const database = testBackend === 'pg' ? await createTestDatabase({ migrated: true }) : undefined
     try {
-      const path = join(dir, 'cli.sqlite')
-      const prepare = openDatabase(path)
-      addHandler(prepare, '*')
-      prepare.$client.close()
-      const ctl = (...args: string[]) => run(path, args)
+      const target = database?.url ?? join(dir, 'cli.sqlite')
+      const prepare = await openStore(target)
+      await addHandler(prepare.db, '*')
+      await prepare.close()
+      const ctl = (...args: string[]) => run(target, args)
       expect((await ctl('paymethod.edit', 'sok=ok', 'name=Card', 'currency=USD')).code).toBe(0)
       expect((await ctl('pricelist.edit', 'sok=ok', 'name=VDS', 'product_type=vds', 'currency=USD', 'setup_fee=0', 'price_1=10')).code).toBe(0)
       expect(await ctl('account.edit', 'sok=ok', 'name=Acme', 'currency=USD', 'credit_limit=100')).toMatchObject({ code: 0 })
@@ -68,14 +71,14 @@ describe('events whatever door the change came through', () => {
       expect((await ctl('payment.setpaid', 'elid=1')).code).toBe(0)
       expect((await ctl('item.order', 'account=1', 'pricelist=1', 'period=1')).code).toBe(0)
       // The service's time ends: the renewal pass run from the command line renews it.
-      const db = openDatabase(path)
-      db.update(items).set({ expiresAt: Date.now() - day }).where(eq(items.id, 1)).run()
-      db.$client.close()
+      const expire = await openStore(target)
+      await expire.db.update(items).set({ expiresAt: Date.now() - day }).where(eq(items.id, 1))
+      await expire.close()
       const renewal = await ctl('item.renewal')
       expect(renewal.code, renewal.stderr).toBe(0)
       expect(renewal.stdout).toContain('renewed=1')
-      const check = openDatabase(path)
-      expect(eventsSince(check, 0)).toEqual([
+      const check = await openStore(target)
+      expect(await eventsSince(check.db, 0)).toEqual([
         'clients.create 1',
         'payments.create 1',
         'payments.update 1',
@@ -84,10 +87,11 @@ describe('events whatever door the change came through', () => {
         'clients.balance_zero 1',
         'clients.subscriptions.renew 1',
       ])
-      expect(balanceDrift(check)).toEqual([])
-      check.$client.close()
+      expect(await balanceDrift(check.db)).toEqual([])
+      await check.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
+      await database?.drop()
     }
   }, 60_000)
 
@@ -106,40 +110,40 @@ describe('events whatever door the change came through', () => {
     const c = await t.createAccount('C')
     await pay(t, c, '20')
     const expiring = await order(c, { auto_renew: 'off' })
-    const all = addHandler(t.db, '*')
+    const all = await addHandler(t.db, '*')
 
     t.clock.advance(31 * day)
     const counts = await must(t, { func: 'item.renewal' })
     expect(counts).toMatchObject({ renewed: 1, suspended: 1, expired: 1 })
-    expect(eventsSince(t.db, 0)).toEqual([
+    expect(await eventsSince(t.db, 0)).toEqual([
       `clients.balance_zero ${a}`,
       `clients.subscriptions.renew ${renewing}`,
       `clients.subscriptions.deactivate ${unpaid}`,
       `clients.subscriptions.deactivate ${expiring}`,
     ])
-    const shown = told(t.db)
+    const shown = await told(t.db)
     expect(shown[1]!.data).toMatchObject({ id: renewing, status: '2', expires: '2027-01-24' })
     expect(shown[2]!.data).toMatchObject({ id: unpaid, status: '3' })
     expect(shown.every((d) => d.dt === '2026-12-25T12:00:00+00:00')).toBe(true)
     // Nothing more is due: a second pass tells nothing.
     await must(t, { func: 'item.renewal' })
-    expect(told(t.db)).toHaveLength(4)
+    expect(await told(t.db)).toHaveLength(4)
 
     // B pays: the payment renews and resumes its service at once.
-    let mark = told(t.db).length
+    let mark = (await told(t.db)).length
     const payment = await pay(t, b, '10')
-    expect(eventsSince(t.db, mark)).toEqual([
+    expect(await eventsSince(t.db, mark)).toEqual([
       `payments.create ${payment}`,
       `payments.update ${payment}`,
       `clients.subscriptions.renew ${unpaid}`,
       `clients.subscriptions.activate ${unpaid}`,
     ])
     // A pays its debt back.
-    mark = told(t.db).length
+    mark = (await told(t.db)).length
     const repaid = await pay(t, a, '20')
-    expect(eventsSince(t.db, mark)).toEqual([`payments.create ${repaid}`, `clients.balance_notzero ${a}`, `payments.update ${repaid}`])
-    expect(told(t.db).every((d) => d.handlerId === all)).toBe(true)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await eventsSince(t.db, mark)).toEqual([`payments.create ${repaid}`, `clients.balance_notzero ${a}`, `payments.update ${repaid}`])
+    expect((await told(t.db)).every((d) => d.handlerId === all)).toBe(true)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 })
 
@@ -147,29 +151,29 @@ describe('balance events', () => {
   it('fire once per crossing, through payments, charges, refunds and deletions', async () => {
     const t = await makeTestApp()
     const client = await t.createAccount('A', { credit_limit: '100' })
-    addHandler(t.db, 'clients.balance_zero,clients.balance_notzero')
-    const balanceEvents = () => told(t.db).map((d) => d.event.replace('clients.balance_', ''))
+    await addHandler(t.db, 'clients.balance_zero,clients.balance_notzero')
+    const balanceEvents = async () => (await told(t.db)).map((d) => d.event.replace('clients.balance_', ''))
 
     await pay(t, client, '1') // 0 → 1: from zero, not a crossing
-    expect(balanceEvents()).toEqual([])
+    expect(await balanceEvents()).toEqual([])
     await chargeClient(t, client, '2') // 1 → -1
     await chargeClient(t, client, '3') // -1 → -4
     const small = await chargeClient(t, client, '1') // -4 → -5
-    expect(balanceEvents()).toEqual(['zero'])
+    expect(await balanceEvents()).toEqual(['zero'])
     await chargeClient(t, client, '-2') // money given back: -5 → -3
-    expect(balanceEvents()).toEqual(['zero'])
+    expect(await balanceEvents()).toEqual(['zero'])
     await must(t, { func: 'expense.delete', elid: String(small) }) // -3 → -2
     await chargeClient(t, client, '-2') // -2 → 0: back to zero
-    expect(balanceEvents()).toEqual(['zero', 'notzero'])
+    expect(await balanceEvents()).toEqual(['zero', 'notzero'])
     await chargeClient(t, client, '1') // 0 → -1: from zero, not a crossing
     const paid = await pay(t, client, '6') // -1 → 5
-    expect(balanceEvents()).toEqual(['zero', 'notzero', 'notzero'])
+    expect(await balanceEvents()).toEqual(['zero', 'notzero', 'notzero'])
     await chargeClient(t, client, '5') // 5 → 0
     await pay(t, client, '5') // 0 → 5
     await must(t, { func: 'payment.returned', elid: String(paid) }) // 5 → -1
-    expect(balanceEvents()).toEqual(['zero', 'notzero', 'notzero', 'zero', 'zero'])
-    expect(told(t.db).every((d) => d.objectId === client && JSON.stringify(d.data) === '{}' && d.objectKey === `clients:${client}`)).toBe(true)
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balanceEvents()).toEqual(['zero', 'notzero', 'notzero', 'zero', 'zero'])
+    expect((await told(t.db)).every((d) => d.objectId === client && JSON.stringify(d.data) === '{}' && d.objectKey === `clients:${client}`)).toBe(true)
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 
   it('a payment that pays for waiting services tells each crossing it makes', async () => {
@@ -179,20 +183,20 @@ describe('balance events', () => {
     await pay(t, client, '1')
     await chargeClient(t, client, '3') // 1 → -2
     const item = Number((await must(t, { func: 'item.order', account: String(client), pricelist: String(tariff), period: '1' })).id) // waits: 14.99
-    addHandler(t.db, '*')
+    await addHandler(t.db, '*')
     // -2 + 20 = 18 (back above zero), then the order's 14.99 is charged: 3.01.
     const payment = await pay(t, client, '20')
-    expect(eventsSince(t.db, 0)).toEqual([
+    expect(await eventsSince(t.db, 0)).toEqual([
       `payments.create ${payment}`,
       `clients.balance_notzero ${client}`,
       `payments.update ${payment}`,
       `clients.subscriptions.activate ${item}`,
     ])
-    expect(balanceDrift(t.db)).toEqual([])
+    expect(await balanceDrift(t.db)).toEqual([])
   })
 })
 
-/** Runs billgate-ctl on a database file; resolves with its exit code and output. */
+/** Runs billgate-ctl on a database (a file or a URL); resolves with its exit code and output. */
 function run(db: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const root = new URL('../..', import.meta.url).pathname
   const env: NodeJS.ProcessEnv = {}

@@ -7,12 +7,12 @@ import { adminPassword, type TestApp } from '../helpers'
 export const admin = `admin:${adminPassword}`
 
 /** Adds a handler straight to its table; returns its id. */
-export function addHandler(
+export async function addHandler(
   db: Db,
   events = '*',
   options: { status?: 'enabled' | 'disabled'; stage?: 'after' | 'before'; name?: string } = {},
-): number {
-  return db
+): Promise<number> {
+  const [row] = await db
     .insert(provisioningHandlers)
     .values({
       name: options.name ?? `h-${events}`,
@@ -24,7 +24,7 @@ export function addHandler(
       createdAt: 0,
     })
     .returning({ id: provisioningHandlers.id })
-    .get().id
+  return row!.id
 }
 
 export interface Told {
@@ -37,12 +37,9 @@ export interface Told {
 }
 
 /** The deliveries recorded so far (of one handler, when given), oldest first, payloads parsed. */
-export function told(db: Db, handlerId?: number): Told[] {
-  return db
-    .select()
-    .from(provisioningDeliveries)
-    .orderBy(asc(provisioningDeliveries.id))
-    .all()
+export async function told(db: Db, handlerId?: number): Promise<Told[]> {
+  const rows = await db.select().from(provisioningDeliveries).orderBy(asc(provisioningDeliveries.id))
+  return rows
     .filter((d) => handlerId === undefined || d.handlerId === handlerId)
     .map((d) => {
       const body = JSON.parse(d.payload)
@@ -53,8 +50,8 @@ export function told(db: Db, handlerId?: number): Told[] {
 }
 
 /** What was told since `mark` deliveries (of handler `handlerId`), as `event objectId` strings. */
-export function eventsSince(db: Db, mark: number, handlerId?: number): string[] {
-  return told(db, handlerId)
+export async function eventsSince(db: Db, mark: number, handlerId?: number): Promise<string[]> {
+  return (await told(db, handlerId))
     .slice(mark)
     .map((d) => `${d.event} ${d.objectId}`)
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { provisioningDeliveries, provisioningHandlers, provisioningLog } from '../../src/db/schema/index'
-import { adminPassword, makeTestApp } from '../helpers'
+import { adminPassword, makeTestApp, type TestApp } from '../helpers'
 
 const admin = { authinfo: `admin:${adminPassword}` }
+
+const handlerRows = (t: TestApp) => t.db.select().from(provisioningHandlers).orderBy(provisioningHandlers.id)
 
 async function setup() {
   const t = await makeTestApp()
@@ -45,11 +47,11 @@ describe('provisioning.handler', () => {
     expect(before.p_elems).toBe(1)
 
     expect((await handler({ name: 'Softswitch 2', priority: '1' }, '1')).ok).toBe(true)
-    const row = t.db.select().from(provisioningHandlers).all()[0]
+    const row = (await handlerRows(t))[0]
     expect(row).toMatchObject({ name: 'Softswitch 2', priority: 1, events: 'payments.create,clients.update', target: 'https://hooks.example.net/billing' })
 
     expect((await t.data({ func: 'provisioning.handler.delete', elid: '1, 2', ...admin })).ok).toBe(true)
-    expect(t.db.select().from(provisioningHandlers).all()).toEqual([])
+    expect(await handlerRows(t)).toEqual([])
   })
 
   it('refuses bad events, URLs, paths and timeouts with value errors, storing nothing', async () => {
@@ -72,12 +74,12 @@ describe('provisioning.handler', () => {
     }
     const bad = await handler({ name: 'x', events: 'payments.nope', target: 'http://h.example/' })
     expect(bad.error.msg).toContain('payments.create')
-    expect(t.db.select().from(provisioningHandlers).all()).toEqual([])
+    expect(await handlerRows(t)).toEqual([])
     // An update that would make the stored URL a script's path is refused as well.
     expect((await handler({ name: 'ok', events: '*', target: 'http://h.example/' })).ok).toBe(true)
     const r = await handler({ type: 'script' }, '1')
     expect(r.error).toMatchObject({ type: 'value', object: 'target' })
-    expect(t.db.select().from(provisioningHandlers).all()[0].type).toBe('http')
+    expect((await handlerRows(t))[0].type).toBe('http')
     const xml = await t.call({ func: 'provisioning.handler.edit', sok: 'ok', elid: '1', events: 'nope', out: 'xml', ...admin })
     expect(xml.text).toContain('<error type="value" object="events"')
   })
@@ -93,9 +95,9 @@ describe('provisioning.handler', () => {
     expect(shown.signed).toBe(true)
     expect(shown.secret).toBeUndefined()
     await handler({ name: 'Renamed', secret: '' }, '1')
-    expect(t.db.select().from(provisioningHandlers).all()[0]).toMatchObject({ name: 'Renamed', secret: 'topsecret-1' })
+    expect((await handlerRows(t))[0]).toMatchObject({ name: 'Renamed', secret: 'topsecret-1' })
     await handler({ secret: 'other-2' }, '1')
-    expect(t.db.select().from(provisioningHandlers).all()[0].secret).toBe('other-2')
+    expect((await handlerRows(t))[0].secret).toBe('other-2')
     const { text } = await t.call({ func: 'provisioning.handler.edit', elid: '1', secret: 'leak-3', sok: 'ok', events: 'bad', out: 'xml', ...admin })
     expect(text).not.toContain('leak-3')
   })
@@ -105,21 +107,21 @@ describe('provisioning.handler', () => {
     const account = String(await t.createAccount('Acme'))
     await handler({ name: 'Payments', events: 'payments.create', target: 'http://127.0.0.1:9/' })
     const pay = () => t.data({ func: 'payment.edit', sok: 'ok', account, amount: '5.00', ...admin })
-    const deliveries = () => t.db.select().from(provisioningDeliveries).all()
+    const deliveries = () => t.db.select().from(provisioningDeliveries).orderBy(provisioningDeliveries.id)
     await pay()
-    expect(deliveries()).toHaveLength(1)
+    expect(await deliveries()).toHaveLength(1)
     expect((await t.data({ func: 'provisioning.handler.disable', elid: '1', ...admin })).ok).toBe(true)
-    expect(t.db.select().from(provisioningHandlers).all()[0].status).toBe('disabled')
+    expect((await handlerRows(t))[0].status).toBe('disabled')
     await pay()
-    expect(deliveries()).toHaveLength(1)
+    expect(await deliveries()).toHaveLength(1)
     await t.data({ func: 'provisioning.handler.enable', elid: '1', ...admin })
     await pay()
-    expect(deliveries()).toHaveLength(2)
-    expect(deliveries().every((d) => d.status === 'pending')).toBe(true)
+    expect(await deliveries()).toHaveLength(2)
+    expect((await deliveries()).every((d) => d.status === 'pending')).toBe(true)
     await t.data({ func: 'provisioning.handler.delete', elid: '1', ...admin })
-    expect(deliveries().map((d) => d.status)).toEqual(['fail', 'fail'])
+    expect((await deliveries()).map((d) => d.status)).toEqual(['fail', 'fail'])
     await pay()
-    expect(deliveries()).toHaveLength(2)
+    expect(await deliveries()).toHaveLength(2)
   })
 
   it('is for admins only', async () => {
@@ -145,8 +147,8 @@ describe('provisioning.handler', () => {
         expect(r.error, `${login} ${call.func}`).toMatchObject({ type: 'access' })
       }
     }
-    expect(t.db.select().from(provisioningHandlers).all()).toHaveLength(1)
-    expect(t.db.select().from(provisioningHandlers).all()[0].status).toBe('enabled')
+    expect(await handlerRows(t)).toHaveLength(1)
+    expect((await handlerRows(t))[0].status).toBe('enabled')
   })
 })
 
@@ -158,17 +160,16 @@ describe('provisioning.log', () => {
     await handler({ name: 'Before', events: '*', stage: 'before', target: 'http://127.0.0.1:9/b' })
     const day = Date.UTC(2026, 10, 20, 10, 0, 0)
     const payload = '{"event":{"dt":"2026-11-20T10:00:00+00:00","events_id":"payments.create","object_id":7},"data":{"id":7}}'
-    const delivery = t.db
+    const [delivery] = await t.db
       .insert(provisioningDeliveries)
       .values({ deliveryId: 'd-1', handlerId: 1, event: 'payments.create', objectId: 7, objectKey: 'payments:7', priority: 10, payload, status: 'retrying', attempts: 1, nextAt: day, createdAt: day, updatedAt: day })
       .returning()
-      .get()
     const log = (v: Partial<typeof provisioningLog.$inferInsert>) =>
-      t.db.insert(provisioningLog).values({ handlerId: 1, stage: 'after', event: 'payments.create', objectId: 7, status: 'fail', at: day, ...v }).run()
-    log({ deliveryId: delivery.id, attempt: 1, error: 'HTTP 500 '.repeat(40), response: 'oops', durationMs: 12 })
-    log({ deliveryId: delivery.id, attempt: 2, status: 'success', at: day + 86_400_000, response: 'fine' })
-    log({ handlerId: 2, stage: 'before', event: 'clients.update', objectId: 3, status: 'success', at: day + 2 * 86_400_000, payload: '{"data":{"id":3}}' })
-    return { t, delivery }
+      t.db.insert(provisioningLog).values({ handlerId: 1, stage: 'after', event: 'payments.create', objectId: 7, status: 'fail', at: day, ...v })
+    await log({ deliveryId: delivery!.id, attempt: 1, error: 'HTTP 500 '.repeat(40), response: 'oops', durationMs: 12 })
+    await log({ deliveryId: delivery!.id, attempt: 2, status: 'success', at: day + 86_400_000, response: 'fine' })
+    await log({ handlerId: 2, stage: 'before', event: 'clients.update', objectId: 3, status: 'success', at: day + 2 * 86_400_000, payload: '{"data":{"id":3}}' })
+    return { t, delivery: delivery! }
   }
 
   it('lists calls newest first, filtered and paged in SQL', async () => {
@@ -215,7 +216,7 @@ describe('provisioning.log', () => {
     const { t, delivery } = await withLog()
     t.clock.advance(60_000)
     expect((await t.data({ func: 'provisioning.log.resend', elid: '1', ...admin })).ok).toBe(true)
-    const rows = t.db.select().from(provisioningDeliveries).all()
+    const rows = await t.db.select().from(provisioningDeliveries).orderBy(provisioningDeliveries.id)
     expect(rows).toHaveLength(2)
     const again = rows[1]
     expect(again.deliveryId).not.toBe(delivery.deliveryId)
@@ -225,7 +226,7 @@ describe('provisioning.log', () => {
     // A before-stage call cannot be resent; nothing of the group is done then.
     const r = await t.data({ func: 'provisioning.log.resend', elid: '2, 3', ...admin })
     expect(r.error).toMatchObject({ type: 'value', object: 'elid' })
-    expect(t.db.select().from(provisioningDeliveries).all()).toHaveLength(2)
+    expect(await t.db.select().from(provisioningDeliveries)).toHaveLength(2)
     await t.data({ func: 'provisioning.handler.delete', elid: '1', ...admin })
     expect((await t.data({ func: 'provisioning.log.resend', elid: '1', ...admin })).error).toMatchObject({ type: 'value', object: 'elid' })
   })

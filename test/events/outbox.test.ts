@@ -9,15 +9,15 @@ describe('outbox', () => {
     const account = await t.createAccount('Acme')
     const admin = `admin:${adminPassword}`
     const h = (name: string, events: string, status: 'enabled' | 'disabled' = 'enabled', stage: 'after' | 'before' = 'after') =>
-      t.db.insert(provisioningHandlers).values({ name, events, type: 'http', target: 'http://127.0.0.1:9/', status, stage, createdAt: 0 }).run()
-    h('all', '*')
-    h('payments', 'payments.create,payments.update')
-    h('clients', 'clients.create')
-    h('off', '*', 'disabled')
-    h('before', '*', 'enabled', 'before')
+      t.db.insert(provisioningHandlers).values({ name, events, type: 'http', target: 'http://127.0.0.1:9/', status, stage, createdAt: 0 })
+    await h('all', '*')
+    await h('payments', 'payments.create,payments.update')
+    await h('clients', 'clients.create')
+    await h('off', '*', 'disabled')
+    await h('before', '*', 'enabled', 'before')
     const r = await t.data({ func: 'payment.edit', authinfo: admin, sok: 'ok', account: String(account), amount: '10.00' })
     expect(r.ok).toBe(true)
-    const rows = t.db.select().from(provisioningDeliveries).all()
+    const rows = await t.db.select().from(provisioningDeliveries).orderBy(provisioningDeliveries.id)
     expect(rows.map((d) => d.handlerId).sort()).toEqual([1, 2])
     const body = JSON.parse(rows[0]!.payload)
     expect(body.event).toMatchObject({ events_id: 'payments.create', object_id: Number(r.id) })
@@ -26,7 +26,7 @@ describe('outbox', () => {
     expect(new Set(rows.map((d) => d.deliveryId)).size).toBe(2)
     // A refused payment records nothing.
     await t.data({ func: 'payment.edit', authinfo: admin, sok: 'ok', account: String(account), amount: '-1' })
-    expect(t.db.select().from(provisioningDeliveries).all()).toHaveLength(2)
+    expect(await t.db.select().from(provisioningDeliveries)).toHaveLength(2)
   })
 
   it('normalises event settings and refuses unknown ids', () => {

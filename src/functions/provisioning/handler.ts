@@ -70,14 +70,14 @@ export const handlerList = defineFunction({
   defaultSort: 'id',
   filters,
   toolbar: ['provisioning.handler.edit', 'provisioning.handler.enable', 'provisioning.handler.disable', 'provisioning.handler.delete'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const where = filterWhere(filterRules, q.filter, { shape: 'all', condition: undefined, value: undefined }, ctx.db)
     const statements = sortedList(ctx.db, provisioningHandlers, listed, provisioningHandlers.id, q, where)
     return pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
   },
 })
 
-function handlerById(db: Db, id: string): Handler | undefined {
+function handlerById(db: Db, id: string): Promise<Handler | undefined> {
   return rowById(db, provisioningHandlers, provisioningHandlers.id, id)
 }
 
@@ -145,8 +145,8 @@ export const handlerEdit = defineFunction({
     signed: { type: 'flag', readonly: true },
     created: { type: 'string', readonly: true },
   },
-  load(ctx, id) {
-    const h = handlerById(ctx.db, id)
+  async load(ctx, id) {
+    const h = await handlerById(ctx.db, id)
     if (!h) return undefined
     return {
       name: h.name,
@@ -163,24 +163,24 @@ export const handlerEdit = defineFunction({
       created: formatDateTime(h.createdAt),
     }
   },
-  save(ctx, values, id) {
-    const current = id === undefined ? undefined : handlerById(ctx.db, id)
+  async save(ctx, values, id) {
+    const current = id === undefined ? undefined : await handlerById(ctx.db, id)
     const settings = checkedSettings(values, current)
     if (!current) {
-      return ctx.db
+      const [created] = await ctx.db
         .insert(provisioningHandlers)
         .values({ name: settings.name!, events: settings.events!, type: settings.type!, target: settings.target!, ...settings, createdAt: ctx.now })
         .returning({ id: provisioningHandlers.id })
-        .get().id
+      return created!.id
     }
-    updateById(ctx.db, provisioningHandlers, provisioningHandlers.id, current.id, settings)
+    await updateById(ctx.db, provisioningHandlers, provisioningHandlers.id, current.id, settings)
     return current.id
   },
 })
 
-function setStatus(ctx: FunctionContext, id: string, status: Handler['status']): void {
-  const h = handlerById(ctx.db, id)
-  if (h && h.status !== status) ctx.db.update(provisioningHandlers).set({ status }).where(eq(provisioningHandlers.id, h.id)).run()
+async function setStatus(ctx: FunctionContext, id: string, status: Handler['status']): Promise<void> {
+  const h = await handlerById(ctx.db, id)
+  if (h && h.status !== status) await ctx.db.update(provisioningHandlers).set({ status }).where(eq(provisioningHandlers.id, h.id))
 }
 
 export const handlerEnable = defineFunction({
@@ -202,14 +202,13 @@ export const handlerDelete = defineFunction({
   name: 'provisioning.handler.delete',
   kind: 'group',
   level: Level.admin,
-  each(ctx, id) {
-    const h = handlerById(ctx.db, id)
+  async each(ctx, id) {
+    const h = await handlerById(ctx.db, id)
     if (!h) return
-    ctx.db
+    await ctx.db
       .update(provisioningDeliveries)
       .set({ status: 'fail', updatedAt: ctx.now })
       .where(and(eq(provisioningDeliveries.handlerId, h.id), inArray(provisioningDeliveries.status, ['pending', 'retrying'])))
-      .run()
-    ctx.db.delete(provisioningHandlers).where(eq(provisioningHandlers.id, h.id)).run()
+    await ctx.db.delete(provisioningHandlers).where(eq(provisioningHandlers.id, h.id))
   },
 })

@@ -4,7 +4,7 @@ import { Level } from '../../core/principal'
 import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { equals, filterWhere, fromDay, toDay } from '../../db/filter-where'
-import { idPagedList, pageOf, rowById } from '../../db/query'
+import { firstRow, idPagedList, pageOf, rowById } from '../../db/query'
 import { provisioningDeliveries, provisioningHandlers, provisioningLog } from '../../db/schema/index'
 import { eventIds } from '../../events/catalog'
 import { resendDelivery } from '../../events/resend'
@@ -99,7 +99,7 @@ export const logList = defineFunction({
   defaultOrder: 'desc',
   filters,
   toolbar: ['provisioning.log.info', 'provisioning.log.resend'],
-  fetch(ctx, q) {
+  async fetch(ctx, q) {
     const where = filterWhere(filterRules, q.filter, { shape: 'all', condition: undefined, value: undefined }, ctx.db)
     const statements = idPagedList(
       ctx.db,
@@ -107,7 +107,7 @@ export const logList = defineFunction({
       q,
       where,
     )
-    const { rows, total } = pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
+    const { rows, total } = await pageOf(statements, { limit: q.limit, offset: q.offset, ...where.values })
     return {
       rows: rows.map(({ handler_id, ...r }) => {
         const message = String(r.message)
@@ -124,17 +124,18 @@ export const logList = defineFunction({
 })
 
 /** A log entry with what was sent: its own payload (before-stage) or its delivery's. */
-function logEntry(db: Db, elid: string) {
-  const entry = rowById(db, provisioningLog, provisioningLog.id, elid)
+async function logEntry(db: Db, elid: string) {
+  const entry = await rowById(db, provisioningLog, provisioningLog.id, elid)
   if (!entry) return undefined
   const delivery =
     entry.deliveryId === null
       ? undefined
-      : db
-          .select({ deliveryId: provisioningDeliveries.deliveryId, payload: provisioningDeliveries.payload, status: provisioningDeliveries.status })
-          .from(provisioningDeliveries)
-          .where(eq(provisioningDeliveries.id, entry.deliveryId))
-          .get()
+      : await firstRow(
+          db
+            .select({ deliveryId: provisioningDeliveries.deliveryId, payload: provisioningDeliveries.payload, status: provisioningDeliveries.status })
+            .from(provisioningDeliveries)
+            .where(eq(provisioningDeliveries.id, entry.deliveryId)),
+        )
   return { entry, delivery, payload: entry.payload ?? delivery?.payload ?? '' }
 }
 
@@ -160,11 +161,11 @@ export const logInfo = defineFunction({
     // Not `error`: an `<error>` element in a reply means the call failed.
     message: { type: 'text', readonly: true },
   },
-  load(ctx, id) {
-    const found = logEntry(ctx.db, id)
+  async load(ctx, id) {
+    const found = await logEntry(ctx.db, id)
     if (!found) return undefined
     const { entry, delivery, payload } = found
-    const handler = ctx.db.select({ name: provisioningHandlers.name }).from(provisioningHandlers).where(eq(provisioningHandlers.id, entry.handlerId)).get()
+    const handler = await firstRow(ctx.db.select({ name: provisioningHandlers.name }).from(provisioningHandlers).where(eq(provisioningHandlers.id, entry.handlerId)))
     return {
       date: formatDateTime(entry.at),
       status: entry.status,
@@ -182,19 +183,19 @@ export const logInfo = defineFunction({
       message: entry.error,
     }
   },
-  save() {
+  async save() {
     throw new BillError('access', 'func', 'provisioning.log.info', {}, 'errors:access.provisioninglogviewonly')
   },
 })
 
-function resend(ctx: FunctionContext, id: string): void {
-  const found = logEntry(ctx.db, id)
+async function resend(ctx: FunctionContext, id: string): Promise<void> {
+  const found = await logEntry(ctx.db, id)
   if (!found) return
   const { entry, payload } = found
   // A before-stage call decided a change that is over; calling it again decides nothing.
   if (entry.stage === 'before') throw invalid('elid', id, 'provisioningresendbefore')
   if (!payload) throw invalid('elid', id, 'provisioningnopayload')
-  const sent = resendDelivery(ctx.db, ctx.now, { handlerId: entry.handlerId, event: entry.event, objectId: entry.objectId, payload })
+  const sent = await resendDelivery(ctx.db, ctx.now, { handlerId: entry.handlerId, event: entry.event, objectId: entry.objectId, payload })
   if (!sent) throw invalid('elid', id, 'provisioninghandlergone')
 }
 

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { gatedWrite, useWriteGate, WriteGate } from '../../src/db/write-gate'
-import { openDatabase } from '../../src/db/connection'
+import { SqliteStore } from '../../src/db/sqlite/store'
+import { useWriteGate, WriteGate } from '../../src/db/write-gate'
 import { startThread } from '../../src/threads'
 
 /** A thread that holds the gate for `holdMs`, telling when it got in. */
@@ -38,16 +38,24 @@ describe('the write gate', () => {
     await thread.terminate()
   })
 
-  it('gates writes through a connection that has one, and runs them at once through one that has not', () => {
-    const db = openDatabase(':memory:')
-    expect(gatedWrite(db, () => 1)).toBe(1)
-    const gate = new WriteGate()
-    useWriteGate(db, gate)
-    expect(gatedWrite(db, () => gatedWrite(db, () => 2))).toBe(2)
-    // A failed write leaves the gate open.
-    expect(() => gatedWrite(db, () => { throw new Error('failed') })).toThrow('failed')
-    const start = performance.now()
-    expect(gatedWrite(db, () => 3)).toBe(3)
-    expect(performance.now() - start).toBeLessThan(1000)
+  it('makes a store’s writes take turns at the gate of its connection, and leaves it open after a failed write', async () => {
+    const store = SqliteStore.open(':memory:')
+    try {
+      expect(await store.write(async () => 1)).toBe(1)
+      const gate = new WriteGate()
+      useWriteGate(store.db, gate)
+      const thread = holder(gate, 300)
+      await new Promise<void>((resolve) => thread.on('message', (m) => m === 'inside' && resolve()))
+      const start = performance.now()
+      expect(await store.write(async () => store.write(async () => 2))).toBe(2)
+      expect(performance.now() - start).toBeGreaterThan(200)
+      await thread.terminate()
+      await expect(store.write(async () => Promise.reject(new Error('failed')))).rejects.toThrow('failed')
+      // Free: a writer that would give up after 50 ms gets in at once.
+      const before = performance.now()
+      expect(new WriteGate(gate.shared, 50).run(() => performance.now() - before)).toBeLessThan(40)
+    } finally {
+      await store.close()
+    }
   })
 })

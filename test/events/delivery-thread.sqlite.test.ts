@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/db/connection'
+import { SqliteStore } from '../../src/db/sqlite/store'
 import { adminPassword } from '../helpers'
 import { callAsAdmin, serverScratch, startServer } from '../server-process'
 import { addHandler } from './delivery-setup'
@@ -17,9 +17,9 @@ describe('the delivery thread of a server on a database file', () => {
   it('is woken by the server’s writes, busy or idle, without waiting for its poll', async () => {
     const dbPath = join(dir, 'billgate.sqlite')
     const hook = await startReceiver()
-    const setup = openDatabase(dbPath)
-    addHandler(setup, { name: 'crm', target: hook.url, events: 'payments.create' })
-    setup.$client.close()
+    const setup = SqliteStore.open(dbPath)
+    await addHandler(setup.db, { name: 'crm', target: hook.url, events: 'payments.create' })
+    await setup.close()
     // An hour between polls: whatever arrives within the test was woken for.
     const server = await startServer({ BILLGATE_DB: dbPath, BILLGATE_ADMIN_PASSWORD: adminPassword, BILLGATE_RENEWAL_INTERVAL: '0', BILLGATE_HOOK_POLL_INTERVAL: '3600000' }, children)
     try {
