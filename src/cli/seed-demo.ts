@@ -1,7 +1,7 @@
 // `npm run seed:demo`: fills the configured database with a demo operator. See usage below.
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config'
-import { openDatabase, type Db } from '../db/connection'
+import { openStore, type Store } from '../db/store'
 import { ensureAdmin } from '../auth/admin'
 import { clientCount, resetBillingData } from '../demo/reset'
 import { DemoError, defaultDemoSize, demoPassword, seedDemo, sizeProblem, type DemoSize } from '../demo/seed'
@@ -18,7 +18,7 @@ services with their charges, and usage records of the voice services.
   --payments N    payments (${formatCount(defaultDemoSize.payments)})
   --services N    services (${formatCount(defaultDemoSize.services)})
   --xdrs N        usage records (${formatCount(defaultDemoSize.xdrs)}), e.g. --xdrs 1000000
-  --db PATH       the database file instead of the configured one
+  --db TARGET     the database (a file, or a postgres:// URL) instead of the configured one
   --seed N        the random generator's seed, for the same data again (default: random)
   --reset         first delete every client, reseller, their users, payments, services,
                   expenses, invoices, usage records and the catalog (payment methods, tariff
@@ -71,7 +71,7 @@ function parse(argv: string[]) {
   for (const key of Object.keys(limits) as (keyof DemoSize)[]) size[key] = count(key, values[key], defaultDemoSize[key], limits[key])
   const impossible = sizeProblem(size)
   if (impossible) throw new UsageError(impossible)
-  if (values.db === '') throw new UsageError('--db: expected a file name')
+  if (values.db === '') throw new UsageError('--db: expected a file name or a postgres:// URL')
   const seed = count('seed', values.seed, Math.floor(Math.random() * 2 ** 32), 2 ** 32 - 1)
   return { size, seed, db: values.db, reset: values.reset, help: values.help }
 }
@@ -97,28 +97,33 @@ async function main(argv: string[]): Promise<number> {
     console.error(err.message)
     return 1
   }
-  const path = args.db ?? config.dbPath
+  const target = args.db ?? config.dbPath
   const started = performance.now()
-  let db: Db | undefined
+  let store: Store
   try {
-    db = openDatabase(path)
+    store = await openStore(target)
+  } catch (err) {
+    console.error(`seed:demo: cannot open the database: ${(err as Error).message}`)
+    return 1
+  }
+  try {
     if (args.reset) {
-      resetBillingData(db)
+      await resetBillingData(store)
     } else {
-      const clients = clientCount(db)
+      const clients = await clientCount(store)
       if (clients > 0) {
-        console.error(`seed:demo: ${path} already has ${formatCount(clients)} clients; nothing was changed.`)
+        console.error(`seed:demo: ${store.describe()} already has ${formatCount(clients)} clients; nothing was changed.`)
         console.error('Run with --reset to replace all billing data with demo data.')
         return 1
       }
     }
     const now = Date.now()
-    const admin = await ensureAdmin(db, config.adminPassword, now)
-    const result = await seedDemo(db, { ...args.size, seed: args.seed, now }, new Progress(process.stderr))
-    db.$client.pragma('wal_checkpoint(TRUNCATE)')
+    const admin = await ensureAdmin(store, config.adminPassword, now)
+    const result = await seedDemo(store, { ...args.size, seed: args.seed, now }, new Progress(process.stderr))
+    if (store.dialect === 'sqlite') store.db.$client.pragma('wal_checkpoint(TRUNCATE)')
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
     const rows = Object.entries(result.rows).map(([table, n]) => `${formatCount(n)} ${table}`)
-    console.log(`\nDemo data written to ${path} in ${seconds} s (seed ${args.seed}):\n  ${rows.join(', ')}`)
+    console.log(`\nDemo data written to ${store.describe()} in ${seconds} s (seed ${args.seed}):\n  ${rows.join(', ')}`)
     if (admin) console.log(`Created the admin user "admin" with the password: ${admin}`)
     if (result.logins.length) {
       const width = Math.max(...result.logins.map((l) => l.login.length))
@@ -131,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`seed:demo: ${err.message}`)
     return 1
   } finally {
-    db?.$client.close()
+    await store.close()
   }
 }
 

@@ -35,7 +35,7 @@ export interface Payment {
  * charged plus a margin: most end up with some money left, some in debt within their credit
  * limit. Needs the charges (books.charged) in full first.
  */
-export function makePayments(rng: Random, count: number, clients: readonly Client[], books: Books, now: number, visit: (p: Payment) => void): void {
+export function* makePayments(rng: Random, count: number, clients: readonly Client[], books: Books, now: number): Generator<Payment> {
   if (count === 0) return
   if (clients.length === 0) throw new RangeError('payments need clients')
   const from = now - 2 * year
@@ -99,7 +99,7 @@ export function makePayments(rng: Random, count: number, clients: readonly Clien
         : status === PaymentStatus.fraudulent
           ? rng.pick(paymentNotes.fraudulent)
           : ''
-    visit(payment)
+    yield payment
   }
 }
 

@@ -1,11 +1,14 @@
-import type Database from 'better-sqlite3'
+import { eq } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { hashPassword } from '../auth/passwords'
 import { balanceDrift } from '../billing/ledger'
 import type { Progress } from '../cli/progress'
 import { Level } from '../core/principal'
-import type { Db } from '../db/connection'
+import { firstRow } from '../db/query'
+import { accounts, currencies, expenses, items, paymethods, payments, pricelists, resellers, users, xdrs } from '../db/schema/index'
+import type { Store } from '../db/store'
 import { catalogs, currencyCodes } from './catalog'
-import { Inserter, nextId, rollbackOpen } from './inserter'
+import { insertRows, nextId, setById } from './inserter'
 import { Books, type Client, type Currency, type Expense, type Plan, type Reseller } from './model'
 import { makePayments } from './payments'
 import { makeClients, makeResellers, UniqueNames } from './people'
@@ -59,34 +62,34 @@ export class DemoError extends Error {}
 const seedCacheKiB = 256 * 1024
 
 /**
- * Fills an (empty of clients) database with a demo operator. Every row goes through one
- * prepared statement per table, in id order, in big transactions; balances are computed in
- * memory and written last, then checked against the ledger's invariant.
+ * Fills an (empty of clients) database with a demo operator. Rows are written in id order, in
+ * big batches; balances are computed in memory and written last, then checked against the
+ * ledger's invariant.
  */
-export async function seedDemo(db: Db, options: DemoOptions, progress: Progress): Promise<DemoResult> {
+export async function seedDemo(store: Store, options: DemoOptions, progress: Progress): Promise<DemoResult> {
   const impossible = sizeProblem(options)
   if (impossible) throw new DemoError(impossible)
   const passwordHash = await hashPassword(demoPassword)
-  const sqlite = db.$client
+  if (store.dialect !== 'sqlite') return write(store, options, progress, passwordHash)
+  const sqlite = store.db.$client
   const cacheBefore = sqlite.pragma('cache_size', { simple: true })
   sqlite.pragma(`cache_size = -${seedCacheKiB}`)
   try {
-    return write(db, options, progress, passwordHash)
+    return await write(store, options, progress, passwordHash)
   } finally {
-    rollbackOpen(sqlite)
     sqlite.pragma(`cache_size = ${Number(cacheBefore)}`)
   }
 }
 
-function write(db: Db, options: DemoOptions, progress: Progress, passwordHash: string): DemoResult {
-  const w = new DemoWriter(db, options, progress)
-  const { resellers, methods, plans } = w.catalog()
-  const { clients, staff } = w.people(resellers, passwordHash)
+async function write(store: Store, options: DemoOptions, progress: Progress, passwordHash: string): Promise<DemoResult> {
+  const w = await DemoWriter.open(store, options, progress)
+  const { resellers, methods, plans } = await w.catalog()
+  const { clients, staff } = await w.people(resellers, passwordHash)
   const books = new Books(clients.length)
-  w.services(clients, plans, books)
-  w.payments(clients, methods, books)
-  w.balances(clients, books)
-  const drift = balanceDrift(db)
+  await w.services(clients, plans, books)
+  await w.payments(clients, methods, books)
+  await w.balances(clients, books)
+  const drift = await balanceDrift(store.db)
   if (drift.length) {
     const sample = drift.slice(0, 5).map((d) => `client ${d.id}: balance ${d.balance}, expected ${d.expected}`)
     throw new Error(`balances do not match payments and expenses for ${drift.length} clients (${sample.join('; ')})`)
@@ -96,78 +99,89 @@ function write(db: Db, options: DemoOptions, progress: Progress, passwordHash: s
 
 type Staff = { reseller: Reseller; login: string }
 
+/** The currencies the demo catalog is priced in, as the database has them. */
+async function demoCurrencies(store: Store): Promise<Currency[]> {
+  const found: Currency[] = []
+  for (const code of currencyCodes) {
+    const row = await firstRow(store.db.select({ id: currencies.id, places: currencies.places }).from(currencies).where(eq(currencies.code, code)))
+    if (!row) throw new DemoError(`the currency ${code} is missing; the demo catalog is priced in ${currencyCodes.join(', ')}`)
+    found.push({ id: row.id, code, places: row.places })
+  }
+  return found
+}
+
 /** The steps of seeding, in the order their rows must be written (parents first). */
 class DemoWriter {
   /** Rows written so far, by what they are. */
   readonly rows: Record<string, number> = {}
-  private readonly sqlite: Database.Database
   private readonly rng: Random
   private readonly now: number
-  private readonly currencies: Currency[]
-  private readonly logins: UniqueNames
 
-  constructor(
-    db: Db,
+  private constructor(
+    private readonly store: Store,
     private readonly options: DemoOptions,
     private readonly progress: Progress,
+    private readonly currencies: Currency[],
+    private readonly logins: UniqueNames,
   ) {
-    this.sqlite = db.$client
     this.rng = new Random(options.seed)
     this.now = options.now
-    this.currencies = currencyCodes.map((code) => {
-      const row = this.sqlite.prepare('select id, places from currencies where code = ?').get(code) as { id: number; places: number } | undefined
-      if (!row) throw new DemoError(`the currency ${code} is missing; the demo catalog is priced in ${currencyCodes.join(', ')}`)
-      return { id: row.id, code, places: row.places }
-    })
-    // Logins must not clash with the users already there; clients' e-mails become logins too.
-    this.logins = new UniqueNames(this.sqlite.prepare('select name from users').pluck().all() as string[])
   }
 
-  private table(name: string, label: string, total: number, columns: readonly string[]): Inserter {
+  static async open(store: Store, options: DemoOptions, progress: Progress): Promise<DemoWriter> {
+    // Logins must not clash with the users already there; clients' e-mails become logins too.
+    const taken = await store.db.select({ name: users.name }).from(users)
+    return new DemoWriter(store, options, progress, await demoCurrencies(store), new UniqueNames(taken.map((u) => u.name)))
+  }
+
+  /** Writes `total` rows of `columns` to a table, counted under `label`. */
+  private insert(table: SQLiteTable, label: string, columns: readonly SQLiteColumn[], total: number, rows: Iterable<unknown[]>): Promise<void> {
     this.rows[label] = total
-    return new Inserter(this.sqlite, name, columns, this.progress.start(label, total))
+    return insertRows(this.store, table, columns, rows, this.progress.start(label, total))
   }
 
   /** Resellers, and per currency the payment methods (with how often each is used) and tariff plans. */
-  catalog(): { resellers: Reseller[]; methods: Map<Currency, (readonly [id: number, weight: number])[]>; plans: Plan[] } {
-    const { sqlite, rng, now, currencies } = this
-    const resellerNames = new UniqueNames(sqlite.prepare('select name from resellers').pluck().all() as string[])
-    const firstReseller = nextId(sqlite, 'resellers')
-    const resellers = makeResellers(rng, this.options.resellers, currencies, resellerNames, now).map((r, i) => ({ ...r, id: firstReseller + i }))
-    const resellerRows = this.table('resellers', 'resellers', resellers.length, ['id', 'name', 'email', 'note', 'status', 'created_at'])
-    for (const r of resellers) resellerRows.row(r.id, r.name, r.email, '', 'active', r.createdAt)
-    resellerRows.finish()
+  async catalog(): Promise<{ resellers: Reseller[]; methods: Map<Currency, (readonly [id: number, weight: number])[]>; plans: Plan[] }> {
+    const { store, rng, now, currencies } = this
+    const taken = await store.db.select({ name: resellers.name }).from(resellers)
+    const resellerNames = new UniqueNames(taken.map((r) => r.name))
+    const firstReseller = await nextId(store, resellers)
+    const made = makeResellers(rng, this.options.resellers, currencies, resellerNames, now).map((r, i) => ({ ...r, id: firstReseller + i }))
+    const t = resellers
+    await this.insert(t, 'resellers', [t.id, t.name, t.email, t.note, t.status, t.createdAt], made.length, made.map((r) => [r.id, r.name, r.email, '', 'active', r.createdAt]))
 
-    const firstMethod = nextId(sqlite, 'paymethods')
+    const firstMethod = await nextId(store, paymethods)
     const listed = currencies.flatMap((currency) => catalogs[currency.code].paymethods.map(([name, weight]) => ({ name, weight, currency })))
-    const methodRows = this.table('paymethods', 'payment methods', listed.length, ['id', 'name', 'currency_id', 'enabled', 'created_at'])
-    listed.forEach((m, i) => methodRows.row(firstMethod + i, m.name, m.currency.id, 1, now - 3 * year))
-    methodRows.finish()
+    const m = paymethods
+    const methodRows = listed.map((method, i) => [firstMethod + i, method.name, method.currency.id, true, now - 3 * year])
+    await this.insert(m, 'payment methods', [m.id, m.name, m.currencyId, m.enabled, m.createdAt], listed.length, methodRows)
     const methods = new Map(currencies.map((c) => [c, listed.flatMap((m, i) => (m.currency === c ? [[firstMethod + i, m.weight] as const] : []))]))
 
-    const plans = makePlans(currencies, nextId(sqlite, 'pricelists'))
-    const planRows = this.table('pricelists', 'tariff plans', plans.length, ['id', 'name', 'product_type', 'currency_id', 'setup_fee', 'price_1', 'price_3', 'price_6', 'price_12', 'orderable', 'active', 'created_at'])
-    for (const p of plans) {
-      const price = (months: number) => p.prices.get(months) ?? null
-      planRows.row(p.id, p.name, p.type, p.currency.id, p.setupFee, price(1), price(3), price(6), price(12), 1, 1, now - 3 * year)
-    }
-    planRows.finish()
-    return { resellers, methods, plans }
+    const plans = makePlans(currencies, await nextId(store, pricelists))
+    const p = pricelists
+    const planRows = plans.map((plan) => {
+      const price = (months: number) => plan.prices.get(months) ?? null
+      return [plan.id, plan.name, plan.type, plan.currency.id, plan.setupFee, price(1), price(3), price(6), price(12), true, true, now - 3 * year]
+    })
+    await this.insert(p, 'tariff plans', [p.id, p.name, p.productType, p.currencyId, p.setupFee, p.price1, p.price3, p.price6, p.price12, p.orderable, p.active, p.createdAt], plans.length, planRows)
+    return { resellers: made, methods, plans }
   }
 
   /** Clients, a staff user per reseller and a user per client (its e-mail as login). */
-  people(resellers: readonly Reseller[], passwordHash: string): { clients: Client[]; staff: Staff[] } {
-    const { sqlite, rng, now, logins } = this
-    const clients = makeClients(rng, this.options.clients, resellers, this.currencies, logins, now, nextId(sqlite, 'accounts'))
-    const clientRows = this.table('accounts', 'clients', clients.length, ['id', 'name', 'email', 'reseller_id', 'currency_id', 'balance', 'credit_limit', 'status', 'lang', 'allowed_addresses', 'note', 'created_at'])
-    for (const c of clients) clientRows.row(c.id, c.name, c.email, c.reseller?.id ?? null, c.currency.id, 0, c.creditLimit, c.status, c.lang, '', '', c.createdAt)
-    clientRows.finish()
+  async people(resellers: readonly Reseller[], passwordHash: string): Promise<{ clients: Client[]; staff: Staff[] }> {
+    const { store, rng, now, logins } = this
+    const clients = makeClients(rng, this.options.clients, resellers, this.currencies, logins, now, await nextId(store, accounts))
+    const a = accounts
+    const clientRows = clients.map((c) => [c.id, c.name, c.email, c.reseller?.id ?? null, c.currency.id, 0, c.creditLimit, c.status, c.lang, '', '', c.createdAt])
+    await this.insert(a, 'clients', [a.id, a.name, a.email, a.resellerId, a.currencyId, a.balance, a.creditLimit, a.status, a.lang, a.allowedAddresses, a.note, a.createdAt], clients.length, clientRows)
 
     const staff = resellers.map((r) => ({ reseller: r, login: logins.claim(`support@${r.slug}.example`) }))
-    const userRows = this.table('users', 'users', staff.length + clients.length, ['name', 'realname', 'email', 'password_hash', 'level', 'status', 'lang', 'reseller_id', 'account_id', 'allowed_addresses', 'created_at', 'updated_at'])
-    for (const { reseller: r, login } of staff) userRows.row(login, `${r.name} support`, login, passwordHash, Level.reseller, 'active', '', r.id, null, '', r.createdAt, r.createdAt)
-    for (const c of clients) userRows.row(c.email, c.name, c.email, passwordHash, Level.user, 'active', c.lang, c.reseller?.id ?? null, c.id, '', c.createdAt, c.createdAt)
-    userRows.finish()
+    const u = users
+    const userRows = [
+      ...staff.map(({ reseller: r, login }) => [login, `${r.name} support`, login, passwordHash, Level.reseller, 'active', '', r.id, null, '', r.createdAt, r.createdAt]),
+      ...clients.map((c) => [c.email, c.name, c.email, passwordHash, Level.user, 'active', c.lang, c.reseller?.id ?? null, c.id, '', c.createdAt, c.createdAt]),
+    ]
+    await this.insert(u, 'users', [u.name, u.realname, u.email, u.passwordHash, u.level, u.status, u.lang, u.resellerId, u.accountId, u.allowedAddresses, u.createdAt, u.updatedAt], userRows.length, userRows)
     return { clients, staff }
   }
 
@@ -176,12 +190,12 @@ class DemoWriter {
    * The calls are made twice from the same generator state: once to total the closed months
    * into expenses, which must be written first, and once to write them pointing at those.
    */
-  services(clients: readonly Client[], plans: readonly Plan[], books: Books): void {
-    const { sqlite, rng, now, options } = this
-    const services = makeServices(rng, options.services, clients, plans, now, nextId(sqlite, 'items'))
-    const serviceRows = this.table('items', 'services', services.length, ['id', 'account_id', 'pricelist_id', 'name', 'period', 'status', 'suspend_reason', 'created_at', 'expires_at', 'auto_renew', 'cost'])
-    for (const s of services) serviceRows.row(s.id, s.client.id, s.plan.id, s.name, s.period, s.status, s.suspendReason, s.createdAt, s.expiresAt, s.autoRenew ? 1 : 0, s.cost)
-    serviceRows.finish()
+  async services(clients: readonly Client[], plans: readonly Plan[], books: Books): Promise<void> {
+    const { store, rng, now, options } = this
+    const services = makeServices(rng, options.services, clients, plans, now, await nextId(store, items))
+    const i = items
+    const serviceRows = services.map((s) => [s.id, s.client.id, s.plan.id, s.name, s.period, s.status, s.suspendReason, s.createdAt, s.expiresAt, s.autoRenew, s.cost])
+    await this.insert(i, 'services', [i.id, i.accountId, i.pricelistId, i.name, i.period, i.status, i.suspendReason, i.createdAt, i.expiresAt, i.autoRenew, i.cost], services.length, serviceRows)
 
     const calls = new CallGenerator(services, now)
     if (options.xdrs > 0 && calls.size === 0) throw new DemoError('no voice service could have made calls: ask for more services (--services)')
@@ -189,10 +203,10 @@ class DemoWriter {
     const replay = rng.fork()
     const rating = new UsageRating(now)
     const rated = this.progress.start('rating usage', options.xdrs, 'records')
-    calls.run(rng, options.xdrs, callsFrom, now, (call) => {
+    for (const call of calls.calls(rng, options.xdrs, callsFrom, now)) {
       rating.add(call)
       rated.tick()
-    })
+    }
     rated.done()
 
     const charges: { expense: Omit<Expense, 'id'>; register?: (id: number) => void }[] = [
@@ -200,50 +214,48 @@ class DemoWriter {
       ...rating.expenses(),
     ]
     charges.sort((a, b) => a.expense.createdAt - b.expense.createdAt)
-    const firstExpense = nextId(sqlite, 'expenses')
-    const expenseRows = this.table('expenses', 'expenses', charges.length, ['id', 'account_id', 'item_id', 'invoice_id', 'amount', 'currency_id', 'created_at', 'description'])
-    charges.forEach(({ expense: e, register }, i) => {
-      const id = firstExpense + i
+    const firstExpense = await nextId(store, expenses)
+    const e = expenses
+    const expenseRows = charges.map(({ expense, register }, k) => {
+      const id = firstExpense + k
       register?.(id)
-      books.charged[e.client.index] += e.amount
-      expenseRows.row(id, e.client.id, e.service?.id ?? null, null, e.amount, e.client.currency.id, e.createdAt, e.description)
+      books.charged[expense.client.index] += expense.amount
+      return [id, expense.client.id, expense.service?.id ?? null, null, expense.amount, expense.client.currency.id, expense.createdAt, expense.description]
     })
-    expenseRows.finish()
+    await this.insert(e, 'expenses', [e.id, e.accountId, e.itemId, e.invoiceId, e.amount, e.currencyId, e.createdAt, e.description], charges.length, expenseRows)
 
-    let xdrId = nextId(sqlite, 'xdrs')
-    const xdrRows = this.table('xdrs', 'usage records', options.xdrs, ['id', 'item_id', 'account_id', 'started_at', 'quantity', 'unit_price', 'cost', 'expense_id'])
-    calls.run(replay, options.xdrs, callsFrom, now, (call) => {
-      xdrRows.row(xdrId++, call.service.id, call.service.client.id, call.startedAt, call.quantity, call.unitPrice, call.cost, rating.expenseOf(call))
-    })
-    xdrRows.finish()
+    const firstXdr = await nextId(store, xdrs)
+    function* xdrRows() {
+      let id = firstXdr
+      for (const call of calls.calls(replay, options.xdrs, callsFrom, now)) {
+        yield [id++, call.service.id, call.service.client.id, call.startedAt, call.quantity, call.unitPrice, call.cost, rating.expenseOf(call)]
+      }
+    }
+    const x = xdrs
+    await this.insert(x, 'usage records', [x.id, x.itemId, x.accountId, x.startedAt, x.quantity, x.unitPrice, x.cost, x.expenseId], options.xdrs, xdrRows())
   }
 
   /** Payments, sized to what each client was charged (books.charged must be complete). */
-  payments(clients: readonly Client[], methods: Map<Currency, (readonly [number, number])[]>, books: Books): void {
-    const { sqlite, rng, now } = this
-    let paymentId = nextId(sqlite, 'payments')
-    const paymentRows = this.table('payments', 'payments', this.options.payments, ['id', 'number', 'account_id', 'paymethod_id', 'amount', 'currency_id', 'status', 'created_at', 'paid_at', 'sender', 'note'])
-    makePayments(rng, this.options.payments, clients, books, now, (p) => {
-      const method = rng.weighted(methods.get(p.client.currency) ?? [])
-      const id = paymentId++
-      paymentRows.row(id, String(id), p.client.id, method, p.amount, p.client.currency.id, p.status, p.createdAt, p.paidAt, p.client.name, p.note)
-    })
-    paymentRows.finish()
+  async payments(clients: readonly Client[], methods: Map<Currency, (readonly [number, number])[]>, books: Books): Promise<void> {
+    const { store, rng, now } = this
+    const count = this.options.payments
+    const firstPayment = await nextId(store, payments)
+    function* paymentRows() {
+      let next = firstPayment
+      for (const p of makePayments(rng, count, clients, books, now)) {
+        const method = rng.weighted(methods.get(p.client.currency) ?? [])
+        const id = next++
+        yield [id, String(id), p.client.id, method, p.amount, p.client.currency.id, p.status, p.createdAt, p.paidAt, p.client.name, p.note]
+      }
+    }
+    const p = payments
+    await this.insert(p, 'payments', [p.id, p.number, p.accountId, p.paymethodId, p.amount, p.currencyId, p.status, p.createdAt, p.paidAt, p.sender, p.note], count, paymentRows())
   }
 
   /** Every client's balance: its credited payments minus its expenses, as counted while writing them. */
-  balances(clients: readonly Client[], books: Books): void {
+  async balances(clients: readonly Client[], books: Books): Promise<void> {
     const task = this.progress.start('balances', clients.length)
-    const update = this.sqlite.prepare('update accounts set balance = ? where id = ?')
-    this.sqlite
-      .transaction(() => {
-        for (const c of clients) {
-          update.run(books.balance(c), c.id)
-          task.tick()
-        }
-      })
-      .immediate()
-    task.done()
+    await setById(this.store, accounts.balance, accounts.id, clients.map((c) => [c.id, books.balance(c)]), task)
   }
 }
 

@@ -63,7 +63,8 @@ export class CallGenerator {
     return this.callers.reduce((t, c) => Math.min(t, c.from), Infinity)
   }
 
-  run(rng: Random, count: number, from: number, to: number, visit: (call: Call) => void): void {
+  /** The calls, one after another (the same object each time). */
+  *calls(rng: Random, count: number, from: number, to: number): Generator<Call> {
     if (count === 0) return
     if (this.callers.length === 0) throw new RangeError('no voice service to make calls')
     const slot = (to - from) / count
@@ -79,7 +80,7 @@ export class CallGenerator {
       call.quantity = callSeconds(rng)
       call.unitPrice = caller.prices[destination]
       call.cost = callCost(call.quantity, call.unitPrice, caller.service.client.currency.places)
-      visit(call)
+      yield call
     }
   }
 

@@ -6,8 +6,10 @@ import type { ParamSpecs } from '../core/params'
 import { Level } from '../core/principal'
 import type { Db } from '../db/connection'
 import { filterWhere, type FilterRule } from '../db/filter-where'
+import type { Store } from '../db/store'
 import { defineFunction, type FileDef, type FileReply, type FileSpec } from '../core/registry'
 import { CsvWriter } from '../output/csv'
+import type { Lookup } from './lookups'
 import { windowChunks, windowedRows } from './windows'
 
 /** A list's rows as a CSV file: what it selects and how each selected row is written. */
@@ -20,6 +22,11 @@ export interface CsvExport {
   fields: readonly (SQLiteColumn | SQL)[]
   /** The header line's column names (the list's). */
   columns: readonly string[]
+  /**
+   * The lookups `write` uses, each with the position in `fields` of the id it is given: the
+   * ids a window of rows names are read before its rows are written.
+   */
+  lookups?: readonly (readonly [lookup: Lookup<unknown>, field: number])[]
   /** Writes one selected row as a CSV line. */
   write(row: unknown[], out: CsvWriter): void
 }
@@ -32,8 +39,8 @@ export interface ExportFilter {
 }
 
 /** Every row the filter selects, as a CSV file read from the database as it is sent. */
-export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply {
-  const rows = windowedRows(db, {
+export async function csvFile(store: Store, spec: CsvExport, where: ExportFilter): Promise<FileReply> {
+  const rows = await windowedRows(store, {
     shape: `${spec.name}:${where.shape}`,
     table: spec.table,
     id: spec.id,
@@ -41,11 +48,15 @@ export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply
     where: where.condition(),
     values: where.values,
   })
+  const lookups = spec.lookups ?? []
+  const lookUp = async (window: unknown[][]) => {
+    await Promise.all(lookups.map(([lookup, field]) => lookup.load(window.map((row) => row[field] as number | null))))
+  }
   const out = new CsvWriter()
   return {
     format: 'csv',
     filename: `${spec.name}.csv`,
-    content: windowChunks(rows, spec.columns, spec.write, out),
+    content: windowChunks(rows, spec.columns, spec.write, out, lookUp),
     recycle: (chunk) => out.recycle(chunk),
   }
 }
@@ -53,7 +64,8 @@ export function csvFile(db: Db, spec: CsvExport, where: ExportFilter): FileReply
 /**
  * A list's CSV export, both ways it is reached: the list with `out=csv` (`file`) and its
  * `<list>.download` function for the file channel at `/admin/<route>` (`download`). Either
- * gives every row the filter selects and the caller may see, in id order.
+ * gives every row the filter selects and the caller may see, in id order. The file is read
+ * after the call has returned, through the store's own handle (never a transaction's).
  */
 export function csvExportOf(list: {
   name: string
@@ -65,9 +77,10 @@ export function csvExportOf(list: {
 }): { file: FileSpec; download: FileDef } {
   const file: FileSpec = {
     format: 'csv',
-    open(ctx, filter) {
-      const where = filterWhere(list.rules, filter, scopeCondition(scopeOf(ctx.user), list.accountColumn), ctx.db)
-      return csvFile(ctx.db, list.rows(ctx.db), where)
+    async open(ctx, filter) {
+      const { store } = ctx
+      const where = await filterWhere(list.rules, filter, scopeCondition(scopeOf(ctx.user), list.accountColumn), store.db)
+      return csvFile(store, list.rows(store.db), where)
     },
   }
   const download = defineFunction({

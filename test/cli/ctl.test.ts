@@ -1,22 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCtl } from '../../src/cli/ctl/run'
-import { openDatabase } from '../../src/db/connection'
 import { accounts, auditLog, ItemStatus, items, pricelists, users, xdrs } from '../../src/db/schema/index'
+import { openStore, type Store } from '../../src/db/store'
+import { createTestDatabase } from '../db/pg-database'
+import { testBackend } from '../helpers'
 import { startServer } from '../server-process'
 
 const root = new URL('../..', import.meta.url).pathname
 const bin = join(root, 'bin/billgate-ctl.js')
 const dir = mkdtempSync(join(tmpdir(), 'billgate-ctl-'))
 const children: ChildProcess[] = []
+const drops: (() => Promise<void>)[] = []
 
-afterAll(() => {
+afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   rmSync(dir, { recursive: true, force: true })
+  for (const drop of drops) await drop()
 })
 
 /** The environment without the developer's own billgate settings. */
@@ -39,7 +44,7 @@ interface CtlOptions {
   command?: string[]
 }
 
-/** Runs the real binary on a database file; stdin, stdout and stderr are pipes. */
+/** Runs the real binary on a database (a file or a URL); stdin, stdout and stderr are pipes. */
 function ctl(db: string, args: string[], options: CtlOptions = {}): Promise<Ran> {
   const [command, ...prefix] = options.command ?? [process.execPath, bin]
   const child = spawn(command, [...prefix, ...args], {
@@ -62,46 +67,76 @@ const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /)
 let made = 0
 
 /**
- * A database file with two clients (Acme, Beta), a tariff and an active service of Acme's,
- * written straight to the tables; no users.
+ * A new database of the backend under test, as BILLGATE_DB names it: a file (in a directory not
+ * made yet) or a database on the PostgreSQL test server, migrated or left for the command line
+ * to migrate.
  */
-function fixture() {
-  const path = join(dir, `world-${++made}.sqlite`)
-  const db = openDatabase(path)
-  const client = (name: string) => db.insert(accounts).values({ name, currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }).get().id
-  const acme = client('Acme')
-  const beta = client('Beta')
-  const tariff = db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-  const service = db
-    .insert(items)
-    .values({ accountId: acme, pricelistId: tariff, name: 'acme.example', period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 })
-    .returning({ id: items.id })
-    .get().id
-  db.$client.close()
-  return { path, acme, beta, service }
+async function database(options: { migrated: boolean }): Promise<string> {
+  if (testBackend === 'sqlite') return join(dir, `world-${++made}`, 'billgate.sqlite')
+  const created = await createTestDatabase(options)
+  drops.push(created.drop)
+  return created.url
 }
 
-/** Reads a database file the test does not otherwise hold open. */
-function inspect<T>(path: string, read: (db: ReturnType<typeof openDatabase>) => T): T {
-  const db = openDatabase(path)
+/**
+ * A database with two clients (Acme, Beta), a tariff and an active service of Acme's, written
+ * straight to the tables; no users.
+ */
+async function fixture() {
+  const path = await database({ migrated: true })
+  return inspect(path, async ({ db }) => {
+    const client = async (name: string) => (await db.insert(accounts).values({ name, currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+    const acme = await client('Acme')
+    const beta = await client('Beta')
+    const tariff = (await db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }))[0].id
+    const [service] = await db
+      .insert(items)
+      .values({ accountId: acme, pricelistId: tariff, name: 'acme.example', period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 })
+      .returning({ id: items.id })
+    return { path, acme, beta, service: service.id }
+  })
+}
+
+/** Uses a database the test does not otherwise hold open. */
+async function inspect<T>(path: string, use: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(path)
   try {
-    return read(db)
+    return await use(store)
   } finally {
-    db.$client.close()
+    await store.close()
   }
+}
+
+/** A port on which nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
 
 describe('billgate-ctl', () => {
   it('migrates a fresh database but creates no admin and prints no password; an empty list prints nothing', async () => {
-    const path = join(dir, 'fresh', 'new.sqlite')
+    const path = await database({ migrated: false })
     const ran = await ctl(path, ['user'])
     expect(ran).toEqual({ code: 0, stdout: '', stderr: '' })
-    expect(inspect(path, (db) => db.select().from(users).all())).toEqual([])
+    expect(await inspect(path, ({ db }) => db.select().from(users))).toEqual([])
     expect(json(await ctl(path, ['-o', 'JSONdata', 'user']))).toMatchObject({ elem: [], p_elems: 0 })
   })
 
+  it('exits with 1 and one line naming the server, without its password, when PostgreSQL cannot be reached', async () => {
+    const port = await closedPort()
+    const ran = await ctl(`postgres://billing:hunter2secret@127.0.0.1:${port}/billgate`, ['user'])
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toBe('')
+    expect(ran.stderr).toMatch(new RegExp(`^billgate-ctl: cannot open the database: PostgreSQL at 127\\.0\\.0\\.1:${port}/billgate .+\\n$`))
+    expect(ran.stderr.split('\n')).toHaveLength(2)
+    expect(ran.stderr).not.toContain('hunter2secret')
+  })
+
   it('writes a file function\'s file (a CSV export) to standard output', async () => {
-    const w = fixture()
+    const w = await fixture()
     const imported = await ctl(w.path, ['xdr.import', `data=item,start,quantity,unit_price\n${w.service},2026-11-01 10:00:00,60,0.01`])
     expect(imported.code, imported.stderr).toBe(0)
     const csv = await ctl(w.path, ['xdr.download'])
@@ -115,7 +150,7 @@ describe('billgate-ctl', () => {
   })
 
   it('prints the reply in text by default, and in xml, json or JSONdata with -o (or out=)', async () => {
-    const { path, acme } = fixture()
+    const { path, acme } = await fixture()
     const text = await ctl(path, ['currency'])
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^id=1 code=USD name=US Dollar places=2$/m)
@@ -140,7 +175,7 @@ describe('billgate-ctl', () => {
   })
 
   it('takes secrets from the environment with -e, so they are never on the command line or in the audit log', async () => {
-    const { path } = fixture()
+    const { path } = await fixture()
     const secret = 'ivan-env-secret-1'
     const env = { IVAN_PASSWORD: secret }
     const created = await ctl(path, ['user.edit', 'sok=ok', 'name=ivan', 'level=28', '-e', 'passwd=$IVAN_PASSWORD', '-e', 'confirm=${IVAN_PASSWORD}'], { env })
@@ -153,7 +188,7 @@ describe('billgate-ctl', () => {
     expect(wrong.code).toBe(1)
     expect(wrong.stdout).toMatch(/^ERROR auth\(/)
 
-    const audit = inspect(path, (db) => db.select().from(auditLog).all())
+    const audit = await inspect(path, ({ db }) => db.select().from(auditLog))
     expect(audit.find((e) => e.func === 'user.edit')).toMatchObject({ actor: 'root', address: '127.0.0.1', result: 'ok' })
     expect(JSON.stringify(audit)).not.toContain(secret)
 
@@ -166,11 +201,11 @@ describe('billgate-ctl', () => {
     const expanded = await ctl(path, ['user.edit', 'sok=ok', 'name=petr', '-e', `passwd=${secret}`])
     expect(expanded.code).toBe(2)
     expect(expanded.stderr).not.toContain(secret)
-    expect(inspect(path, (db) => db.select().from(users).all()).map((u) => u.name)).toEqual(['ivan'])
+    expect((await inspect(path, ({ db }) => db.select().from(users))).map((u) => u.name)).toEqual(['ivan'])
   })
 
   it('acts as another user with su=, within what that user may do and whom the local root may become', async () => {
-    const { path, acme, beta } = fixture()
+    const { path, acme, beta } = await fixture()
     const env = { PW: 'acme-user-secret-1' }
     const made = await ctl(path, ['user.edit', 'sok=ok', 'name=acme-user', 'level=16', `account=${acme}`, '-e', 'passwd=$PW', '-e', 'confirm=$PW'], { env })
     expect(made.code).toBe(0)
@@ -191,7 +226,7 @@ describe('billgate-ctl', () => {
   })
 
   it('-i lists the functions with kind and title, -i FUNCTION its parameters, in the language of lang=', async () => {
-    const { path } = fixture()
+    const { path } = await fixture()
     const en = await ctl(path, ['-i'])
     expect(en.code).toBe(0)
     const lines = en.stdout.split('\n')
@@ -227,13 +262,13 @@ describe('billgate-ctl', () => {
   })
 
   it('reads a value from a file with @FILE (relative to where it runs), from standard input with @-; @@ is a literal @', async () => {
-    const { path, acme, service } = fixture()
+    const { path, acme, service } = await fixture()
     const work = mkdtempSync(join(dir, 'work-'))
     writeFileSync(join(work, 'usage.csv'), `item,start,quantity,unit_price\n${service},2026-11-01 10:00:00,60,0.01\n${service},2026-11-01 11:00:00,30,0.01\n`)
     const imported = await ctl(path, ['xdr.import', 'data=@usage.csv'], { cwd: work })
     // Piped: no progress bar, nothing but the reply.
     expect(imported).toEqual({ code: 0, stdout: 'imported=2\n', stderr: '' })
-    expect(inspect(path, (db) => db.select().from(xdrs).all()).map((r) => r.cost)).toEqual([60, 30])
+    expect((await inspect(path, ({ db }) => db.select().from(xdrs).orderBy(xdrs.id))).map((r) => r.cost)).toEqual([60, 30])
 
     const viaStdin = await ctl(path, ['account.edit', 'sok=ok', `elid=${acme}`, 'note=@-'], { input: 'first line\nsecond line' })
     expect(viaStdin).toMatchObject({ code: 0, stdout: 'OK\n' })
@@ -277,7 +312,7 @@ describe('billgate-ctl', () => {
   })
 
   it('exits with 1 for an application error, printed in the chosen format on standard output', async () => {
-    const { path } = fixture()
+    const { path } = await fixture()
     const xml = await ctl(path, ['-o', 'xml', 'nosuch'])
     expect(xml.code).toBe(1)
     expect(xml.stderr).toBe('')
@@ -294,14 +329,14 @@ describe('billgate-ctl', () => {
   })
 
   it('runs through npx inside the project', async () => {
-    const { path } = fixture()
+    const { path } = await fixture()
     const ran = await ctl(path, ['billgate-ctl', '-o', 'JSONdata', 'currency'], { command: ['npx'] })
     expect(ran.code).toBe(0)
     expect(json(ran).elem.map((e: { code: string }) => e.code)).toContain('USD')
   })
 
   it('works beside a running server on the same database: both see each other’s writes, nobody is busy', async () => {
-    const { path } = fixture()
+    const { path } = await fixture()
     const password = 'server-admin-secret'
     const server = await startServer({ BILLGATE_DB: path, BILLGATE_ADMIN_PASSWORD: password }, children)
     const authinfo = `admin:${password}`
@@ -364,7 +399,7 @@ describe('billgate-ctl progress', () => {
   }
 
   it('draws a bar for a long import on a terminal, and nothing when not on one', async () => {
-    const { path, service } = fixture()
+    const { path, service } = await fixture()
     const rows = Array.from({ length: 10_000 }, (_, i) => `${service},2026-10-01 00:00:00,${i + 1},0.001`)
     writeFileSync(join(dir, 'big.csv'), `item,start,quantity,unit_price\n${rows.join('\n')}\n`)
 

@@ -16,7 +16,7 @@ describe('the JSON-RPC client', () => {
     expect(JSON.stringify(listed.data)).toContain('North')
     const refused = await api.call('reseller.edit', { sok: 'ok', name: 'North' })
     expect(refused).toMatchObject({ code: false, errors: [{ code: 'exists', field: 'name' }] })
-    expect(t.db.select().from(sessions).all()).toHaveLength(1)
+    expect(await t.db.select().from(sessions)).toHaveLength(1)
     expect(api.sessionId).toBeDefined()
   })
 

@@ -16,7 +16,7 @@ describe('the URL-protocol client', () => {
     const refused = await api.call('reseller.edit', { sok: 'ok', name: 'North' })
     expect(refused).toMatchObject({ code: false, errors: [{ code: 'exists', field: 'name', value: 'North' }] })
     expect(refused.errors[0].message).toContain('North')
-    expect(t.db.select().from(sessions).all()).toHaveLength(1)
+    expect(await t.db.select().from(sessions)).toHaveLength(1)
     expect(api.sessionId).toMatch(/^[0-9a-f]{32}$/)
   })
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { xdrs } from '../../src/db/schema/index'
 import { browser } from '../panel/client'
 import { adminPassword } from '../helpers'
 import { adminLogin, asAdmin, at, csv, fetchFile, filesWorld, staffLogin, userLogin, type FilesWorld } from './world'
@@ -138,14 +139,14 @@ describe('CSV exports on the file channel', () => {
 
   it('reads past window boundaries and gaps in the ids, each row once, in id order', async () => {
     const w = await filesWorld()
-    const insert = w.t.db.$client.prepare('insert into xdrs (id, item_id, account_id, started_at, quantity, unit_price, cost) values (?, ?, ?, ?, ?, ?, ?)')
     const ids: number[] = []
-    w.t.db.$client.transaction(() => {
-      // Dense runs across the first windows, then sparse ids far apart (windows widen over them).
-      for (let id = 10; id < 7000; id++) if (id % 7 !== 0) ids.push(id)
-      for (let id = 50_000; id < 2_000_000; id += 49_999) ids.push(id)
-      for (const id of ids) insert.run(id, w.northItem, w.northClient, at('2026-04-01T00:00:00') + id * 1000, id, 2500, id % 1000)
-    })()
+    // Dense runs across the first windows, then sparse ids far apart (windows widen over them).
+    for (let id = 10; id < 7000; id++) if (id % 7 !== 0) ids.push(id)
+    for (let id = 50_000; id < 2_000_000; id += 49_999) ids.push(id)
+    const records = ids.map((id) => ({ id, itemId: w.northItem, accountId: w.northClient, startedAt: at('2026-04-01T00:00:00') + id * 1000, quantity: id, unitPrice: 2500, cost: id % 1000 }))
+    await w.t.store.write(async (tx) => {
+      for (let i = 0; i < records.length; i += 1000) await tx.insert(xdrs).values(records.slice(i, i + 1000))
+    })
     const [, ...rows] = parseCsv((await fetchFile(w.t, 'xdrs/download', { ...adminLogin, account: String(w.northClient) })).text)
     expect(rows.map((r) => Number(r[0]))).toEqual([1, 4, ...ids])
     // The last id is 50,000 + 39 × 49,999: started that many seconds after April 1st, costing its last three digits.

@@ -58,9 +58,9 @@ describe('invoice PDFs', () => {
   it('continues the lines on as many pages as they need', async () => {
     const w = await filesWorld()
     // 40 one-line rows fit under the heading on the first page, 51 on each further page.
-    for (let i = 0; i < 120; i++) w.spend(w.northClient, 1, 100 + i, `Line ${i + 1}`, `2026-05-01T10:00:00`)
-    for (let i = 0; i < 30; i++) w.spend(w.northClient, 1, 100, `Line ${i + 1}`, `2026-06-01T10:00:00`)
-    for (let i = 0; i < 20; i++) w.spend(w.northClient, 1, 100, `A description long enough to need two lines in its column: ${'x'.repeat(40)} ${i}`, `2026-07-01T10:00:00`)
+    for (let i = 0; i < 120; i++) await w.spend(w.northClient, 1, 100 + i, `Line ${i + 1}`, `2026-05-01T10:00:00`)
+    for (let i = 0; i < 30; i++) await w.spend(w.northClient, 1, 100, `Line ${i + 1}`, `2026-06-01T10:00:00`)
+    for (let i = 0; i < 20; i++) await w.spend(w.northClient, 1, 100, `A description long enough to need two lines in its column: ${'x'.repeat(40)} ${i}`, `2026-07-01T10:00:00`)
     const long = await invoice(w, w.northClient, '2026-05-01', '2026-05-31')
     const short = await invoice(w, w.northClient, '2026-06-01', '2026-06-30')
     const wrapped = await invoice(w, w.northClient, '2026-07-01', '2026-07-31')
@@ -72,7 +72,7 @@ describe('invoice PDFs', () => {
 
   it('prints Cyrillic names and text in Russian, and survives characters the font lacks', async () => {
     const w = await filesWorld({ operatorName: 'ООО «Биллинг» 🧾' })
-    w.spend(w.ownClient, w.bhd, 1500, 'Аренда стойки, март 🚀', '2026-03-10T00:00:00')
+    await w.spend(w.ownClient, w.bhd, 1500, 'Аренда стойки, март 🚀', '2026-03-10T00:00:00')
     const made = await invoice(w, w.ownClient, '2026-03-01', '2026-03-31')
     const bytes = await pdfBytes(w, made.id, { lang: 'ru' })
     const doc = await PDFDocument.load(bytes)

@@ -7,34 +7,50 @@ import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
-import { openDatabase, type Db } from '../../src/db/connection'
 import { accounts, ItemStatus, items, pricelists } from '../../src/db/schema/index'
+import { openStore, type Store } from '../../src/db/store'
 import { ensureAdmin } from '../../src/auth/admin'
-import { adminPassword } from '../helpers'
+import { createTestDatabase } from '../db/pg-database'
+import { adminPassword, execSql, testBackend } from '../helpers'
 
 const records = 200_000
 const start = Date.UTC(2026, 0, 1)
 
-let dir: string
-let db: Db
+let store: Store
 let server: ServerType
 let origin: string
+const cleanups: (() => unknown)[] = []
 const logged: unknown[] = []
 
-/** A real server on a database file (the export reads through a connection of its own) with many usage records. */
+/** A database file (the export reads through a connection of its own), or a database on the PostgreSQL test server. */
+async function target(): Promise<string> {
+  if (testBackend === 'pg') {
+    const database = await createTestDatabase({ migrated: true })
+    cleanups.push(database.drop)
+    return database.url
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'billgate-files-'))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  return join(dir, 'billgate.sqlite')
+}
+
+/** A real server with many usage records. */
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'billgate-files-'))
-  const path = join(dir, 'billgate.sqlite')
-  db = openDatabase(path)
-  await ensureAdmin(db, adminPassword, start)
-  const account = db.insert(accounts).values({ name: 'Streamed, Inc.', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }).get().id
-  const tariff = db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-  const item = db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }).get().id
-  const insert = db.$client.prepare('insert into xdrs (item_id, account_id, started_at, quantity, unit_price, cost) values (?, ?, ?, ?, ?, ?)')
-  db.$client.transaction(() => {
-    for (let i = 0; i < records; i++) insert.run(item, account, start + i * 1000, i, 2500, Math.round(i / 400))
-  })()
-  const { serveOptions } = createApp({ config: makeConfig({ dbPath: path }), db, log: (_m, err) => logged.push(err) })
+  const dbPath = await target()
+  store = await openStore(dbPath)
+  await ensureAdmin(store, adminPassword, start)
+  const { db } = store
+  const account = (await db.insert(accounts).values({ name: 'Streamed, Inc.', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+  const tariff = (await db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }))[0].id
+  const item = (await db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }))[0].id
+  // One statement on either database: the record number i costs i / 400 cents, rounded.
+  await execSql(
+    store,
+    `with recursive n(i) as (select 0 union all select i + 1 from n where i < ${records - 1})
+     insert into xdrs (item_id, account_id, started_at, quantity, unit_price, cost)
+     select ${item}, ${account}, ${start} + i * 1000, i, 2500, (i + 200) / 400 from n order by i`,
+  )
+  const { serveOptions } = createApp({ config: makeConfig({ dbPath }), store, log: (_m, err) => logged.push(err) })
   server = serve({ ...serveOptions, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -42,8 +58,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()))
-  db.$client.close()
-  rmSync(dir, { recursive: true, force: true })
+  await store.close()
+  for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
 const exportPath = `/admin/xdrs/download?${new URLSearchParams({ 'auth[login]': 'admin', 'auth[password]': adminPassword })}`

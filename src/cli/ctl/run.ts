@@ -4,7 +4,7 @@ import type { Outcome } from '../../core/dispatch'
 import { errorDocument } from '../../core/documents'
 import { missed } from '../../core/errors'
 import { ConfigError, loadConfig, type Config } from '../../config'
-import { openDatabase, type Db } from '../../db/connection'
+import { openStore, type Store } from '../../db/store'
 import { callFrom } from '../../doors/call'
 import { translator } from '../../i18n/index'
 import { isFormat, serialize, serializers } from '../../output/index'
@@ -51,23 +51,28 @@ export async function runCtl(argv: string[], io: CtlIo): Promise<number> {
   }
 
   let config: Config
-  let db: Db
+  let store: Store
   try {
     config = loadConfig(io.env)
-    db = openDatabase(config.dbPath)
+    store = await openStore(config.dbPath)
   } catch (err) {
-    io.stderr.write(`${program}: ${err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`}\n`)
+    io.stderr.write(`${program}: ${err instanceof ConfigError ? err.message : `cannot open the database: ${oneLine(err)}`}\n`)
     return exitCodes.failed
   }
   try {
-    const core = createCore({ config, db, log: (message, err) => io.stderr.write(`${program}: ${message}: ${(err as Error)?.stack ?? String(err)}\n`) })
+    const core = createCore({ config, store, log: (message, err) => io.stderr.write(`${program}: ${message}: ${(err as Error)?.stack ?? String(err)}\n`) })
     const call = callFrom(params, { local: true }, origin)
     const body = invocation.info ? await describe(core, call, invocation.func) : await perform(core, call, io)
     io.stdout.write(body.text.endsWith('\n') || body.text === '' ? body.text : `${body.text}\n`)
     return body.failed ? exitCodes.failed : exitCodes.ok
   } finally {
-    db.$client.close()
+    await store.close()
   }
+}
+
+/** An error's message on one line (a driver's may span several). */
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')
 }
 
 /** What the command line adds to the parameters: the function (for `-i`, `help` or `help.params`), `-o`. */

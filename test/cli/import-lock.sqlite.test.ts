@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { stageUsage, storeUsage } from '../../src/billing/xdrs'
+import { stageUsage, storeUsage, type StagedUsage } from '../../src/billing/xdrs'
 import { parseBatch } from '../../src/billing/xdr-batch'
 import { makeConfig } from '../../src/config'
 import { openDatabase, type Db } from '../../src/db/connection'
+import { openStore } from '../../src/db/store'
 import { accounts, ItemStatus, items, pricelists, xdrs } from '../../src/db/schema/index'
 import { ensureAdmin } from '../../src/auth/admin'
 import { adminPassword } from '../helpers'
@@ -21,12 +22,13 @@ let made = 0
 /** A database file with a client and an active service, and a gateway on it that waits `busyMs` for the write lock. */
 async function world(busyMs: number) {
   const path = join(dir, `world-${++made}.sqlite`)
-  const db = openDatabase(path)
-  await ensureAdmin(db, adminPassword, Date.now())
-  const account = db.insert(accounts).values({ name: 'Acme', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }).get().id
-  const tariff = db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-  const service = db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }).get().id
-  const { app } = createApp({ config: makeConfig({ dbPath: path, adminPassword }), db, log: () => {} })
+  const store = await openStore(path)
+  const { db } = store
+  await ensureAdmin(store, adminPassword, Date.now())
+  const account = (await db.insert(accounts).values({ name: 'Acme', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+  const tariff = (await db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }))[0].id
+  const service = (await db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status: ItemStatus.active, createdAt: 0, cost: 0 }).returning({ id: items.id }))[0].id
+  const { app } = createApp({ config: makeConfig({ dbPath: path, adminPassword }), store, log: () => {} })
   db.$client.pragma(`busy_timeout = ${busyMs}`)
   const env = { incoming: { socket: { remoteAddress: '127.0.0.1' } } }
   const url = (params: Record<string, string>) => app.request(`/billmgr?${new URLSearchParams({ authinfo, out: 'JSONdata', ...params })}`, {}, env)
@@ -79,7 +81,7 @@ describe('a busy database', () => {
     expect(await expectDoneOrBusy(await w.url({ func: 'account.edit', sok: 'ok', name: 'Web', currency: 'USD' }))).toBe('done')
     const retried = (await (await w.rpc(write, { 'Idempotency-Key': 'during-lock' })).json()) as any
     expect(retried.result).toMatchObject({ code: true, return: { ok: true } })
-    expect(w.db.select().from(accounts).all().map((a) => a.name)).toEqual(['Acme', 'Web', 'Rpc'])
+    expect((await w.db.select().from(accounts).orderBy(accounts.id)).map((a) => a.name)).toEqual(['Acme', 'Web', 'Rpc'])
   })
 
   it('a server write during a command-line import is done or told to retry, never a server failure; the import is whole', async () => {
@@ -119,27 +121,30 @@ describe('a busy database', () => {
 })
 
 describe('a staged import', () => {
-  function service(db: Db, status: number) {
-    const account = db.insert(accounts).values({ name: 'Acme', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }).get().id
-    const tariff = db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }).get().id
-    return db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status, createdAt: 0, cost: 0 }).returning({ id: items.id }).get().id
+  async function service(db: Db, status: number) {
+    const account = (await db.insert(accounts).values({ name: 'Acme', currencyId: 1, createdAt: 0 }).returning({ id: accounts.id }))[0].id
+    const tariff = (await db.insert(pricelists).values({ name: 'Traffic', productType: 'traffic', currencyId: 1, createdAt: 0 }).returning({ id: pricelists.id }))[0].id
+    return (await db.insert(items).values({ accountId: account, pricelistId: tariff, period: 1, status, createdAt: 0, cost: 0 }).returning({ id: items.id }))[0].id
   }
   const temporaryTables = (db: Db) => db.$client.prepare("select name from temp.sqlite_master where type = 'table'").pluck().all()
+  const tableOf = (staged: StagedUsage) => ('table' in staged.rows ? staged.rows.table : undefined)
 
-  it('stores nothing when a service was deleted after the batch was checked, and leaves no staging table', () => {
-    const db = openDatabase(':memory:')
-    const item = service(db, ItemStatus.active)
-    const staged = stageUsage(db, parseBatch(`item,start,quantity,unit_price\n${item},2026-11-01 00:00:00,1,1\n${item},2026-11-01 00:01:00,2,1`))
-    expect(temporaryTables(db)).toEqual([staged.table])
-    db.update(items).set({ status: ItemStatus.deleted }).run()
-    expect(() => db.$client.transaction(() => storeUsage(db, staged)).immediate()).toThrow(expect.objectContaining({ object: 'item', messageKey: 'errors:value.xdrdeleted', vars: { record: 1 } }))
-    expect(db.select().from(xdrs).all()).toEqual([])
+  it('stores nothing when a service was deleted after the batch was checked, and leaves no staging table', async () => {
+    const store = await openStore(':memory:')
+    const { db } = store
+    const item = await service(db, ItemStatus.active)
+    const staged = await stageUsage(store, parseBatch(`item,start,quantity,unit_price\n${item},2026-11-01 00:00:00,1,1\n${item},2026-11-01 00:01:00,2,1`))
+    expect(temporaryTables(db)).toEqual([tableOf(staged)])
+    await db.update(items).set({ status: ItemStatus.deleted })
+    await expect(store.write((tx) => storeUsage(tx, staged))).rejects.toMatchObject({ object: 'item', messageKey: 'errors:value.xdrdeleted', vars: { record: 1 } })
+    expect(await db.select().from(xdrs)).toEqual([])
     // The rolled-back drop brought the table back: the next batch clears it.
-    db.update(items).set({ status: ItemStatus.active }).run()
-    const next = stageUsage(db, parseBatch(`item,start,quantity,unit_price\n${item},2026-11-02 00:00:00,3,1`))
-    expect(temporaryTables(db)).toEqual([next.table])
-    expect(db.$client.transaction(() => storeUsage(db, next)).immediate()).toBe(1)
+    await db.update(items).set({ status: ItemStatus.active })
+    const next = await stageUsage(store, parseBatch(`item,start,quantity,unit_price\n${item},2026-11-02 00:00:00,3,1`))
+    expect(temporaryTables(db)).toEqual([tableOf(next)])
+    expect(await store.write((tx) => storeUsage(tx, next))).toBe(1)
     expect(temporaryTables(db)).toEqual([])
-    expect(db.select().from(xdrs).all().map((r) => r.quantity)).toEqual([3])
+    expect((await db.select().from(xdrs)).map((r) => r.quantity)).toEqual([3])
+    await store.close()
   })
 })
