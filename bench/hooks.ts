@@ -16,7 +16,8 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { openDatabase, type Db } from '../src/db/connection'
+import type { Db } from '../src/db/connection'
+import { SqliteStore } from '../src/db/sqlite/store'
 import { emit } from '../src/events/outbox'
 import { paymentData } from '../src/events/snapshots'
 import { fetchReply, login, query, startGateway, type Gateway } from './lib/gateway'
@@ -71,6 +72,7 @@ async function arrivalsAt(url: string, reset = false): Promise<Arrival[]> {
 let gateway: Gateway | undefined
 let receiverChild: Child | undefined
 let db: Db | undefined
+let store: SqliteStore | undefined
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
@@ -154,7 +156,8 @@ async function main(): Promise<number> {
 
   const profileDir = process.env.BENCH_PROFILE_DIR
   gateway = await startGateway(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
-  db = openDatabase(join(gateway.dir, 'billgate.sqlite'))
+  store = SqliteStore.open(join(gateway.dir, 'billgate.sqlite'))
+  db = store.db
   db.$client
     .prepare(`insert into provisioning_handlers (name, events, type, target, status, created_at) values ('bench', 'payments.create', 'http', ?, 'disabled', ?)`)
     .run(`${receiver}hook`, Date.now())
@@ -203,8 +206,8 @@ async function main(): Promise<number> {
   const backlogIds = streamed.length >= backlogEvents ? streamed.slice(0, backlogEvents) : paymentsSince(0).slice(-backlogEvents)
   if (backlogIds.length < backlogEvents) throw new Error(`only ${backlogIds.length} payments to record events for`)
   const committedAt = Date.now()
-  db.transaction(() => {
-    for (const p of backlogIds) emit(db!, committedAt, { event: 'payments.create', objectId: p.id, data: paymentData(db!, p.id) ?? {} })
+  await store!.write(async (tx) => {
+    for (const p of backlogIds) await emit(tx, committedAt, { event: 'payments.create', objectId: p.id, data: async () => (await paymentData(tx, p.id)) ?? {} })
   })
   const cpuBefore = cpuSeconds(gateway.child)
   const backlogArrivals = await waitForArrivals(receiver, backlogEvents, 120_000)
@@ -274,7 +277,7 @@ if (receiverAt >= 0) {
   serveReceiver(Number(process.argv[receiverAt + 1]))
 } else {
   await runBench(main, () => {
-    db?.$client.close()
+    void store?.close()
     gateway?.close()
   })
 }
