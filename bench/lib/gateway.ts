@@ -29,13 +29,13 @@ export interface Reply {
 
 const connectionHeaders = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'set-cookie'])
 
-let built = false
+const built = new Set<string>()
 
 /** Builds dist/main.mjs once per run, as `npm start` does before it starts the server. */
-function buildServer(): void {
-  if (built) return
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' })
-  built = true
+function buildServer(root: string): void {
+  if (built.has(root)) return
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' })
+  built.add(root)
 }
 
 /**
@@ -45,6 +45,8 @@ function buildServer(): void {
 export async function startGateway(
   nodeArgs: string[] = [],
   extraEnv: Record<string, string> = {},
+  /** The source tree to build and run (another commit's, checked out elsewhere). */
+  root = repoRoot,
 ): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), 'billgate-bench-'))
   const port = await freePort()
@@ -63,8 +65,8 @@ export async function startGateway(
   if (existsSync(join(repoRoot, 'billgate.config.json'))) {
     console.warn('note: billgate.config.json in the repository root also applies to the gateway')
   }
-  buildServer()
-  const child = spawnNode('gateway', 'dist/main.mjs', { nodeArgs, env })
+  buildServer(root)
+  const child = spawnNode('gateway', 'dist/main.mjs', { nodeArgs, env, cwd: root })
   const endpoint = `http://127.0.0.1:${port}/billmgr`
   const close = () => rmSync(dir, { recursive: true, force: true })
   try {

@@ -6,8 +6,8 @@ export interface LoadOptions {
   /** Seconds. */
   duration: number
   connections: number
-  /** Every response must carry exactly this body. */
-  expectBody: string
+  /** Every response must carry exactly this body (a write's differ: its caller checks what was written). */
+  expectBody?: string
   /** A POST with this body and these headers instead of a GET. */
   post?: { body: string; headers: Record<string, string> }
 }

@@ -26,12 +26,12 @@ const maxOutput = 64 * 1024
 export function spawnNode(
   name: string,
   script: string,
-  options: { nodeArgs?: string[]; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { nodeArgs?: string[]; args?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Child {
   const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx']
   const argv = [...loader, ...(options.nodeArgs ?? []), script, ...(options.args ?? [])]
   const proc = spawn(process.execPath, argv, {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,0 +1,144 @@
+// `npm run bench:backends`: the same calls on SQLite and on PostgreSQL (a local server), and on
+// SQLite as the code was before the asynchronous store (a commit checked out into a temporary
+// directory), one gateway at a time, in one run. See bench/README.md.
+import { execSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { authinfo, checkUserList, fetchReply, login, query, seedUsers, startGateway, type Gateway } from './lib/gateway'
+import { checkPaymentList, fetchRpcReply, paymentCalls, seedPayments } from './lib/jsonrpc'
+import { figuresOf, load, type Figures } from './lib/load'
+import { benchPgServer, createDatabase, type PgServer } from './lib/pg-cluster'
+import { cpuSeconds, repoRoot, runBench, stopChild } from './lib/processes'
+import { envSeconds, runFacts, table } from './lib/report'
+
+/** The last commit before the asynchronous store: SQLite's figures must stay within 5% of its. */
+const baseline = process.env.BENCH_BASELINE ?? 'ca1dd7a'
+const connections = 50
+const warmup = envSeconds('BENCH_WARMUP', 2)
+const duration = envSeconds('BENCH_DURATION', 10)
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
+
+type ScenarioName = 'session user list' | 'payment.edit create' | 'rpc payment list'
+const scenarios: ScenarioName[] = ['session user list', 'payment.edit create', 'rpc payment list']
+
+interface Target {
+  name: string
+  root: string
+  /** The database the gateway is given (BILLGATE_DB). */
+  db: () => Promise<string>
+}
+
+let pgServer: PgServer | undefined
+const temporary: string[] = []
+
+/** The baseline commit's sources in a temporary directory, using this checkout's packages. */
+function checkout(commit: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'billgate-bench-baseline-'))
+  temporary.push(dir)
+  execSync(`git archive ${commit} | tar -x -C ${dir}`, { cwd: repoRoot })
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
+  return dir
+}
+
+/** Loads one scenario on a running gateway: warm-up, then the measured run. */
+async function measure(gateway: Gateway, scenario: ScenarioName, session: string, account: number): Promise<Figures> {
+  const { endpoint } = gateway
+  let options: Parameters<typeof load>[1]
+  let countPayments: (() => Promise<number>) | undefined
+  if (scenario === 'session user list') {
+    const url = `${endpoint}?${query({ auth: session, func: 'user', out: 'json' })}`
+    const reply = await fetchReply(url)
+    checkUserList(reply, 'json', scenario)
+    options = { url, duration, connections, expectBody: reply.body.toString('utf8') }
+  } else if (scenario === 'rpc payment list') {
+    const post = paymentCalls(endpoint, session, false)
+    const reply = await fetchRpcReply(post)
+    checkPaymentList(reply, 'rpc', scenario)
+    options = { url: post.url, duration, connections, expectBody: reply.body.toString('utf8'), post: { body: post.body, headers: post.headers } }
+  } else {
+    // Every request creates a payment: the replies differ (their ids), so the payments are counted.
+    const url = `${endpoint}?${query({ auth: session, func: 'payment.edit', sok: 'ok', account: String(account), amount: '1.25', sender: 'Bench', out: 'json' })}`
+    options = { url, duration, connections }
+    countPayments = async () => {
+      const reply = await fetchReply(`${endpoint}?${query({ authinfo, func: 'payment', out: 'JSONdata', p_cnt: '1' })}`)
+      return (JSON.parse(reply.body.toString('utf8')) as { p_elems: number }).p_elems
+    }
+  }
+  const before = await countPayments?.()
+  const warm = await load(`${scenario} (warm-up)`, { ...options, duration: warmup })
+  const run = await load(scenario, options, () => cpuSeconds(gateway.child))
+  if (countPayments) {
+    const made = (await countPayments()) - before!
+    const answered = warm.result['2xx'] + run.result['2xx']
+    if (made !== answered) throw new Error(`${scenario}: ${answered} successful replies but ${made} payments made`)
+  }
+  return figuresOf(run)
+}
+
+async function runTarget(target: Target): Promise<Record<ScenarioName, Figures>> {
+  const gateway = await startGateway([], { BILLGATE_DB: await target.db(), BILLGATE_RPC_RATE: '0' }, target.root)
+  try {
+    await seedUsers(gateway.endpoint)
+    await seedPayments(gateway.endpoint)
+    const session = await login(gateway.endpoint)
+    const accounts = await fetchReply(`${gateway.endpoint}?${query({ authinfo, func: 'account', out: 'JSONdata' })}`)
+    const account = Number((JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id)
+    const figures = {} as Record<ScenarioName, Figures>
+    for (const scenario of scenarios) {
+      process.stdout.write(`${target.name.padEnd(22)} ${scenario.padEnd(20)}`)
+      figures[scenario] = await measure(gateway, scenario, session, account)
+      console.log(` ${Math.round(figures[scenario].requestsPerSec)} req/s, p99 ${figures[scenario].latencyMs.p99} ms`)
+    }
+    return figures
+  } finally {
+    await stopChild(gateway.child)
+    gateway.close()
+  }
+}
+
+async function main(): Promise<number> {
+  pgServer = benchPgServer()
+  const scratch = mkdtempSync(join(tmpdir(), 'billgate-bench-db-'))
+  temporary.push(scratch)
+  const targets: Target[] = [
+    { name: `SQLite @ ${baseline}`, root: checkout(baseline), db: async () => join(scratch, 'baseline.sqlite') },
+    { name: 'SQLite', root: repoRoot, db: async () => join(scratch, 'current.sqlite') },
+    { name: 'PostgreSQL', root: repoRoot, db: () => createDatabase(pgServer!.url, 'billgate_bench') },
+  ]
+  const results: Record<string, Record<ScenarioName, Figures>> = {}
+  for (const target of targets) results[target.name] = await runTarget(target)
+
+  const [old, sqlite, postgres] = targets.map((t) => results[t.name])
+  console.log(`\n${connections} connections, ${duration} s measured after ${warmup} s warm-up; requests per second (p99 ms)\n`)
+  const cell = (f: Figures) => `${Math.round(f.requestsPerSec)} (${f.latencyMs.p99})`
+  console.log(
+    table(
+      [['scenario', ...targets.map((t) => t.name)], ...scenarios.map((s) => [s, cell(old[s]), cell(sqlite[s]), cell(postgres[s])])],
+      new Set([1, 2, 3]),
+    ),
+  )
+  const ratio = (a: Figures, b: Figures) => a.requestsPerSec / b.requestsPerSec
+  const ratios = [
+    ...scenarios.map((s) => ({ name: `SQLite / SQLite @ ${baseline}: ${s}`, value: ratio(sqlite[s], old[s]), target: 0.95 })),
+    ...scenarios.map((s) => ({ name: `PostgreSQL / SQLite: ${s}`, value: ratio(postgres[s], sqlite[s]), target: s === 'payment.edit create' ? 0.3 : 0.8 })),
+  ]
+  console.log()
+  console.log(
+    table(
+      [['ratio', 'value', 'target', ''], ...ratios.map((r) => [r.name, r.value.toFixed(2), `≥ ${r.target}`, r.value >= r.target ? 'met' : 'NOT MET'])],
+      new Set([1]),
+    ),
+  )
+  mkdirSync(resultsDir, { recursive: true })
+  const file = join(resultsDir, 'backends-latest.json')
+  writeFileSync(file, `${JSON.stringify({ run: runFacts({ connections, warmup, duration }), baseline, results, ratios }, null, 2)}\n`)
+  console.log(`\nwritten to ${file}`)
+  return 0
+}
+
+await runBench(main, () => {
+  pgServer?.stop()
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
+})
