@@ -117,6 +117,7 @@ describe.skipIf(!testPgUrl)('the pg store only', () => {
   it('names the server it cannot reach', async () => {
     const url = new URL(testPgUrl!)
     url.searchParams.delete('host')
+    url.searchParams.delete('port')
     url.hostname = '127.0.0.1'
     url.port = '1'
     await expect(PgStore.open(url.href)).rejects.toThrow(/PostgreSQL at 127\.0\.0\.1:1\/postgres cannot be used/)
