@@ -94,16 +94,19 @@ export function sortedList(
   const key = `${getTableName(table)}:${where?.shape ?? ''}:${sort ?? ''}:${q.order}`
   return preparedOnce(db, key, () => {
     const condition = where?.condition()
+    const joins = join === undefined ? [] : Array.isArray(join) ? join : [join]
     const column = sort ? listed[sort] : idColumn
+    // A column of a left-joined table is missing where nothing matched, whatever its own table says.
+    const missing = joins.some((j) => j.left && is(column, Column) && column.table === j.table)
     let rows = db.select(listed).from(table).$dynamic()
-    for (const j of join === undefined ? [] : Array.isArray(join) ? join : [join]) {
+    for (const j of joins) {
       rows = j.left ? rows.leftJoin(j.table, j.on) : rows.innerJoin(j.table, j.on)
     }
     return {
       rows: rows
         .where(condition)
         // Ties by id in the same direction, so an index on (column, id) serves both directions.
-        .orderBy(orderedBy(column, q.order), orderedBy(idColumn, q.order))
+        .orderBy(orderedBy(missing ? sql`${column}` : column, q.order), orderedBy(idColumn, q.order))
         .limit(sql.placeholder('limit'))
         .offset(sql.placeholder('offset'))
         .prepare(),
