@@ -35,7 +35,7 @@ export function benchPgServer(): PgServer {
     const [command, ...rest] = [...asPostgres, join(bin, program), ...args]
     execFileSync(command, rest, { stdio: 'ignore' })
   }
-  run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres'])
+  run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--encoding=UTF8', '--locale=C.UTF-8'])
   run('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-c listen_addresses='' -k ${dir} -c synchronous_commit=off -c max_connections=200`, 'start'])
   return {
     url: `postgres://postgres@localhost/postgres?host=${dir}`,
