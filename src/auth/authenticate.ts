@@ -68,6 +68,8 @@ export class Authenticator {
   async findUser(name: string, generation = this.generation.current()): Promise<UserRecord | undefined> {
     const kept = this.recentUsers.get(name)
     if (kept && kept.generation === generation) return kept.user
+    // No stored name holds a NUL (PostgreSQL's text cannot), and asking PostgreSQL for one is an error.
+    if (name.includes('\u0000')) return undefined
     const [user] = await this.byName.execute({ name })
     this.recentUsers.set(name, { generation, user })
     return user

@@ -30,12 +30,23 @@ export async function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs)
     .insert(auditLog)
     .values({
       at: entry.at,
-      actor: entry.actor,
-      actingAs: entry.actingAs,
+      actor: storable(entry.actor).slice(0, nameLength),
+      actingAs: storable(entry.actingAs).slice(0, nameLength),
       address: entry.address,
-      func: entry.func,
+      func: storable(entry.func),
       params: JSON.stringify(maskParams(entry.params, specs)),
       result: entry.result,
-      detail: entry.detail ?? '',
+      detail: storable(entry.detail ?? ''),
     })
+}
+
+/** Logins are indexed, and a refused call may name one of any length: kept to what a login can be. */
+const nameLength = 255
+
+/**
+ * A name as the caller gave it, which a refused call may not have checked: NUL, which
+ * PostgreSQL's text cannot hold, stands as U+FFFD (the JSON of the parameters escapes it).
+ */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text
 }
