@@ -8,7 +8,7 @@ import { statementFor } from '../statement-cache'
 import { storeFailureOf, type Store } from '../store'
 
 /**
- * Times a transaction is run again after a serialization failure, before the call gives up busy.
+ * Runs of a transaction after a serialization failure, before the call gives up busy.
  * PostgreSQL also reports conflicts that were not real (a small table read whole is locked whole),
  * so many writes to one client at once may each need several runs.
  */
@@ -25,6 +25,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, safeInteger)
 
 /** The advisory lock migrations run under, so that gateways starting together migrate once. */
 const migrationLock = 0x62696c6c // "bill"
+/**
+ * The advisory lock a write that failed to serialize holds while it runs again: writes that
+ * conflict take turns, one at a time across every gateway, instead of failing each other over
+ * and over; a first run never waits for it.
+ */
+const retryTurnLock = 0x62696c72 // "bilr"
 
 export interface PgStoreOptions {
   /** Connections in the pool. */
@@ -34,8 +40,8 @@ export interface PgStoreOptions {
 }
 
 /**
- * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, with a
- * short random wait, when PostgreSQL finds they could not be (a serialization failure or a
+ * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, in turn
+ * with other such runs, when PostgreSQL finds they could not be (a serialization failure or a
  * deadlock), so two calls charging one client can never both act on the same balance.
  */
 export class PgStore implements Store {
@@ -98,17 +104,41 @@ export class PgStore implements Store {
   async write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     const outer = this.inside.getStore()
     if (outer) return work(outer)
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await (this.root as unknown as ReturnType<typeof drizzle>).transaction(
-          (tx) => this.inside.run(tx as unknown as Db, () => work(tx as unknown as Db)),
-          { isolationLevel: 'serializable' },
-        )
-      } catch (err) {
-        if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 4)))
-      }
+    try {
+      return await this.transaction(this.root, work)
+    } catch (err) {
+      if (storeFailureOf(err)?.kind !== 'retry') throw err
     }
+    const client = await this.pool.connect()
+    let turnHeld = false
+    let lost = false
+    try {
+      await client.query('select pg_advisory_lock($1)', [retryTurnLock])
+      turnHeld = true
+      const own = drizzle(client) as unknown as Db
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.transaction(own, work)
+        } catch (err) {
+          if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
+        }
+      }
+    } catch (err) {
+      lost = storeFailureOf(err)?.kind === 'busy'
+      throw err
+    } finally {
+      // A connection that lost its server, or cannot give the turn back, is dropped: its locks go with it.
+      if (turnHeld && !lost) lost = !(await client.query('select pg_advisory_unlock($1)', [retryTurnLock]).then(() => true, () => false))
+      client.release(lost)
+    }
+  }
+
+  private transaction<T>(handle: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+    return (handle as unknown as ReturnType<typeof drizzle>).transaction(
+      (tx) => this.inside.run(tx as unknown as Db, () => work(tx as unknown as Db)),
+      { isolationLevel: 'serializable' },
+    )
   }
 
   statement<T>(handle: Db, key: string, build: () => T): T {
