@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { currencies } from '../../src/db/schema/index'
 import { PgStore } from '../../src/db/pg/store'
 import { openStore, storeFailureOf, type Store } from '../../src/db/store'
+import { DataGeneration } from '../../src/db/generation'
+import { pgRelay } from './pg-proxy'
 import { createTestDatabase, testPgUrl } from './pg-database'
 
 const cleanups: (() => Promise<void> | void)[] = []
@@ -121,5 +123,42 @@ describe.skipIf(!testPgUrl)('the pg store only', () => {
     url.hostname = '127.0.0.1'
     url.port = '1'
     await expect(PgStore.open(url.href)).rejects.toThrow(/PostgreSQL at 127\.0\.0\.1:1\/postgres cannot be used/)
+  })
+
+  it('hears of writes another process commits within a second, not of its own, and trusts nothing while it cannot hear', async () => {
+    const database = await createTestDatabase({ migrated: true })
+    const relay = await pgRelay()
+    cleanups.push(() => database.drop(), () => relay.close())
+    const here = await PgStore.open(`postgres://postgres@127.0.0.1:${relay.port}${new URL(database.url).pathname}`)
+    const there = await PgStore.open(database.url)
+    cleanups.push(() => here.close(), () => there.close())
+    const rename = (store: Store, name: string) => store.write((tx) => tx.update(currencies).set({ name }).where(eq(currencies.code, 'USD')))
+    const until = async (what: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !what(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+        if (Date.now() > end) throw new Error(`not within ${ms} ms`)
+      }
+    }
+
+    const generation = DataGeneration.of(here)
+    await until(() => here.otherWrites.listening, 5000)
+    const start = generation.current()
+    await rename(here, 'own write')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(generation.current()).toBe(start)
+
+    await rename(there, 'written elsewhere')
+    await until(() => generation.current() !== start, 1000)
+
+    await relay.cut()
+    await until(() => !here.otherWrites.listening, 5000)
+    const deaf = generation.current()
+    expect(generation.current()).not.toBe(deaf)
+
+    await relay.restore()
+    await until(() => here.otherWrites.listening, 5000)
+    const again = generation.current()
+    expect(generation.current()).toBe(again)
+    await rename(there, 'written elsewhere again')
+    await until(() => generation.current() !== again, 1000)
   })
 })

@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
@@ -6,6 +8,7 @@ import { projectPath } from '../../paths'
 import type { Db } from '../connection'
 import { statementFor } from '../statement-cache'
 import { storeFailureOf, type Store } from '../store'
+import { ChangeFeed, changesChannel } from './changes'
 
 /**
  * Runs of a transaction after a serialization failure, before the call gives up busy.
@@ -48,6 +51,9 @@ export class PgStore implements Store {
   readonly dialect = 'pg' as const
   private readonly root: Db
   private readonly inside = new AsyncLocalStorage<Db>()
+  /** Marks this process's notifications, which it need not hear. */
+  private readonly token = randomUUID()
+  readonly otherWrites: ChangeFeed
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -55,6 +61,7 @@ export class PgStore implements Store {
   ) {
     // Queries are built against the SQLite tables: the SQL they make is the same in both.
     this.root = drizzle(pool) as unknown as Db
+    this.otherWrites = new ChangeFeed(url, this.token)
   }
 
   /**
@@ -136,7 +143,13 @@ export class PgStore implements Store {
 
   private transaction<T>(handle: Db, work: (tx: Db) => Promise<T>): Promise<T> {
     return (handle as unknown as ReturnType<typeof drizzle>).transaction(
-      (tx) => this.inside.run(tx as unknown as Db, () => work(tx as unknown as Db)),
+      (tx) =>
+        this.inside.run(tx as unknown as Db, async () => {
+          const result = await work(tx as unknown as Db)
+          // Delivered to every listening gateway when, and only if, the write commits.
+          await tx.execute(sql`select pg_notify(${changesChannel}, ${this.token})`)
+          return result
+        }),
       { isolationLevel: 'serializable' },
     )
   }
@@ -150,6 +163,7 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.otherWrites.close()
     await this.pool.end()
   }
 }
