@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { authinfo, checkUserList, fetchReply, login, query, seedUsers, startGateway, type Gateway } from './lib/gateway'
 import { checkPaymentList, fetchRpcReply, paymentCalls, seedPayments } from './lib/jsonrpc'
 import { figuresOf, load, type Figures } from './lib/load'
+import { rawCreatesPerSecond, recordPaymentCreate } from './lib/raw-sql'
 import { benchPgServer, createDatabase, type PgServer } from './lib/pg-cluster'
 import { cpuSeconds, repoRoot, runBench, stopChild } from './lib/processes'
 import { envSeconds, runFacts, table } from './lib/report'
@@ -28,6 +29,14 @@ interface Target {
   root: string
   /** The database the gateway is given (BILLGATE_DB). */
   db: () => Promise<string>
+  /** Also measure the raw rate of a create's SQL on this (SQLite) database after the gateway stops. */
+  raw?: boolean
+}
+
+interface TargetFigures {
+  figures: Record<ScenarioName, Figures>
+  /** Creates per second of the same SQL straight through the driver. */
+  rawCreates?: number
 }
 
 let pgServer: PgServer | undefined
@@ -77,25 +86,32 @@ async function measure(gateway: Gateway, scenario: ScenarioName, session: string
   return figuresOf(run)
 }
 
-async function runTarget(target: Target): Promise<Record<ScenarioName, Figures>> {
-  const gateway = await startGateway([], { BILLGATE_DB: await target.db(), BILLGATE_RPC_RATE: '0' }, target.root)
+async function runTarget(target: Target): Promise<TargetFigures> {
+  const db = await target.db()
+  const gateway = await startGateway([], { BILLGATE_DB: db, BILLGATE_RPC_RATE: '0' }, target.root)
+  let account = 0
+  let figures: Record<ScenarioName, Figures>
   try {
     await seedUsers(gateway.endpoint)
     await seedPayments(gateway.endpoint)
     const session = await login(gateway.endpoint)
     const accounts = await fetchReply(`${gateway.endpoint}?${query({ authinfo, func: 'account', out: 'JSONdata' })}`)
-    const account = Number((JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id)
-    const figures = {} as Record<ScenarioName, Figures>
+    account = Number((JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id)
+    figures = {} as Record<ScenarioName, Figures>
     for (const scenario of scenarios) {
       process.stdout.write(`${target.name.padEnd(22)} ${scenario.padEnd(20)}`)
       figures[scenario] = await measure(gateway, scenario, session, account)
       console.log(` ${Math.round(figures[scenario].requestsPerSec)} req/s, p99 ${figures[scenario].latencyMs.p99} ms`)
     }
-    return figures
   } finally {
     await stopChild(gateway.child)
     gateway.close()
   }
+  if (!target.raw) return { figures }
+  process.stdout.write(`${target.name.padEnd(22)} ${'raw create SQL'.padEnd(20)}`)
+  const rawCreates = rawCreatesPerSecond(db, await recordPaymentCreate(db, account), duration)
+  console.log(` ${Math.round(rawCreates)} creates/s through the driver`)
+  return { figures, rawCreates }
 }
 
 async function main(): Promise<number> {
@@ -104,11 +120,13 @@ async function main(): Promise<number> {
   temporary.push(scratch)
   const targets: Target[] = [
     { name: `SQLite @ ${baseline}`, root: checkout(baseline), db: async () => join(scratch, 'baseline.sqlite') },
-    { name: 'SQLite', root: repoRoot, db: async () => join(scratch, 'current.sqlite') },
+    { name: 'SQLite', root: repoRoot, db: async () => join(scratch, 'current.sqlite'), raw: true },
     { name: 'PostgreSQL', root: repoRoot, db: () => createDatabase(pgServer!.url, 'billgate_bench') },
   ]
-  const results: Record<string, Record<ScenarioName, Figures>> = {}
-  for (const target of targets) results[target.name] = await runTarget(target)
+  const measured: Record<string, TargetFigures> = {}
+  for (const target of targets) measured[target.name] = await runTarget(target)
+  const results = Object.fromEntries(Object.entries(measured).map(([name, m]) => [name, m.figures]))
+  const rawCreates = measured.SQLite.rawCreates!
 
   const [old, sqlite, postgres] = targets.map((t) => results[t.name])
   console.log(`\n${connections} connections, ${duration} s measured after ${warmup} s warm-up; requests per second (p99 ms)\n`)
@@ -123,7 +141,9 @@ async function main(): Promise<number> {
   const ratios = [
     ...scenarios.map((s) => ({ name: `SQLite / SQLite @ ${baseline}: ${s}`, value: ratio(sqlite[s], old[s]), target: 0.95 })),
     ...scenarios.map((s) => ({ name: `PostgreSQL / SQLite: ${s}`, value: ratio(postgres[s], sqlite[s]), target: s === 'payment.edit create' ? 0.3 : 0.8 })),
+    { name: `SQLite payment.edit creates / the same SQL through the driver (${Math.round(rawCreates)}/s)`, value: sqlite['payment.edit create'].requestsPerSec / rawCreates, target: 0.4 },
   ]
+  console.log(`(SQLite @ ${baseline} against the same raw rate: ${(old['payment.edit create'].requestsPerSec / rawCreates).toFixed(2)})`)
   console.log()
   console.log(
     table(
@@ -133,7 +153,7 @@ async function main(): Promise<number> {
   )
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, 'backends-latest.json')
-  writeFileSync(file, `${JSON.stringify({ run: runFacts({ connections, warmup, duration }), baseline, results, ratios }, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify({ run: runFacts({ connections, warmup, duration }), baseline, results, rawCreates, ratios }, null, 2)}\n`)
   console.log(`\nwritten to ${file}`)
   return 0
 }
