@@ -25,10 +25,15 @@ export class ChangeFeed {
     private readonly ownToken: string,
   ) {}
 
-  /** Calls `onChange` after each commit elsewhere; returns what stops it. Connects on first use. */
+  /** Starts listening; resolves once it listens, or once connecting failed (it tries again when subscribed to). */
+  start(): Promise<void> {
+    return this.client || this.timer || this.closed ? Promise.resolve() : this.connect()
+  }
+
+  /** Calls `onChange` after each commit elsewhere; returns what stops it. Connects if not listening yet. */
   subscribe(onChange: () => void): () => void {
     this.subscribers.add(onChange)
-    if (!this.client && !this.timer && !this.closed) void this.connect()
+    void this.start()
     return () => this.subscribers.delete(onChange)
   }
 
@@ -44,7 +49,9 @@ export class ChangeFeed {
     try {
       await client.connect()
       await client.query(`listen ${changesChannel}`)
-      if (this.closed || this.client !== client) return void client.end().catch(() => undefined)
+      // Like the pool's idle connections, listening alone keeps no process alive.
+      streamOf(client)?.unref?.()
+      if (this.closed || this.client !== client) return endClient(client)
       this.listening = true
       // Whatever was committed while nobody listened is unknown: caches start again.
       this.tell()
@@ -57,7 +64,7 @@ export class ChangeFeed {
     if (this.client !== client) return
     this.client = undefined
     this.listening = false
-    client.end().catch(() => undefined)
+    void endClient(client)
     this.tell()
     if (!this.closed && this.subscribers.size) this.timer = setTimeout(() => void this.connect(), reconnectDelay).unref()
   }
@@ -72,6 +79,16 @@ export class ChangeFeed {
     const client = this.client
     this.client = undefined
     this.listening = false
-    await client?.end().catch(() => undefined)
+    if (client) await endClient(client)
   }
+}
+
+function streamOf(client: pg.Client): { ref?(): void; unref?(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { ref?(): void; unref?(): void } } }).connection?.stream
+}
+
+/** Ends a connection, holding the process open until it has (an unreferenced socket would not). */
+async function endClient(client: pg.Client): Promise<void> {
+  streamOf(client)?.ref?.()
+  await client.end().catch(() => undefined)
 }

@@ -87,6 +87,8 @@ export class PgStore implements Store {
     const store = new PgStore(pool, url)
     try {
       await store.migrate()
+      // Listening from the start, so that caches can be used from the first call.
+      await store.otherWrites.start()
     } catch (err) {
       await pool.end()
       throw new Error(`PostgreSQL at ${describeTarget(url)} cannot be used: ${(err as Error).message}`, { cause: err })
