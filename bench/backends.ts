@@ -81,7 +81,8 @@ async function measure(gateway: Gateway, scenario: ScenarioName, session: string
   if (countPayments) {
     const made = (await countPayments()) - before!
     const answered = warm.result['2xx'] + run.result['2xx']
-    if (made !== answered) throw new Error(`${scenario}: ${answered} successful replies but ${made} payments made`)
+    // Requests still in flight when a run stops are made but not counted: at most one per connection and run.
+    if (made < answered || made > answered + 2 * connections) throw new Error(`${scenario}: ${answered} successful replies but ${made} payments made`)
   }
   return figuresOf(run)
 }
