@@ -5,9 +5,9 @@
 // the share of the storage's rate the gateway reaches.
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import Database from 'better-sqlite3'
 import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
+import { openDatabase } from '../../src/db/connection'
 import { SqliteStore } from '../../src/db/sqlite/store'
 import { adminPassword } from './gateway'
 
@@ -76,18 +76,13 @@ export async function recordPaymentCreate(file: string, account: number): Promis
 }
 
 /**
- * Runs the recorded creates straight through the driver for `seconds`, on its own connection set
- * up as the gateway sets up its own; the new payment's id and the placeholder number are
+ * Runs the recorded creates straight through the driver for `seconds`, on a connection of its
+ * own opened as the gateway opens its own; the new payment's id and the placeholder number are
  * replaced by each run's own. Returns creates per second, checked against the rows made.
  */
 export function rawCreatesPerSecond(file: string, recordedCall: { statements: Recorded[]; id: number }, seconds: number): number {
-  const sqlite = new Database(file)
+  const sqlite = openDatabase(file).$client
   try {
-    sqlite.pragma('journal_mode = WAL')
-    sqlite.pragma('synchronous = NORMAL')
-    sqlite.pragma('foreign_keys = ON')
-    sqlite.pragma('busy_timeout = 5000')
-    sqlite.pragma('cache_size = -32768')
     const steps = recordedCall.statements.map((s) => ({ ...s, statement: s.method === 'exec' ? undefined : sqlite.prepare(s.sql) }))
     const count = sqlite.prepare('select count(*) from payments').pluck()
     const before = count.get() as number

@@ -48,5 +48,5 @@ const nameLength = 255
  * PostgreSQL's text cannot hold, stands as U+FFFD (the JSON of the parameters escapes it).
  */
 function storable(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text
+  return text.replaceAll('\u0000', '\uFFFD')
 }

@@ -29,7 +29,6 @@ export class DataGeneration {
       news.subscribe(() => generation.bump())
       return generation
     }
-    if (store.dialect !== 'sqlite') return new DataGeneration()
     const statement = (store.db.$client as Database.Database).prepare('PRAGMA data_version').pluck()
     return new DataGeneration(() => statement.get())
   }

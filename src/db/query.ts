@@ -9,10 +9,12 @@ export type Cell = string | number | boolean | null
 /**
  * Orders by a column or value, with missing values (NULL) first when ascending and last when
  * descending, as SQLite does by itself: PostgreSQL's default is the other way round. A column
- * that cannot be NULL is ordered plainly, so its indexes serve the order on both databases.
+ * that cannot be NULL is ordered plainly, so its indexes serve the order on both databases,
+ * unless it comes from a left-joined table (`fromLeftJoin`), where it is missing for rows
+ * nothing matched.
  */
-export function orderedBy(value: AnyColumn | SQL, order: 'asc' | 'desc'): SQL {
-  if (is(value, Column) && value.notNull) return order === 'desc' ? desc(value) : asc(value)
+export function orderedBy(value: AnyColumn | SQL, order: 'asc' | 'desc', fromLeftJoin = false): SQL {
+  if (!fromLeftJoin && is(value, Column) && value.notNull) return order === 'desc' ? desc(value) : asc(value)
   return order === 'desc' ? sql`${value} desc nulls last` : sql`${value} asc nulls first`
 }
 
@@ -96,8 +98,7 @@ export function sortedList(
     const condition = where?.condition()
     const joins = join === undefined ? [] : Array.isArray(join) ? join : [join]
     const column = sort ? listed[sort] : idColumn
-    // A column of a left-joined table is missing where nothing matched, whatever its own table says.
-    const missing = joins.some((j) => j.left && is(column, Column) && column.table === j.table)
+    const fromLeftJoin = joins.some((j) => j.left && is(column, Column) && column.table === j.table)
     let rows = db.select(listed).from(table).$dynamic()
     for (const j of joins) {
       rows = j.left ? rows.leftJoin(j.table, j.on) : rows.innerJoin(j.table, j.on)
@@ -106,7 +107,7 @@ export function sortedList(
       rows: rows
         .where(condition)
         // Ties by id in the same direction, so an index on (column, id) serves both directions.
-        .orderBy(orderedBy(missing ? sql`${column}` : column, q.order), orderedBy(idColumn, q.order))
+        .orderBy(orderedBy(column, q.order, fromLeftJoin), orderedBy(idColumn, q.order))
         .limit(sql.placeholder('limit'))
         .offset(sql.placeholder('offset'))
         .prepare(),

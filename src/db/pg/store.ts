@@ -119,27 +119,28 @@ export class PgStore implements Store {
       if (storeFailureOf(err)?.kind !== 'retry') throw err
     }
     const client = await this.pool.connect()
-    let turnHeld = false
-    let lost = false
     try {
       await client.query('select pg_advisory_lock($1)', [retryTurnLock])
-      turnHeld = true
-      const own = drizzle(client) as unknown as Db
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.transaction(own, work)
-        } catch (err) {
-          if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
-        }
-      }
+      const result = await this.retried(drizzle(client) as unknown as Db, work)
+      await client.query('select pg_advisory_unlock($1)', [retryTurnLock])
+      client.release()
+      return result
     } catch (err) {
-      lost = storeFailureOf(err)?.kind === 'busy'
+      // Dropping the connection gives the turn back, whatever state the connection is in.
+      client.release(true)
       throw err
-    } finally {
-      // A connection that lost its server, or cannot give the turn back, is dropped: its locks go with it.
-      if (turnHeld && !lost) lost = !(await client.query('select pg_advisory_unlock($1)', [retryTurnLock]).then(() => true, () => false))
-      client.release(lost)
+    }
+  }
+
+  /** Runs `work` again until it serializes, up to `maxRetries` runs in all. */
+  private async retried<T>(handle: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(handle, work)
+      } catch (err) {
+        if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
+      }
     }
   }
 
