@@ -1,5 +1,6 @@
 // Profiles the gateway under the session json load: `npx tsx bench/profile.ts` (PROFILE_OUT=xml
-// for the xml one).
+// for the xml one, PROFILE_LOAD=create for payment.edit creates, PROFILE_PG=<server URL> to run
+// the gateway on a PostgreSQL database made there).
 // Runs the server with node --cpu-prof, loads it, stops it with SIGTERM (the profile is written
 // on exit) and prints where the time went. `npx tsx bench/profile.ts <file.cpuprofile>` only
 // summarises an existing profile. Output goes to bench/results/ (not committed).
@@ -27,6 +28,8 @@ import {
   startGateway,
   type Gateway,
 } from './lib/gateway'
+import { seedPayments } from './lib/jsonrpc'
+import { createDatabase } from './lib/pg-cluster'
 import { figuresOf, load } from './lib/load'
 import { killAllNow, repoRoot, stopAll, stopChild } from './lib/processes'
 
@@ -49,19 +52,31 @@ async function profileGateway(): Promise<void> {
   const duration = Number(process.env.PROFILE_DURATION || 10)
   const out = process.env.PROFILE_OUT === 'xml' ? 'xml' : 'json'
   profDir = mkdtempSync(join(tmpdir(), 'billgate-prof-'))
-  gateway = await startGateway(['--cpu-prof', `--cpu-prof-dir=${profDir}`])
+  const pgServer = process.env.PROFILE_PG
+  const dbEnv: Record<string, string> = pgServer ? { BILLGATE_DB: await createDatabase(pgServer, 'billgate_profile') } : {}
+  gateway = await startGateway(['--cpu-prof', `--cpu-prof-dir=${profDir}`], dbEnv)
   await seedUsers(gateway.endpoint)
   const session = await login(gateway.endpoint)
   // PROFILE_AUTH=authinfo profiles the authinfo path instead of the session one.
   const credential = process.env.PROFILE_AUTH === 'authinfo' ? `authinfo=${encodeURIComponent(authinfo)}` : `auth=${session}`
-  const url = `${gateway.endpoint}?${credential}&func=user&out=${out}`
-  const reply = await fetchReply(url)
-  checkUserList(reply, out, `session ${out}`)
-  const expectBody = reply.body.toString('utf8')
-  console.log(`warm-up 2 s, then ${duration} s of session ${out} under the profiler`)
+  let url = `${gateway.endpoint}?${credential}&func=user&out=${out}`
+  let expectBody: string | undefined
+  let name = `session ${out}`
+  if (process.env.PROFILE_LOAD === 'create') {
+    await seedPayments(gateway.endpoint)
+    const accounts = await fetchReply(`${gateway.endpoint}?authinfo=${encodeURIComponent(authinfo)}&func=account&out=JSONdata`)
+    const account = (JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id
+    url = `${gateway.endpoint}?${credential}&func=payment.edit&sok=ok&account=${account}&amount=1.25&sender=Bench&out=json`
+    name = 'payment.edit creates'
+  } else {
+    const reply = await fetchReply(url)
+    checkUserList(reply, out, name)
+    expectBody = reply.body.toString('utf8')
+  }
+  console.log(`warm-up 2 s, then ${duration} s of ${name} under the profiler`)
   await load('warm-up', { url, duration: 2, connections, expectBody })
   const started = performance.now()
-  const run = await load(`session ${out}`, { url, duration, connections, expectBody })
+  const run = await load(name, { url, duration, connections, expectBody })
   const ended = performance.now()
   console.log(`${Math.round(figuresOf(run).requestsPerSec)} req/s while profiled`)
   const code = await stopChild(gateway.child, 20_000)

@@ -3,7 +3,6 @@
 // through better-sqlite3 (each statement prepared once, one BEGIN IMMEDIATE … COMMIT per
 // create), as fast as one connection can. The gateway's creates per second divided by this is
 // the share of the storage's rate the gateway reaches.
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { createApp } from '../../src/app'
 import { makeConfig } from '../../src/config'
@@ -17,9 +16,6 @@ interface Recorded {
   sql: string
   args: unknown[]
 }
-
-/** Marks the placeholder a payment holds until its number is given (see the payment functions). */
-const placeholderMark = '\u0001'
 
 /** Records every statement the app runs on its SQLite connection while `call` runs. */
 async function record(store: SqliteStore, call: () => Promise<void>): Promise<Recorded[]> {
@@ -68,7 +64,9 @@ export async function recordPaymentCreate(file: string, account: number): Promis
       if (!(id > 0)) throw new Error(`the recorded payment.edit answered ${JSON.stringify(reply)}`)
     })
     if (!(id > 0)) throw new Error('the recorded payment.edit made no payment')
-    if (!statements.some((s) => /^insert into "payments"/.test(s.sql))) throw new Error('no payment insert was recorded')
+    for (const expected of [/^insert into "payments"/, /from "sqlite_sequence"/]) {
+      if (!statements.some((s) => expected.test(s.sql))) throw new Error(`no statement matching ${expected} was recorded`)
+    }
     return { statements, id }
   } finally {
     await store.close()
@@ -77,8 +75,8 @@ export async function recordPaymentCreate(file: string, account: number): Promis
 
 /**
  * Runs the recorded creates straight through the driver for `seconds`, on a connection of its
- * own opened as the gateway opens its own; the new payment's id and the placeholder number are
- * replaced by each run's own. Returns creates per second, checked against the rows made.
+ * own opened as the gateway opens its own; the new payment's id (and its number) are replaced
+ * by each run's own. Returns creates per second, checked against the rows made.
  */
 export function rawCreatesPerSecond(file: string, recordedCall: { statements: Recorded[]; id: number }, seconds: number): number {
   const sqlite = openDatabase(file).$client
@@ -96,12 +94,11 @@ export function rawCreatesPerSecond(file: string, recordedCall: { statements: Re
           sqlite.exec(step.sql)
           continue
         }
-        const args = step.args.map((arg) =>
-          typeof arg === 'string' && arg.startsWith(placeholderMark) ? `${placeholderMark}${randomUUID()}` : arg === recordedCall.id ? id : arg === String(recordedCall.id) ? String(id) : arg,
-        )
+        const args = step.args.map((arg) => (arg === recordedCall.id ? id : arg === String(recordedCall.id) ? String(id) : arg))
         const result = (step.statement[step.method as Exclude<Method, 'exec'>] as (...a: unknown[]) => unknown)(...args)
         if (step.method === 'iterate') [...(result as Iterable<unknown>)]
-        if (/^insert into "payments"/.test(step.sql)) id = Number((result as { id: number }[])[0]?.id)
+        // The payment's id is the last one handed out plus one (rows come back as arrays or objects).
+        if (/from "sqlite_sequence"/.test(step.sql)) id = Number(Object.values((result as object[])[0] ?? [0])[0]) + 1
       }
       runs++
     }

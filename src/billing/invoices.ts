@@ -1,13 +1,13 @@
 import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { invalid } from '../core/errors'
 import { dayAfter, dayStart } from '../format/time'
+import { nextId } from '../db/next-id'
 import type { Db } from '../db/connection'
 import { firstRow } from '../db/query'
 import { expenses, invoices, type InvoiceStatus } from '../db/schema/index'
 import type { Dialect } from '../db/store'
 import { emit } from '../events/outbox'
 import { invoiceData } from '../events/snapshots'
-import { nextInvoiceId } from './invoice-ids'
 import type { Account } from './scope'
 
 export type Invoice = typeof invoices.$inferSelect
@@ -59,7 +59,7 @@ export async function generateInvoice(db: Db, dialect: Dialect, r: InvoiceReques
   const amount = found?.amount ?? 0
   if (lines === 0) throw invalid('from', r.from, 'invoiceempty', { from: r.from, to: r.to })
   if (amount < 0) throw invalid('from', r.from, 'invoicenegative', { from: r.from, to: r.to })
-  const id = await nextInvoiceId(db, dialect)
+  const id = await nextId(db, dialect, invoices, invoices.id)
   const number = invoiceNumber(id, r.now)
   await db
     .insert(invoices)

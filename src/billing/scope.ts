@@ -3,7 +3,7 @@ import { inScope, scopeOf, type Scope } from '../core/access'
 import { denied, missed } from '../core/errors'
 import type { Principal } from '../core/principal'
 import type { Db } from '../db/connection'
-import { elementId, firstRow } from '../db/query'
+import { elementId, rowWithId } from '../db/query'
 import { accounts } from '../db/schema/index'
 
 export type Account = typeof accounts.$inferSelect
@@ -35,7 +35,7 @@ export function scopeCondition(
 }
 
 export async function accountById(db: Db, id: number): Promise<Account | undefined> {
-  return firstRow(db.select().from(accounts).where(eq(accounts.id, id)))
+  return rowWithId(db, accounts, accounts.id, id)
 }
 
 /**

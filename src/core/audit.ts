@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
+import { preparedFor } from '../db/prepared'
 import { auditLog } from '../db/schema/index'
 import type { ParamSpecs } from './params'
 import { isSecret } from './params'
@@ -25,19 +27,33 @@ export function maskParams(params: Record<string, string>, specs: ParamSpecs = {
   return out
 }
 
-export async function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): Promise<void> {
-  await db
+const auditInsert = preparedFor((db) =>
+  db
     .insert(auditLog)
     .values({
-      at: entry.at,
-      actor: storable(entry.actor).slice(0, nameLength),
-      actingAs: storable(entry.actingAs).slice(0, nameLength),
-      address: entry.address,
-      func: storable(entry.func),
-      params: JSON.stringify(maskParams(entry.params, specs)),
-      result: entry.result,
-      detail: storable(entry.detail ?? ''),
+      at: sql.placeholder('at'),
+      actor: sql.placeholder('actor'),
+      actingAs: sql.placeholder('actingAs'),
+      address: sql.placeholder('address'),
+      func: sql.placeholder('func'),
+      params: sql.placeholder('params'),
+      result: sql.placeholder('result'),
+      detail: sql.placeholder('detail'),
     })
+    .prepare(),
+)
+
+export async function recordAudit(db: Db, entry: AuditEntry, specs?: ParamSpecs): Promise<void> {
+  await auditInsert(db).execute({
+    at: entry.at,
+    actor: storable(entry.actor).slice(0, nameLength),
+    actingAs: storable(entry.actingAs).slice(0, nameLength),
+    address: entry.address,
+    func: storable(entry.func),
+    params: JSON.stringify(maskParams(entry.params, specs)),
+    result: entry.result,
+    detail: storable(entry.detail ?? ''),
+  })
 }
 
 /** Logins are indexed, and a refused call may name one of any length: kept to what a login can be. */

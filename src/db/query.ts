@@ -171,7 +171,19 @@ export function elementId(elid: string): number | undefined {
 /** The row of a table whose id column equals an `elid`, if there is one. */
 export async function rowById<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, elid: string): Promise<T['$inferSelect'] | undefined> {
   const id = elementId(elid)
-  return id === undefined ? undefined : ((await firstRow(db.select().from(table as SQLiteTable).where(eq(idColumn, id)))) as T['$inferSelect'] | undefined)
+  return id === undefined ? undefined : rowWithId(db, table, idColumn, id)
+}
+
+/** The row of a table whose id column equals `id`, if there is one (a prepared statement per table). */
+export async function rowWithId<T extends SQLiteTable>(db: Db, table: T, idColumn: SQLiteColumn, id: number): Promise<T['$inferSelect'] | undefined> {
+  const statement = preparedOnce(db, `row:${getTableName(table)}:${idColumn.name}`, () =>
+    db
+      .select()
+      .from(table as SQLiteTable)
+      .where(eq(idColumn, sql.placeholder('id')))
+      .prepare(),
+  )
+  return (await statement.execute({ id }))[0] as T['$inferSelect'] | undefined
 }
 
 /** Deletes the row whose id column equals an `elid`; an `elid` that names no row changes nothing. */

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
-import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
@@ -54,6 +53,9 @@ export class PgStore implements Store {
   /** Marks this process's notifications, which it need not hear. */
   private readonly token = randomUUID()
   readonly otherWrites: ChangeFeed
+  private readonly handles = new WeakMap<pg.PoolClient, Db>()
+  /** The channel and the token are our own constants (a name and a UUID): no value from a call. */
+  private readonly notifyAndCommit: string
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -62,6 +64,7 @@ export class PgStore implements Store {
     // Queries are built against the SQLite tables: the SQL they make is the same in both.
     this.root = drizzle(pool) as unknown as Db
     this.otherWrites = new ChangeFeed(url, this.token)
+    this.notifyAndCommit = `select pg_notify('${changesChannel}', '${this.token}'); commit`
   }
 
   /**
@@ -113,15 +116,21 @@ export class PgStore implements Store {
   async write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     const outer = this.inside.getStore()
     if (outer) return work(outer)
+    const first = await this.pool.connect()
     try {
-      return await this.transaction(this.root, work)
+      const result = await this.transaction(first, work)
+      first.release()
+      return result
     } catch (err) {
-      if (storeFailureOf(err)?.kind !== 'retry') throw err
+      const failure = storeFailureOf(err)?.kind
+      // A connection that failed is not given to the next call.
+      first.release(failure === 'busy' ? true : undefined)
+      if (failure !== 'retry') throw err
     }
     const client = await this.pool.connect()
     try {
       await client.query('select pg_advisory_lock($1)', [retryTurnLock])
-      const result = await this.retried(drizzle(client) as unknown as Db, work)
+      const result = await this.retried(client, work)
       await client.query('select pg_advisory_unlock($1)', [retryTurnLock])
       client.release()
       return result
@@ -133,10 +142,10 @@ export class PgStore implements Store {
   }
 
   /** Runs `work` again until it serializes, up to `maxRetries` runs in all. */
-  private async retried<T>(handle: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  private async retried<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction(handle, work)
+        return await this.transaction(client, work)
       } catch (err) {
         if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
@@ -144,17 +153,33 @@ export class PgStore implements Store {
     }
   }
 
-  private transaction<T>(handle: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-    return (handle as unknown as ReturnType<typeof drizzle>).transaction(
-      (tx) =>
-        this.inside.run(tx as unknown as Db, async () => {
-          const result = await work(tx as unknown as Db)
-          // Delivered to every listening gateway when, and only if, the write commits.
-          await tx.execute(sql`select pg_notify(${changesChannel}, ${this.token})`)
-          return result
-        }),
-      { isolationLevel: 'serializable' },
-    )
+  /**
+   * One SERIALIZABLE transaction on `client`. The notification that tells other gateways of the
+   * commit goes with the COMMIT, in one round trip: delivered when, and only if, it commits.
+   */
+  private async transaction<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
+    const tx = this.handleOn(client)
+    await client.query('begin isolation level serializable')
+    try {
+      const result = await this.inside.run(tx, () => work(tx))
+      await client.query(this.notifyAndCommit)
+      return result
+    } catch (err) {
+      // After a failed COMMIT there is nothing to roll back, and PostgreSQL only warns.
+      await client.query('rollback')
+      throw err
+    }
+  }
+
+  /**
+   * The handle a connection's transactions run through: one per connection, so that statements
+   * kept for it (see `statement`) are built once per connection, not once per transaction, and
+   * still only ever run on that connection, inside the transaction that holds it.
+   */
+  private handleOn(client: pg.PoolClient): Db {
+    let handle = this.handles.get(client)
+    if (!handle) this.handles.set(client, (handle = drizzle(client) as unknown as Db))
+    return handle
   }
 
   statement<T>(handle: Db, key: string, build: () => T): T {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { emit } from '../../events/outbox'
 import { paymentData, paymentFields } from '../../events/snapshots'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
 import { isCredited } from '../../billing/ledger'
 import type { Payment } from '../../billing/payments'
@@ -10,14 +9,16 @@ import { invalid, missed, taken } from '../../core/errors'
 import { parseValue, type Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { firstRow } from '../../db/query'
+import { nextId } from '../../db/next-id'
+import { preparedFor } from '../../db/prepared'
+import { firstRow, rowWithId } from '../../db/query'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../../core/registry'
 import { savedForm } from '../provisioning/proposed'
 import { paymentStatusValues, visiblePayment } from './access'
 
 async function currencyOf(db: Db, id: number) {
-  return (await firstRow(db.select().from(currencies).where(eq(currencies.id, id))))!
+  return (await rowWithId(db, currencies, currencies.id, id))!
 }
 
 /** A payment's amount: a decimal in the currency's places, above zero. */
@@ -40,20 +41,34 @@ async function numberTaken(db: Db, number: string): Promise<boolean> {
   return (await firstRow(db.select({ id: payments.id }).from(payments).where(eq(payments.number, number)))) !== undefined
 }
 
-/** A number for a payment created without one: its id, or the id with a suffix if someone used that already. */
-async function generatedNumber(db: Db, id: number): Promise<string> {
-  let number = String(id)
-  for (let n = 2; await numberTaken(db, number); n++) number = `${id}-${n}`
-  return number
-}
+type NewPayment = Omit<typeof payments.$inferInsert, 'id' | 'number'> & { id: number; number: string }
+
+const paymentInsert = preparedFor((db) =>
+  db
+    .insert(payments)
+    .values({
+      id: sql.placeholder('id'),
+      number: sql.placeholder('number'),
+      accountId: sql.placeholder('accountId'),
+      paymethodId: sql.placeholder('paymethodId'),
+      amount: sql.placeholder('amount'),
+      currencyId: sql.placeholder('currencyId'),
+      status: sql.placeholder('status'),
+      createdAt: sql.placeholder('createdAt'),
+      sender: sql.placeholder('sender'),
+      note: sql.placeholder('note'),
+    })
+    .onConflictDoNothing({ target: payments.number })
+    .returning({ id: payments.id })
+    .prepare(),
+)
 
 /**
- * Stands in for a generated number until the id is known: control characters never come from a
- * call (and PostgreSQL's text takes no NUL), and concurrent creations must not wait on each
- * other's placeholder in the unique index.
+ * Inserts a payment unless its number is taken: returns whether it did. A generated number is
+ * not looked up first, so concurrent creations never conflict over the numbers they read.
  */
-function pendingNumber(): string {
-  return `\u0001${randomUUID()}`
+async function insertPayment(db: Db, payment: NewPayment): Promise<boolean> {
+  return (await paymentInsert(db).execute(payment)).length > 0
 }
 
 /** The client a new payment is for: `account`, or `plid` as BILLmanager scripts pass it. */
@@ -69,22 +84,26 @@ async function create(ctx: FunctionContext, values: Values): Promise<number> {
   const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, account.currencyId)).places)
   const paymethodId = values.paymethod ? await usablePaymethod(ctx.db, Number(values.paymethod), account.currencyId) : null
   const given = values.number ? String(values.number) : undefined
+  // Checked before an id is taken, so that a refused number leaves no gap in the ids on PostgreSQL.
   if (given !== undefined && (await numberTaken(ctx.db, given))) throw taken('number', given)
-  const [{ id }] = await ctx.db
-    .insert(payments)
-    .values({
-      number: given ?? pendingNumber(),
-      accountId: account.id,
-      paymethodId,
-      amount,
-      currencyId: account.currencyId,
-      status: PaymentStatus.new,
-      createdAt: ctx.now,
-      sender: String(values.sender ?? ''),
-      note: String(values.note ?? ''),
-    })
-    .returning({ id: payments.id })
-  if (given === undefined) await ctx.db.update(payments).set({ number: await generatedNumber(ctx.db, id) }).where(eq(payments.id, id))
+  const id = await nextId(ctx.db, ctx.store.dialect, payments, payments.id)
+  const payment: NewPayment = {
+    id,
+    // Else the id, or the id with a suffix when a number given earlier took it.
+    number: given ?? String(id),
+    accountId: account.id,
+    paymethodId,
+    amount,
+    currencyId: account.currencyId,
+    status: PaymentStatus.new,
+    createdAt: ctx.now,
+    sender: String(values.sender ?? ''),
+    note: String(values.note ?? ''),
+  }
+  for (let n = 2; !(await insertPayment(ctx.db, payment)); n++) {
+    if (given !== undefined) throw taken('number', given)
+    payment.number = `${id}-${n}`
+  }
   await emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: async () => (await paymentData(ctx.db, id))! })
   return id
 }
