@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { BillError } from '../core/errors'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
+import { memoised } from '../db/table-memo'
 import { provisioningHandlers, provisioningLog } from '../db/schema/index'
 import type { Store } from '../db/store'
 import { handles } from './catalog'
@@ -70,11 +71,12 @@ const logOf = preparedFor((db: Db) =>
 )
 
 /**
- * The enabled before-handlers, first to run first: one query on the stage index, read each time
- * so that a handler changed from anywhere (the CLI, another process) applies at once.
+ * The enabled before-handlers, first to run first: kept until the handlers may have changed, so
+ * that a handler changed from anywhere (the CLI, another process or gateway) applies at once.
  */
 export async function beforeHandlers(store: Store): Promise<BeforeHandler[]> {
-  return handlersOf(store.db).execute()
+  const { db } = store
+  return memoised(db, 'handlers:before', () => handlersOf(db).execute())
 }
 
 /**

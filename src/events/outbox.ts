@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
+import { memoised } from '../db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../db/schema/index'
 import { handles, objectKeyOf, type EventId } from './catalog'
 
@@ -83,7 +84,7 @@ export function wakeSoon(): void {
  */
 export async function emit(db: Db, now: number, e: DomainEvent): Promise<number> {
   const s = statementsOf(db)
-  const handlers = (await s.afterHandlers.execute()).filter((h) => handles(h.events, e.event))
+  const handlers = (await memoised(db, 'handlers:after', () => s.afterHandlers.execute())).filter((h) => handles(h.events, e.event))
   if (!handlers.length) return 0
   const payload = payloadOf(e, await dataOf(e), now)
   const objectKey = objectKeyOf(e.event, e.objectId)

@@ -7,6 +7,7 @@ import { currencies } from '../../src/db/schema/index'
 import { PgStore } from '../../src/db/pg/store'
 import { openStore, storeFailureOf, type Store } from '../../src/db/store'
 import { DataGeneration } from '../../src/db/generation'
+import { memoised, memoOf } from '../../src/db/table-memo'
 import { pgRelay } from './pg-proxy'
 import { createTestDatabase, testPgUrl } from './pg-database'
 
@@ -15,9 +16,13 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
+/** Where each store opened here is, to open another connection to it. */
+const targets = new WeakMap<Store, string>()
+
 async function sqliteStore(): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'billgate-store-'))
   const store = await openStore(join(dir, 'test.sqlite'))
+  targets.set(store, join(dir, 'test.sqlite'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => store.close())
   return store
 }
@@ -25,8 +30,16 @@ async function sqliteStore(): Promise<Store> {
 async function pgStore(): Promise<Store> {
   const database = await createTestDatabase()
   const store = await openStore(database.url)
+  targets.set(store, database.url)
   cleanups.push(() => database.drop(), () => store.close())
   return store
+}
+
+/** Another store on the same database, as another process or gateway would have. */
+async function sameDatabase(store: Store): Promise<Store> {
+  const other = await openStore(targets.get(store)!)
+  cleanups.push(() => other.close())
+  return other
 }
 
 const backends: [string, () => Promise<Store>, boolean][] = [
@@ -86,6 +99,28 @@ for (const [name, open, available] of backends) {
         .from(currencies)
         .where(eq(currencies.code, 'XTS'))
       expect(row).toEqual({ n: 1, total: 2 })
+    })
+
+    it('keeps what is memoised until a write here says it changes it and ends, or another connection commits', async () => {
+      const store = await open()
+      let loads = 0
+      const read = () => memoised(store.db, 'k', async () => ++loads)
+      expect([await read(), await read()]).toEqual([1, 1])
+      // While a write that changes the tables runs, nothing is kept; once it has ended, it is read again.
+      await store.write(async (tx) => {
+        memoOf(tx)!.writeChanges(tx)
+        expect([await read(), await read()]).toEqual([2, 3])
+      })
+      expect([await read(), await read()]).toEqual([4, 4])
+      memoOf(store.db)!.committedChanges()
+      expect(await read()).toBe(5)
+      // Writes that change nothing memoised leave it kept.
+      await store.write((tx) => tx.update(currencies).set({ name: 'here' }).where(eq(currencies.code, 'USD')))
+      expect(await read()).toBe(5)
+      const other = await sameDatabase(store)
+      await other.write((tx) => tx.update(currencies).set({ name: 'elsewhere' }).where(eq(currencies.code, 'USD')))
+      for (const end = Date.now() + 1000; (await read()) === 5 && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(await read()).toBe(6)
     })
 
     it('keeps statements per connection: a PostgreSQL transaction never gets the pool’s', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { memoOf } from '../../src/db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { normalEventList } from '../../src/events/catalog'
 import { adminPassword, makeTestApp } from '../helpers'
@@ -8,8 +9,10 @@ describe('outbox', () => {
     const t = await makeTestApp()
     const account = await t.createAccount('Acme')
     const admin = `admin:${adminPassword}`
-    const h = (name: string, events: string, status: 'enabled' | 'disabled' = 'enabled', stage: 'after' | 'before' = 'after') =>
-      t.db.insert(provisioningHandlers).values({ name, events, type: 'http', target: 'http://127.0.0.1:9/', status, stage, createdAt: 0 })
+    const h = async (name: string, events: string, status: 'enabled' | 'disabled' = 'enabled', stage: 'after' | 'before' = 'after') => {
+      await t.db.insert(provisioningHandlers).values({ name, events, type: 'http', target: 'http://127.0.0.1:9/', status, stage, createdAt: 0 })
+      memoOf(t.db)?.committedChanges()
+    }
     await h('all', '*')
     await h('payments', 'payments.create,payments.update')
     await h('clients', 'clients.create')

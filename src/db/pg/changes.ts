@@ -18,6 +18,8 @@ export class ChangeFeed {
   private closed = false
   private readonly subscribers = new Set<() => void>()
   listening = false
+  /** How many changes were told of: a reading of the data is current while this and `listening` hold. */
+  heard = 0
 
   constructor(
     private readonly url: string,
@@ -70,6 +72,7 @@ export class ChangeFeed {
   }
 
   private tell(): void {
+    this.heard++
     for (const onChange of this.subscribers) onChange()
   }
 

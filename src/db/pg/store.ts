@@ -6,6 +6,7 @@ import pg from 'pg'
 import { projectPath } from '../../paths'
 import type { Db } from '../connection'
 import { statementFor } from '../statement-cache'
+import { adoptHandle, TableMemo } from '../table-memo'
 import { storeFailureOf, type Store } from '../store'
 import { ChangeFeed, changesChannel } from './changes'
 
@@ -54,6 +55,7 @@ export class PgStore implements Store {
   private readonly token = randomUUID()
   readonly otherWrites: ChangeFeed
   private readonly handles = new WeakMap<pg.PoolClient, Db>()
+  private readonly memo: TableMemo
   /** The channel and the token are our own constants (a name and a UUID): no value from a call. */
   private readonly notifyAndCommit: string
 
@@ -65,6 +67,10 @@ export class PgStore implements Store {
     this.root = drizzle(pool) as unknown as Db
     this.otherWrites = new ChangeFeed(url, this.token)
     this.notifyAndCommit = `select pg_notify('${changesChannel}', '${this.token}'); commit`
+    let unheard = 0
+    // While nothing can be heard, every reading is new: nothing memoised is used.
+    this.memo = new TableMemo(() => (this.otherWrites.listening ? this.otherWrites.heard : `unheard ${++unheard}`))
+    adoptHandle(this.root, this.memo)
   }
 
   /**
@@ -168,6 +174,8 @@ export class PgStore implements Store {
       // After a failed COMMIT there is nothing to roll back, and PostgreSQL only warns.
       await client.query('rollback')
       throw err
+    } finally {
+      this.memo.ended(tx)
     }
   }
 
@@ -178,7 +186,10 @@ export class PgStore implements Store {
    */
   private handleOn(client: pg.PoolClient): Db {
     let handle = this.handles.get(client)
-    if (!handle) this.handles.set(client, (handle = drizzle(client) as unknown as Db))
+    if (!handle) {
+      this.handles.set(client, (handle = drizzle(client) as unknown as Db))
+      adoptHandle(handle, this.memo)
+    }
     return handle
   }
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { openDatabase, type Db } from '../connection'
 import type { Store } from '../store'
 import { statementFor } from '../statement-cache'
+import { adoptHandle, TableMemo } from '../table-memo'
 import { gateOf } from '../write-gate'
 
 /**
@@ -14,10 +15,17 @@ export class SqliteStore implements Store {
   private readonly inside = new AsyncLocalStorage<Db>()
   private turn: Promise<unknown> = Promise.resolve()
 
+  private readonly memo: TableMemo
+
   constructor(
     readonly db: Db,
     private readonly path = ':memory:',
-  ) {}
+  ) {
+    // data_version changes when another connection to the file commits.
+    const dataVersion = db.$client.prepare('PRAGMA data_version').pluck()
+    this.memo = new TableMemo(() => dataVersion.get())
+    adoptHandle(db, this.memo)
+  }
 
   static open(path: string): SqliteStore {
     return new SqliteStore(openDatabase(path), path)
@@ -50,6 +58,7 @@ export class SqliteStore implements Store {
         throw err
       }
     } finally {
+      this.memo.ended(db)
       release?.()
     }
   }
