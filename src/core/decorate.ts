@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map'
 import type { Lang, Translate } from '../i18n/index'
 import { translator } from '../i18n/index'
 import type { DocNode, Document } from '../output/document'
@@ -15,6 +16,8 @@ interface StaticLabels {
 /** Turns a function's content into its reply document, with what formats need beyond the data. */
 export class Decorator {
   private readonly labelCache = new Map<string, StaticLabels>()
+  /** Bounded: a few functions answer values named by what is stored (custom fields). */
+  private readonly nodeLabels = new BoundedMap<string, string>({ maxEntries: 10_000 })
 
   constructor(private readonly registry: Registry) {}
 
@@ -37,9 +40,17 @@ export class Decorator {
       return doc
     }
     const labels = { ...known.labels }
-    for (const n of content) if (!n.children) labels[n.name] ??= labelOf(t, def.name, n.name)
+    for (const n of content) if (!n.children) labels[n.name] ??= this.labelOfNode(def, lang, t, n.name)
     doc.labels = labels
     return doc
+  }
+
+  /** The label of a value a function answers beyond its parameters (`id`, `ok`…), kept like the others. */
+  private labelOfNode(def: FunctionDef, lang: Lang, t: Translate, name: string): string {
+    const key = `${lang}\u0000${def.name}\u0000${name}`
+    let label = this.nodeLabels.get(key)
+    if (label === undefined) this.nodeLabels.set(key, (label = labelOf(t, def.name, name)))
+    return label
   }
 
   /** Title, columns and labels of a function in a language: they never change, so they are kept. */
