@@ -24,21 +24,13 @@ export interface Store {
    */
   statement<T>(handle: Db, key: string, build: () => T): T
   /**
-   * Tells of writes committed by other processes, where the store's own reads do not show them
-   * (PostgreSQL; SQLite's file says so itself, see `DataGeneration`).
+   * A stamp that changes when another connection or process may have committed (SQLite's
+   * data_version, PostgreSQL's change feed), and is new on every call while that cannot be known.
    */
-  readonly otherWrites?: ChangeNews
+  commitsElsewhere(): unknown
   /** Where the data is, for messages: a file path, or a server and database without a password. */
   describe(): string
   close(): Promise<void>
-}
-
-/** News of writes committed elsewhere. */
-export interface ChangeNews {
-  /** False while the news cannot be heard (connecting, lost): anything may have changed. */
-  readonly listening: boolean
-  /** Calls `onChange` after each commit elsewhere (and when listening starts again); returns what stops it. */
-  subscribe(onChange: () => void): () => void
 }
 
 /** What a database error means for a call: the closed set the core turns into replies. */

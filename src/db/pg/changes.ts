@@ -10,16 +10,16 @@ const reconnectDelay = 1000
  * Hears of writes committed by other processes on the same database (other gateways, the
  * command line) over one LISTEN connection of its own, connecting again by itself when it is
  * lost. While it is not listening, nothing it would have heard can be trusted to be known:
- * `listening` is false, and subscribers are told of a change when it connects again.
+ * `listening` is false, and every `stamp` is new.
  */
 export class ChangeFeed {
   private client?: pg.Client
   private timer?: NodeJS.Timeout
   private closed = false
-  private readonly subscribers = new Set<() => void>()
   listening = false
-  /** How many changes were told of: a reading of the data is current while this and `listening` hold. */
-  heard = 0
+  /** Changes heard of, counting each connection and loss as one (what was committed meanwhile is unknown). */
+  private heard = 0
+  private unheard = 0
 
   constructor(
     private readonly url: string,
@@ -27,16 +27,14 @@ export class ChangeFeed {
     private readonly ownToken: string,
   ) {}
 
-  /** Starts listening; resolves once it listens, or once connecting failed (it tries again when subscribed to). */
+  /** Starts listening; resolves once it listens, or once connecting failed (it then tries again by itself). */
   start(): Promise<void> {
     return this.client || this.timer || this.closed ? Promise.resolve() : this.connect()
   }
 
-  /** Calls `onChange` after each commit elsewhere; returns what stops it. Connects if not listening yet. */
-  subscribe(onChange: () => void): () => void {
-    this.subscribers.add(onChange)
-    void this.start()
-    return () => this.subscribers.delete(onChange)
+  /** Changes when another process has committed since the last stamp; new on every call while not listening. */
+  stamp(): unknown {
+    return this.listening ? this.heard : `unheard ${++this.unheard}`
   }
 
   private async connect(): Promise<void> {
@@ -44,7 +42,7 @@ export class ChangeFeed {
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 })
     this.client = client
     client.on('notification', (message) => {
-      if (message.payload !== this.ownToken) this.tell()
+      if (message.payload !== this.ownToken) this.heard++
     })
     client.on('error', () => this.lost(client))
     client.on('end', () => this.lost(client))
@@ -56,7 +54,7 @@ export class ChangeFeed {
       if (this.closed || this.client !== client) return endClient(client)
       this.listening = true
       // Whatever was committed while nobody listened is unknown: caches start again.
-      this.tell()
+      this.heard++
     } catch {
       this.lost(client)
     }
@@ -67,13 +65,8 @@ export class ChangeFeed {
     this.client = undefined
     this.listening = false
     void endClient(client)
-    this.tell()
-    if (!this.closed && this.subscribers.size) this.timer = setTimeout(() => void this.connect(), reconnectDelay).unref()
-  }
-
-  private tell(): void {
     this.heard++
-    for (const onChange of this.subscribers) onChange()
+    if (!this.closed) this.timer = setTimeout(() => void this.connect(), reconnectDelay).unref()
   }
 
   async close(): Promise<void> {

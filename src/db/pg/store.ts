@@ -67,9 +67,7 @@ export class PgStore implements Store {
     this.root = drizzle(pool) as unknown as Db
     this.otherWrites = new ChangeFeed(url, this.token)
     this.notifyAndCommit = `select pg_notify('${changesChannel}', '${this.token}'); commit`
-    let unheard = 0
-    // While nothing can be heard, every reading is new: nothing memoised is used.
-    this.memo = new TableMemo(() => (this.otherWrites.listening ? this.otherWrites.heard : `unheard ${++unheard}`))
+    this.memo = new TableMemo(() => this.commitsElsewhere())
     adoptHandle(this.root, this.memo)
   }
 
@@ -99,6 +97,7 @@ export class PgStore implements Store {
       // Listening from the start, so that caches can be used from the first call.
       await store.otherWrites.start()
     } catch (err) {
+      await store.otherWrites.close()
       await pool.end()
       throw new Error(`PostgreSQL at ${describeTarget(url)} cannot be used: ${(err as Error).message}`, { cause: err })
     }
@@ -191,6 +190,10 @@ export class PgStore implements Store {
       adoptHandle(handle, this.memo)
     }
     return handle
+  }
+
+  commitsElsewhere(): unknown {
+    return this.otherWrites.stamp()
   }
 
   statement<T>(handle: Db, key: string, build: () => T): T {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import type Database from 'better-sqlite3'
 import { openDatabase, type Db } from '../connection'
 import type { Store } from '../store'
 import { statementFor } from '../statement-cache'
@@ -16,22 +17,24 @@ export class SqliteStore implements Store {
   private turn: Promise<unknown> = Promise.resolve()
 
   private readonly memo: TableMemo
+  private readonly dataVersion: Database.Statement
+  private version: unknown
+  private versionCheckedAt = -Infinity
 
   constructor(
     readonly db: Db,
     private readonly path = ':memory:',
   ) {
-    // data_version changes when another connection to the file commits. Asking costs a few
-    // microseconds: under load, once a millisecond is plenty.
-    const dataVersion = db.$client.prepare('PRAGMA data_version').pluck()
-    let version: unknown
-    let checkedAt = -Infinity
-    this.memo = new TableMemo(() => {
-      const now = performance.now()
-      if (now - checkedAt >= 1) [version, checkedAt] = [dataVersion.get(), now]
-      return version
-    })
+    this.dataVersion = db.$client.prepare('PRAGMA data_version').pluck()
+    this.memo = new TableMemo(() => this.commitsElsewhere())
     adoptHandle(db, this.memo)
+  }
+
+  /** data_version changes when another connection to the file commits. Asking costs microseconds: under load, once a millisecond is plenty. */
+  commitsElsewhere(): unknown {
+    const now = performance.now()
+    if (now - this.versionCheckedAt >= 1) [this.version, this.versionCheckedAt] = [this.dataVersion.get(), now]
+    return this.version
   }
 
   static open(path: string): SqliteStore {
