@@ -1,6 +1,8 @@
 // `npm run bench:backends`: the same calls on SQLite and on PostgreSQL (a local server), and on
 // SQLite as the code was before the asynchronous store (a commit checked out into a temporary
-// directory), one gateway at a time, in one run. See bench/README.md.
+// directory), in one run. The three gateways run side by side and are loaded one at a time, in
+// turns, several rounds per scenario: a machine whose speed drifts during the run slows each
+// of them alike, and the median round is reported. See bench/README.md.
 import { execSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,13 +14,14 @@ import { figuresOf, load, type Figures } from './lib/load'
 import { rawCreatesPerSecond, recordPaymentCreate } from './lib/raw-sql'
 import { benchPgServer, createDatabase, type PgServer } from './lib/pg-cluster'
 import { cpuSeconds, repoRoot, runBench, stopChild } from './lib/processes'
-import { envSeconds, runFacts, table } from './lib/report'
+import { envCount, envSeconds, runFacts, table } from './lib/report'
 
 /** The last commit before the asynchronous store: SQLite's figures must stay within 5% of its. */
 const baseline = process.env.BENCH_BASELINE ?? 'ca1dd7a'
 const connections = 50
 const warmup = envSeconds('BENCH_WARMUP', 2)
-const duration = envSeconds('BENCH_DURATION', 10)
+const duration = envSeconds('BENCH_DURATION', 5)
+const rounds = envCount('BENCH_ROUNDS', 3)
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
 type ScenarioName = 'session user list' | 'payment.edit create' | 'rpc payment list'
@@ -34,10 +37,13 @@ interface Target {
   raw?: boolean
 }
 
-interface TargetFigures {
-  figures: Record<ScenarioName, Figures>
-  /** Creates per second of the same SQL straight through the driver. */
-  rawCreates?: number
+/** A target's gateway, started and seeded. */
+interface Running {
+  target: Target
+  db: string
+  gateway: Gateway
+  session: string
+  account: number
 }
 
 let pgServer: PgServer | undefined
@@ -88,32 +94,48 @@ async function measure(gateway: Gateway, scenario: ScenarioName, session: string
   return figuresOf(run)
 }
 
-async function runTarget(target: Target): Promise<TargetFigures> {
+async function startTarget(target: Target): Promise<Running> {
   const db = await target.db()
   const gateway = await startGateway([], { BILLGATE_DB: db, BILLGATE_RPC_RATE: '0' }, target.root)
-  let account = 0
-  let figures: Record<ScenarioName, Figures>
   try {
     await seedUsers(gateway.endpoint)
     await seedPayments(gateway.endpoint)
     const session = await login(gateway.endpoint)
     const accounts = await fetchReply(`${gateway.endpoint}?${query({ authinfo, func: 'account', out: 'JSONdata' })}`)
-    account = Number((JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id)
-    figures = {} as Record<ScenarioName, Figures>
-    for (const scenario of scenarios) {
-      process.stdout.write(`${target.name.padEnd(22)} ${scenario.padEnd(20)}`)
-      figures[scenario] = await measure(gateway, scenario, session, account)
-      console.log(` ${Math.round(figures[scenario].requestsPerSec)} req/s, p99 ${figures[scenario].latencyMs.p99} ms`)
-    }
-  } finally {
-    await stopChild(gateway.child)
-    gateway.close()
+    const account = Number((JSON.parse(accounts.body.toString('utf8')) as { elem: { id: number }[] }).elem[0].id)
+    return { target, db, gateway, session, account }
+  } catch (err) {
+    await stopTarget(gateway)
+    throw err
   }
-  if (!target.raw) return { figures }
-  process.stdout.write(`${target.name.padEnd(22)} ${'raw create SQL'.padEnd(20)}`)
-  const rawCreates = rawCreatesPerSecond(db, await recordPaymentCreate(db, account), duration)
-  console.log(` ${Math.round(rawCreates)} creates/s through the driver`)
-  return { figures, rawCreates }
+}
+
+async function stopTarget(gateway: Gateway): Promise<void> {
+  await stopChild(gateway.child)
+  gateway.close()
+}
+
+/** The round with the median rate. */
+function median(runs: Figures[]): Figures {
+  return [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]
+}
+
+/** Every scenario on every target, the targets taking turns round by round. */
+async function measureAll(running: Running[]): Promise<Record<string, Record<ScenarioName, Figures>>> {
+  const runs: Record<string, Record<string, Figures[]>> = Object.fromEntries(running.map((r) => [r.target.name, {}]))
+  for (const scenario of scenarios) {
+    for (let round = 1; round <= rounds; round++) {
+      for (const r of running) {
+        process.stdout.write(`${r.target.name.padEnd(22)} ${scenario.padEnd(20)} round ${round}/${rounds}`)
+        const figures = await measure(r.gateway, scenario, r.session, r.account)
+        ;(runs[r.target.name][scenario] ??= []).push(figures)
+        console.log(`  ${Math.round(figures.requestsPerSec)} req/s, p99 ${figures.latencyMs.p99} ms`)
+      }
+    }
+  }
+  return Object.fromEntries(
+    running.map((r) => [r.target.name, Object.fromEntries(scenarios.map((s) => [s, median(runs[r.target.name][s])])) as Record<ScenarioName, Figures>]),
+  )
 }
 
 async function main(): Promise<number> {
@@ -125,13 +147,24 @@ async function main(): Promise<number> {
     { name: 'SQLite', root: repoRoot, db: async () => join(scratch, 'current.sqlite'), raw: true },
     { name: 'PostgreSQL', root: repoRoot, db: () => createDatabase(pgServer!.url, 'billgate_bench') },
   ]
-  const measured: Record<string, TargetFigures> = {}
-  for (const target of targets) measured[target.name] = await runTarget(target)
-  const results = Object.fromEntries(Object.entries(measured).map(([name, m]) => [name, m.figures]))
-  const rawCreates = measured.SQLite.rawCreates!
+  const running: Running[] = []
+  let results: Record<string, Record<ScenarioName, Figures>>
+  try {
+    for (const target of targets) running.push(await startTarget(target))
+    results = await measureAll(running)
+  } finally {
+    for (const r of running) await stopTarget(r.gateway)
+  }
+  // The same SQL straight through the driver, once no gateway is left to compete for the machine.
+  const current = running.find((r) => r.target.raw)!
+  process.stdout.write(`${current.target.name.padEnd(22)} ${'raw create SQL'.padEnd(20)}`)
+  const rawCreates = rawCreatesPerSecond(current.db, await recordPaymentCreate(current.db, current.account), duration)
+  console.log(` ${Math.round(rawCreates)} creates/s through the driver`)
 
   const [old, sqlite, postgres] = targets.map((t) => results[t.name])
-  console.log(`\n${connections} connections, ${duration} s measured after ${warmup} s warm-up; requests per second (p99 ms)\n`)
+  console.log(
+    `\n${connections} connections, ${duration} s measured after ${warmup} s warm-up, median of ${rounds} rounds taken in turns; requests per second (p99 ms)\n`,
+  )
   const cell = (f: Figures) => `${Math.round(f.requestsPerSec)} (${f.latencyMs.p99})`
   console.log(
     table(
@@ -155,7 +188,7 @@ async function main(): Promise<number> {
   )
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, 'backends-latest.json')
-  writeFileSync(file, `${JSON.stringify({ run: runFacts({ connections, warmup, duration }), baseline, results, rawCreates, ratios }, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify({ run: runFacts({ connections, warmup, duration, rounds }), baseline, results, rawCreates, ratios }, null, 2)}\n`)
   console.log(`\nwritten to ${file}`)
   return 0
 }

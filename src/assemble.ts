@@ -33,7 +33,7 @@ export function createCore(deps: CoreDeps) {
     store,
     clock: deps.clock ?? Date.now,
     sessions,
-    auth: new Authenticator(store, config, sessions, generation),
+    auth: new Authenticator(store, config, sessions),
     keys: new LoginKeys(store, config.keyTtl),
     generation,
   } satisfies Services

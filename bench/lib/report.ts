@@ -51,7 +51,7 @@ export function table(rows: string[][], rightAligned: Set<number>): string {
 }
 
 /** What a result file records about the run: when, which code, which machine, which load. */
-export function runFacts(load: { connections: number; warmup: number; duration: number }) {
+export function runFacts(load: { connections: number; warmup: number; duration: number; rounds?: number }) {
   const cpuList = cpus()
   return {
     date: new Date().toISOString(),

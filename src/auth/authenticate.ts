@@ -3,11 +3,11 @@ import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { BoundedMap, stringBytes } from '../bounded-map'
 import type { Config } from '../config'
 import type { Db } from '../db/connection'
-import type { DataGeneration } from '../db/generation'
 import { firstRow } from '../db/query'
 import type { UserRecord } from '../db/rows'
 import { accounts, users } from '../db/schema/index'
 import type { Store } from '../db/store'
+import { tableNames } from '../db/table-changes'
 import { BillError, authFailed } from '../core/errors'
 import { principalOf, type Principal } from '../core/principal'
 import { AddressSet, splitAddressList } from '../net/addresses'
@@ -31,6 +31,9 @@ export function checkUserAddress(user: Pick<Principal, 'allowedAddresses' | 'acc
   }
 }
 
+/** What a user record is read from. */
+const userTables = tableNames(users, accounts)
+
 /** Checks credentials: passwords (with lockout and slowing), authinfo, sessions. */
 export class Authenticator {
   readonly lockout: Lockout
@@ -39,7 +42,7 @@ export class Authenticator {
   private readonly byName
   private readonly inflight = new Map<string, Promise<boolean>>()
   /** Keyed by the login as sent, which can be long: bounded in bytes as well. */
-  private readonly recentUsers = new BoundedMap<string, { generation: number; user: UserRecord | undefined }>({
+  private readonly recentUsers = new BoundedMap<string, { stamp: string; user: UserRecord | undefined }>({
     maxEntries: 10_000,
     maxBytes: 8 * 1024 * 1024,
     sizeOf: (name, { user }) =>
@@ -47,10 +50,9 @@ export class Authenticator {
   })
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     config: Config,
     private readonly sessions: SessionStore,
-    private readonly generation: DataGeneration,
   ) {
     this.lockout = new Lockout(config.lockout)
     this.cache = new CredentialCache(config.authinfoCacheTtl * 1000)
@@ -64,14 +66,15 @@ export class Authenticator {
       .prepare()
   }
 
-  /** The user of a login; rows are kept in memory while the data generation is unchanged. */
-  async findUser(name: string, generation = this.generation.current()): Promise<UserRecord | undefined> {
+  /** The user of a login; rows are kept in memory until users or clients may have changed. */
+  async findUser(name: string): Promise<UserRecord | undefined> {
+    const stamp = this.store.changes.stamp(userTables)
     const kept = this.recentUsers.get(name)
-    if (kept && kept.generation === generation) return kept.user
+    if (kept && kept.stamp === stamp) return kept.user
     // No stored name holds a NUL (PostgreSQL's text cannot), and asking PostgreSQL for one is an error.
     if (name.includes('\u0000')) return undefined
     const [user] = await this.byName.execute({ name })
-    this.recentUsers.set(name, { generation, user })
+    if (stamp !== undefined) this.recentUsers.set(name, { stamp, user })
     return user
   }
 
@@ -118,8 +121,8 @@ export class Authenticator {
     return principalOf(await this.verify(authinfo.slice(0, colon), authinfo.slice(colon + 1), address, now))
   }
 
-  async session(token: string, address: string, now: number, generation: number): Promise<{ principal: Principal; handle: string }> {
-    const found = await this.sessions.resolve(token, now, generation)
+  async session(token: string, address: string, now: number): Promise<{ principal: Principal; handle: string }> {
+    const found = await this.sessions.resolve(token, now)
     if (!found) throw authFailed('session')
     const { status, ...principal } = found.user
     if (status !== 'active') {

@@ -6,6 +6,7 @@ import { firstRow } from '../db/query'
 import type { SessionRow } from '../db/rows'
 import { accounts, sessions, users } from '../db/schema/index'
 import type { Store } from '../db/store'
+import { tableNames } from '../db/table-changes'
 import type { Principal } from '../core/principal'
 import { newToken, sha256 } from './tokens'
 
@@ -15,6 +16,9 @@ export interface ResolvedSession {
   handle: string
   user: Principal & { status: string }
 }
+
+/** What a session's row and its user's are read from. */
+const sessionTables = tableNames(sessions, users, accounts)
 
 /** Sets a session's last-seen time; built once per handle, since sessions are touched all the time. */
 function touchStatement(tx: Db) {
@@ -34,7 +38,7 @@ export class SessionStore {
   /** Refresh last-seen at most this often, so reads do not write on every call. */
   private readonly touchEveryMs: number
   private readonly findByHash
-  private readonly recent = new BoundedMap<string, { generation: number; row: SessionLookup }>({
+  private readonly recent = new BoundedMap<string, { stamp: string; row: SessionLookup }>({
     maxEntries: 10_000,
     maxBytes: 8 * 1024 * 1024,
     // Address lists are the part that varies: up to thousands of characters each.
@@ -87,18 +91,18 @@ export class SessionStore {
 
   /**
    * The live session of a token, refreshed; an expired one is removed and not returned. Rows are
-   * kept in memory for as long as the data generation is unchanged.
+   * kept in memory until sessions, users or clients may have changed.
    */
-  async resolve(token: string, now: number, generation: number): Promise<ResolvedSession | undefined> {
+  async resolve(token: string, now: number): Promise<ResolvedSession | undefined> {
     const hash = sha256(token)
-    let cached = this.recent.get(hash)
-    if (!cached || cached.generation !== generation) {
-      const [row] = await this.findByHash.execute({ hash })
+    const stamp = this.store.changes.stamp(sessionTables)
+    const kept = this.recent.get(hash)
+    let row = kept && kept.stamp === stamp ? kept.row : undefined
+    if (!row) {
+      row = (await this.findByHash.execute({ hash }))[0]
       if (!row) return undefined
-      cached = { generation, row }
-      this.recent.set(hash, cached)
+      if (stamp !== undefined) this.recent.set(hash, { stamp, row })
     }
-    const row = cached.row
     if (now - row.lastSeenAt > this.idleMs) {
       await this.delete(hash)
       return undefined

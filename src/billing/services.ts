@@ -4,13 +4,14 @@ import { formatDate } from '../format/time'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
 import { firstRow } from '../db/query'
-import { accounts, currencies, ItemStatus, items, pricelists } from '../db/schema/index'
+import { accounts, ItemStatus, items, pricelists } from '../db/schema/index'
 import type { Store } from '../db/store'
 import { emit } from '../events/outbox'
 import type { EventId } from '../events/catalog'
 import { serviceData } from '../events/snapshots'
 import { isLang, translator, type Lang } from '../i18n/index'
 import { addMonths } from './calendar'
+import { currencyOf } from './currencies'
 import { canAfford, charge } from './ledger'
 import { formatIso } from '../format/money'
 import { accountById, type Account } from './scope'
@@ -85,9 +86,7 @@ function chargeTexts(account: Account, fallback: Lang) {
 }
 
 async function amountText(db: Db, account: Account, amount: number): Promise<string> {
-  const currency = await firstRow(
-    db.select({ code: currencies.code, places: currencies.places }).from(currencies).where(eq(currencies.id, account.currencyId)),
-  )
+  const currency = await currencyOf(db, account.currencyId)
   return currency ? formatIso(amount, currency.places, currency.code) : String(amount)
 }
 

@@ -24,7 +24,6 @@ export async function authenticate(
   call: Call,
   isPublic: boolean,
   now: number,
-  generation: number,
 ): Promise<Authenticated> {
   const creds = call.credentials
   if (creds.local) return { principal: localRoot }
@@ -34,7 +33,7 @@ export async function authenticate(
   }
   if (creds.session) {
     try {
-      const found = await auth.session(creds.session, call.address, now, generation)
+      const found = await auth.session(creds.session, call.address, now)
       return { principal: found.principal, session: { handle: found.handle, token: creds.session } }
     } catch (err) {
       // A stale cookie must not stop anyone from reaching the login function itself.

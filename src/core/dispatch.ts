@@ -77,7 +77,7 @@ export class Dispatcher {
     let def: FunctionDef | undefined
     try {
       const found = registry.get(call.func)
-      const auth = await authenticate(services.auth, call, found?.level === 0, now, generation)
+      const auth = await authenticate(services.auth, call, found?.level === 0, now)
       actor = auth.principal
       user = actor
       if (actor && !isLang(call.lang) && isLang(actor.lang)) lang = actor.lang

@@ -13,7 +13,7 @@ export interface Authentication {
   /** `login:password` for one call, only from the configured addresses. */
   authinfo(authinfo: string, address: string, now: number): Promise<Principal>
   /** The live session of a token and whose it is. */
-  session(token: string, address: string, now: number, generation: number): Promise<{ principal: Principal; handle: string }>
+  session(token: string, address: string, now: number): Promise<{ principal: Principal; handle: string }>
 }
 
 /** Browser and API sessions; only a hash of a token is stored. */

@@ -1,4 +1,5 @@
 import type { Db } from './connection'
+import type { TableChanges } from './table-changes'
 
 export type Dialect = 'sqlite' | 'pg'
 
@@ -23,6 +24,8 @@ export interface Store {
    * PostgreSQL transaction's statements stay inside it; SQLite's one connection shares them).
    */
   statement<T>(handle: Db, key: string, build: () => T): T
+  /** Which tables may have changed, here or elsewhere: what is kept in memory per table is checked against it. */
+  readonly changes: TableChanges
   /**
    * A stamp that changes when another connection or process may have committed (SQLite's
    * data_version, PostgreSQL's change feed), and is new on every call while that cannot be known.

@@ -3,13 +3,13 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { BillError } from '../core/errors'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
-import { memoised } from '../db/table-memo'
+import { memoised } from '../db/table-changes'
 import { provisioningHandlers, provisioningLog } from '../db/schema/index'
 import type { Store } from '../db/store'
 import { handles } from './catalog'
 import { timeoutOf } from './defaults'
 import { cut, invoke, type InvokeResult } from './invoke'
-import { dataOf, payloadOf, type DomainEvent } from './outbox'
+import { dataOf, handlerTables, payloadOf, type DomainEvent } from './outbox'
 
 /**
  * The before-stage: handlers asked, before a change is applied, whether it may happen. They get
@@ -76,7 +76,7 @@ const logOf = preparedFor((db: Db) =>
  */
 export async function beforeHandlers(store: Store): Promise<BeforeHandler[]> {
   const { db } = store
-  return memoised(db, 'handlers:before', () => handlersOf(db).execute())
+  return memoised(db, 'handlers:before', handlerTables, () => handlersOf(db).execute())
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/connection'
 import { preparedFor } from '../db/prepared'
-import { memoised } from '../db/table-memo'
+import { memoised, tableNames } from '../db/table-changes'
 import { provisioningDeliveries, provisioningHandlers } from '../db/schema/index'
 import { handles, objectKeyOf, type EventId } from './catalog'
 
@@ -77,6 +77,10 @@ export function wakeSoon(): void {
   })
 }
 
+
+/** What the handlers kept in memory are read from. */
+export const handlerTables = tableNames(provisioningHandlers)
+
 /**
  * Records an event for every enabled after-handler that handles it. Must run inside the
  * transaction of the change the event describes (`db` is its handle): if that rolls back, so
@@ -84,7 +88,7 @@ export function wakeSoon(): void {
  */
 export async function emit(db: Db, now: number, e: DomainEvent): Promise<number> {
   const s = statementsOf(db)
-  const handlers = (await memoised(db, 'handlers:after', () => s.afterHandlers.execute())).filter((h) => handles(h.events, e.event))
+  const handlers = (await memoised(db, 'handlers:after', handlerTables, () => s.afterHandlers.execute())).filter((h) => handles(h.events, e.event))
   if (!handlers.length) return 0
   const payload = payloadOf(e, await dataOf(e), now)
   const objectKey = objectKeyOf(e.event, e.objectId)

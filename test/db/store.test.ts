@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { count, eq, sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
-import { currencies } from '../../src/db/schema/index'
+import { currencies, resellers, users } from '../../src/db/schema/index'
 import { PgStore } from '../../src/db/pg/store'
 import { openStore, storeFailureOf, type Store } from '../../src/db/store'
 import { DataGeneration } from '../../src/db/generation'
-import { memoised, memoOf } from '../../src/db/table-memo'
+import { memoised, tableNames, tablesWritten } from '../../src/db/table-changes'
 import { pgRelay } from './pg-proxy'
 import { createTestDatabase, testPgUrl } from './pg-database'
 
@@ -101,26 +101,36 @@ for (const [name, open, available] of backends) {
       expect(row).toEqual({ n: 1, total: 2 })
     })
 
-    it('keeps what is memoised until a write here says it changes it and ends, or another connection commits', async () => {
+    it('keeps what is memoised until its tables may have changed: written here, or committed elsewhere', async () => {
       const store = await open()
       let loads = 0
-      const read = () => memoised(store.db, 'k', async () => ++loads)
+      const read = () => memoised(store.db, 'k', tableNames(currencies), async () => ++loads)
       expect([await read(), await read()]).toEqual([1, 1])
-      // While a write that changes the tables runs, nothing is kept; once it has ended, it is read again.
+      // While a write that has written the tables runs, nothing is kept; once it has ended, they are read again.
       await store.write(async (tx) => {
-        memoOf(tx)!.writeChanges(tx)
+        expect(await read()).toBe(1)
+        await tx.update(currencies).set({ name: 'here' }).where(eq(currencies.code, 'USD'))
         expect([await read(), await read()]).toEqual([2, 3])
       })
       expect([await read(), await read()]).toEqual([4, 4])
-      memoOf(store.db)!.committedChanges()
+      // A write outside a transaction counts at once.
+      await store.db.update(currencies).set({ name: 'outside' }).where(eq(currencies.code, 'USD'))
       expect(await read()).toBe(5)
-      // Writes that change nothing memoised leave it kept.
-      await store.write((tx) => tx.update(currencies).set({ name: 'here' }).where(eq(currencies.code, 'USD')))
+      // Writes to other tables, and writes rolled back before they wrote, leave it kept.
+      await store.write((tx) => tx.update(users).set({ lang: 'en' }).where(eq(users.id, 0)))
+      await expect(store.write(async () => Promise.reject(new Error('no')))).rejects.toThrow('no')
       expect(await read()).toBe(5)
       const other = await sameDatabase(store)
+      const settled = async (was: number) => {
+        for (const end = Date.now() + 1000; (await read()) === was && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 20))
+        return read()
+      }
+      // PostgreSQL's change feed says which tables another gateway wrote; SQLite only that one did.
+      await other.write((tx) => tx.insert(resellers).values({ name: 'elsewhere', createdAt: 0 }))
+      expect(await settled(5)).toBe(name === 'pg' ? 5 : 6)
+      const was = await read()
       await other.write((tx) => tx.update(currencies).set({ name: 'elsewhere' }).where(eq(currencies.code, 'USD')))
-      for (const end = Date.now() + 1000; (await read()) === 5 && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 20))
-      expect(await read()).toBe(6)
+      expect(await settled(was)).toBe(was + 1)
     })
 
     it('keeps statements per connection: a PostgreSQL transaction never gets the pool’s', async () => {
@@ -195,5 +205,14 @@ describe.skipIf(!testPgUrl)('the pg store only', () => {
     expect(generation.current()).toBe(again)
     await rename(there, 'written elsewhere again')
     await until(() => generation.current() !== again, 1000)
+  })
+})
+
+describe('the tables a statement writes', () => {
+  it('are read from the statement, also inside a CTE; reads write none', () => {
+    expect(tablesWritten('insert into "payments" ("id") values (?) on conflict ("number") do nothing returning "id"')).toEqual(['payments'])
+    expect(tablesWritten('update "users" set "lang" = $1 where "id" = $2')).toEqual(['users'])
+    expect(tablesWritten('with gone as (delete from "sessions" where 1 returning 1) insert into audit select 1')).toEqual(['sessions', 'audit'])
+    expect(tablesWritten('select "id" from "payments" where "number" = ? for update skip locked')).not.toContain('payments')
   })
 })

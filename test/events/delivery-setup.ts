@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { defaultConfig } from '../../src/config'
 import type { Db } from '../../src/db/connection'
-import { memoOf } from '../../src/db/table-memo'
 import { provisioningDeliveries, provisioningHandlers, provisioningLog } from '../../src/db/schema/index'
 import type { Store } from '../../src/db/store'
 import type { EventId } from '../../src/events/catalog'
@@ -19,14 +18,11 @@ export async function addHandler(db: Db, h: Partial<HandlerRow> & Pick<HandlerRo
     .insert(provisioningHandlers)
     .values({ name: 'hook', events: '*', type: 'http', createdAt: 0, ...h })
     .returning({ id: provisioningHandlers.id })
-  // Written past the functions: what the store keeps of the handlers must be read again.
-  memoOf(db)?.committedChanges()
   return row!.id
 }
 
 export async function setHandlerStatus(db: Db, id: number, status: 'enabled' | 'disabled' | 'archived'): Promise<void> {
   await db.update(provisioningHandlers).set({ status }).where(eq(provisioningHandlers.id, id))
-  memoOf(db)?.committedChanges()
 }
 
 /** Records an event as billing does, in a transaction of its own. */

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { memoOf } from '../../src/db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { afterTimeoutMs } from '../../src/events/defaults'
 import { emit } from '../../src/events/outbox'
@@ -248,7 +247,6 @@ describe('after-stage delivery over HTTP', () => {
       await setHandlerStatus(tx, paused, 'disabled')
       await setHandlerStatus(tx, archived, 'archived')
       await tx.delete(provisioningHandlers).where(eq(provisioningHandlers.id, deleted))
-      memoOf(tx)?.committedChanges()
     })
     await t.worker.settle()
     t.clock.advance(3 * 24 * 60 * minute)

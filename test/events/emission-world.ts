@@ -1,7 +1,6 @@
 import { asc } from 'drizzle-orm'
 import { expect } from 'vitest'
 import type { Db } from '../../src/db/connection'
-import { memoOf } from '../../src/db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { adminPassword, type TestApp } from '../helpers'
 
@@ -25,8 +24,6 @@ export async function addHandler(
       createdAt: 0,
     })
     .returning({ id: provisioningHandlers.id })
-  // Written past the functions: what the store keeps of the handlers must be read again.
-  memoOf(db)?.committedChanges()
   return row!.id
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { memoOf } from '../../src/db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../../src/db/schema/index'
 import { normalEventList } from '../../src/events/catalog'
 import { adminPassword, makeTestApp } from '../helpers'
@@ -11,7 +10,6 @@ describe('outbox', () => {
     const admin = `admin:${adminPassword}`
     const h = async (name: string, events: string, status: 'enabled' | 'disabled' = 'enabled', stage: 'after' | 'before' = 'after') => {
       await t.db.insert(provisioningHandlers).values({ name, events, type: 'http', target: 'http://127.0.0.1:9/', status, stage, createdAt: 0 })
-      memoOf(t.db)?.committedChanges()
     }
     await h('all', '*')
     await h('payments', 'payments.create,payments.update')

@@ -1,6 +1,6 @@
 import pg from 'pg'
 
-/** The channel every committed write notifies, with the writing process's token as payload. */
+/** The channel every committed write notifies: the writing process's token, then the tables written, space-separated. */
 export const changesChannel = 'billgate_changes'
 
 /** How long to wait before connecting again after the listening connection was lost (ms). */
@@ -19,12 +19,16 @@ export class ChangeFeed {
   listening = false
   /** Changes heard of, counting each connection and loss as one (what was committed meanwhile is unknown). */
   private heard = 0
+  /** Connections made and lost. */
+  private epoch = 0
   private unheard = 0
 
   constructor(
     private readonly url: string,
     /** This process's own notifications carry it and are not news here. */
     private readonly ownToken: string,
+    /** Told of each commit heard of, with the tables it wrote (none when it did not say). */
+    private readonly onCommit: (tables: string[]) => void = () => undefined,
   ) {}
 
   /** Starts listening; resolves once it listens, or once connecting failed (it then tries again by itself). */
@@ -37,12 +41,20 @@ export class ChangeFeed {
     return this.listening ? this.heard : `unheard ${++this.unheard}`
   }
 
+  /** Changes when commits may have been missed (a connection made or lost); new on every call while not listening. */
+  continuity(): unknown {
+    return this.listening ? this.epoch : `unheard ${++this.unheard}`
+  }
+
   private async connect(): Promise<void> {
     this.timer = undefined
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 })
     this.client = client
     client.on('notification', (message) => {
-      if (message.payload !== this.ownToken) this.heard++
+      const [token, ...tables] = (message.payload ?? '').split(' ')
+      if (token === this.ownToken) return
+      this.heard++
+      this.onCommit(tables)
     })
     client.on('error', () => this.lost(client))
     client.on('end', () => this.lost(client))
@@ -55,6 +67,7 @@ export class ChangeFeed {
       this.listening = true
       // Whatever was committed while nobody listened is unknown: caches start again.
       this.heard++
+      this.epoch++
     } catch {
       this.lost(client)
     }
@@ -66,6 +79,7 @@ export class ChangeFeed {
     this.listening = false
     void endClient(client)
     this.heard++
+    this.epoch++
     if (!this.closed) this.timer = setTimeout(() => void this.connect(), reconnectDelay).unref()
   }
 

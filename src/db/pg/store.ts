@@ -6,7 +6,7 @@ import pg from 'pg'
 import { projectPath } from '../../paths'
 import type { Db } from '../connection'
 import { statementFor } from '../statement-cache'
-import { adoptHandle, TableMemo } from '../table-memo'
+import { adoptHandle, TableChanges } from '../table-changes'
 import { storeFailureOf, type Store } from '../store'
 import { ChangeFeed, changesChannel } from './changes'
 
@@ -55,20 +55,17 @@ export class PgStore implements Store {
   private readonly token = randomUUID()
   readonly otherWrites: ChangeFeed
   private readonly handles = new WeakMap<pg.PoolClient, Db>()
-  private readonly memo: TableMemo
-  /** The channel and the token are our own constants (a name and a UUID): no value from a call. */
-  private readonly notifyAndCommit: string
+  readonly changes: TableChanges
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
   ) {
+    this.otherWrites = new ChangeFeed(url, this.token, (tables) => this.changes.committed(tables))
+    this.changes = new TableChanges(() => this.otherWrites.continuity())
     // Queries are built against the SQLite tables: the SQL they make is the same in both.
-    this.root = drizzle(pool) as unknown as Db
-    this.otherWrites = new ChangeFeed(url, this.token)
-    this.notifyAndCommit = `select pg_notify('${changesChannel}', '${this.token}'); commit`
-    this.memo = new TableMemo(() => this.commitsElsewhere())
-    adoptHandle(this.root, this.memo)
+    this.root = drizzle(pool, { logger: this.changes.loggerFor(() => this.root, () => false) }) as unknown as Db
+    adoptHandle(this.root, this.changes)
   }
 
   /**
@@ -167,15 +164,23 @@ export class PgStore implements Store {
     await client.query('begin isolation level serializable')
     try {
       const result = await this.inside.run(tx, () => work(tx))
-      await client.query(this.notifyAndCommit)
+      await client.query(this.commitStatement(this.changes.writtenBy(tx)))
       return result
     } catch (err) {
       // After a failed COMMIT there is nothing to roll back, and PostgreSQL only warns.
       await client.query('rollback')
       throw err
     } finally {
-      this.memo.ended(tx)
+      this.changes.ended(tx)
     }
+  }
+
+  /**
+   * COMMIT, after a notification naming the tables written when there are any. The channel, the
+   * token (a UUID) and the names (words taken from our own statements) hold no value from a call.
+   */
+  private commitStatement(written: readonly string[]): string {
+    return written.length ? `select pg_notify('${changesChannel}', '${[this.token, ...written].join(' ')}'); commit` : 'commit'
   }
 
   /**
@@ -186,8 +191,9 @@ export class PgStore implements Store {
   private handleOn(client: pg.PoolClient): Db {
     let handle = this.handles.get(client)
     if (!handle) {
-      this.handles.set(client, (handle = drizzle(client) as unknown as Db))
-      adoptHandle(handle, this.memo)
+      const logger = this.changes.loggerFor(() => handle!, () => true)
+      this.handles.set(client, (handle = drizzle(client, { logger }) as unknown as Db))
+      adoptHandle(handle, this.changes)
     }
     return handle
   }

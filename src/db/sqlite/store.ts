@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3'
 import { openDatabase, type Db } from '../connection'
 import type { Store } from '../store'
 import { statementFor } from '../statement-cache'
-import { adoptHandle, TableMemo } from '../table-memo'
+import { adoptHandle, TableChanges } from '../table-changes'
 import { gateOf } from '../write-gate'
 
 /**
@@ -16,18 +16,22 @@ export class SqliteStore implements Store {
   private readonly inside = new AsyncLocalStorage<Db>()
   private turn: Promise<unknown> = Promise.resolve()
 
-  private readonly memo: TableMemo
+  readonly db: Db
+  readonly changes: TableChanges
   private readonly dataVersion: Database.Statement
   private version: unknown
   private versionCheckedAt = -Infinity
 
-  constructor(
-    readonly db: Db,
-    private readonly path = ':memory:',
-  ) {
-    this.dataVersion = db.$client.prepare('PRAGMA data_version').pluck()
-    this.memo = new TableMemo(() => this.commitsElsewhere())
-    adoptHandle(db, this.memo)
+  private constructor(private readonly path: string) {
+    this.changes = new TableChanges(() => this.commitsElsewhere())
+    // While it migrates, the handle does not exist yet: what it writes then counts at once.
+    const logger = this.changes.loggerFor(
+      () => this.db,
+      () => this.db?.$client.inTransaction ?? false,
+    )
+    this.db = openDatabase(path, logger)
+    this.dataVersion = this.db.$client.prepare('PRAGMA data_version').pluck()
+    adoptHandle(this.db, this.changes)
   }
 
   /** data_version changes when another connection to the file commits. Asking costs microseconds: under load, once a millisecond is plenty. */
@@ -38,7 +42,7 @@ export class SqliteStore implements Store {
   }
 
   static open(path: string): SqliteStore {
-    return new SqliteStore(openDatabase(path), path)
+    return new SqliteStore(path)
   }
 
   describe(): string {
@@ -68,7 +72,7 @@ export class SqliteStore implements Store {
         throw err
       }
     } finally {
-      this.memo.ended(db)
+      this.changes.ended(db)
       release?.()
     }
   }

@@ -332,7 +332,7 @@ export function jsonrpcDoor(deps: JsonRpcDoorDeps) {
   async function userOf(session: string | undefined, address: string): Promise<number | undefined> {
     if (!session) return undefined
     try {
-      return (await services.auth.session(session, address, services.clock(), services.generation.current())).principal.id
+      return (await services.auth.session(session, address, services.clock())).principal.id
     } catch (err) {
       if (err instanceof BillError) return undefined
       throw err

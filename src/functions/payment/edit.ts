@@ -2,6 +2,7 @@ import { emit } from '../../events/outbox'
 import { paymentData, paymentFields } from '../../events/snapshots'
 import { eq, sql } from 'drizzle-orm'
 import { amountOf } from '../../billing/amounts'
+import { currencyOf } from '../../billing/currencies'
 import { isCredited } from '../../billing/ledger'
 import type { Payment } from '../../billing/payments'
 import { requireAccount } from '../../billing/scope'
@@ -11,15 +12,11 @@ import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
 import { nextId } from '../../db/next-id'
 import { preparedFor } from '../../db/prepared'
-import { firstRow, rowWithId } from '../../db/query'
+import { firstRow } from '../../db/query'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
 import { defineFunction, type FunctionContext } from '../../core/registry'
 import { savedForm } from '../provisioning/proposed'
 import { paymentStatusValues, visiblePayment } from './access'
-
-async function currencyOf(db: Db, id: number) {
-  return (await rowWithId(db, currencies, currencies.id, id))!
-}
 
 /** A payment's amount: a decimal in the currency's places, above zero. */
 function paymentAmount(text: string, places: number): number {
@@ -81,7 +78,7 @@ function accountParam(ctx: FunctionContext, values: Values): number {
 
 async function create(ctx: FunctionContext, values: Values): Promise<number> {
   const account = await requireAccount(ctx.db, ctx.user, 'account', accountParam(ctx, values))
-  const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, account.currencyId)).places)
+  const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, account.currencyId))!.places)
   const paymethodId = values.paymethod ? await usablePaymethod(ctx.db, Number(values.paymethod), account.currencyId) : null
   const given = values.number ? String(values.number) : undefined
   // Checked before an id is taken, so that a refused number leaves no gap in the ids on PostgreSQL.
@@ -112,7 +109,7 @@ async function create(ctx: FunctionContext, values: Values): Promise<number> {
 async function update(ctx: FunctionContext, payment: Payment, values: Values): Promise<void> {
   const changes: Partial<typeof payments.$inferInsert> = {}
   if (values.amount !== undefined) {
-    const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, payment.currencyId)).places)
+    const amount = paymentAmount(String(values.amount), (await currencyOf(ctx.db, payment.currencyId))!.places)
     if (amount !== payment.amount) {
       if (isCredited(payment.status)) throw invalid('amount', String(values.amount), 'paymentlocked')
       changes.amount = amount

@@ -8,7 +8,6 @@ import { formatDateTime } from '../../format/time'
 import type { Db } from '../../db/connection'
 import { contains, equals, filterWhere, matching } from '../../db/filter-where'
 import { pageOf, rowById, sortedList, updateById } from '../../db/query'
-import { memoOf } from '../../db/table-memo'
 import { provisioningDeliveries, provisioningHandlers } from '../../db/schema/index'
 import { eventIds, normalEventList } from '../../events/catalog'
 import { defineFunction, type FunctionContext } from '../../core/registry'
@@ -167,7 +166,6 @@ export const handlerEdit = defineFunction({
   async save(ctx, values, id) {
     const current = id === undefined ? undefined : await handlerById(ctx.db, id)
     const settings = checkedSettings(values, current)
-    changesHandlers(ctx)
     if (!current) {
       const [created] = await ctx.db
         .insert(provisioningHandlers)
@@ -180,15 +178,9 @@ export const handlerEdit = defineFunction({
   },
 })
 
-/** The call's write changes the handlers: what is kept of them is not used until it ends. */
-function changesHandlers(ctx: FunctionContext): void {
-  memoOf(ctx.db)?.writeChanges(ctx.db)
-}
-
 async function setStatus(ctx: FunctionContext, id: string, status: Handler['status']): Promise<void> {
   const h = await handlerById(ctx.db, id)
   if (!h || h.status === status) return
-  changesHandlers(ctx)
   await ctx.db.update(provisioningHandlers).set({ status }).where(eq(provisioningHandlers.id, h.id))
 }
 
@@ -214,7 +206,6 @@ export const handlerDelete = defineFunction({
   async each(ctx, id) {
     const h = await handlerById(ctx.db, id)
     if (!h) return
-    changesHandlers(ctx)
     await ctx.db
       .update(provisioningDeliveries)
       .set({ status: 'fail', updatedAt: ctx.now })
