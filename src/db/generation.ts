@@ -3,7 +3,7 @@ import type { Store } from './store'
 /**
  * A number that changes whenever stored data may have changed: after every write made here
  * (`bump`) and whenever the store says another connection or process may have committed (on
- * SQLite within a millisecond, from its data_version; on PostgreSQL when the change feed hears
+ * SQLite within 5 ms, from its data_version; on PostgreSQL when the change feed hears
  * of it, and on every reading while it cannot hear). Caches keep what they computed under one
  * generation only.
  */

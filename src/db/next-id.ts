@@ -1,4 +1,4 @@
-import { eq, getTableName, sql } from 'drizzle-orm'
+import { eq, getTableName, sql, type SQL } from 'drizzle-orm'
 import { integer, sqliteTable, text, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Db } from './connection'
 import { preparedFor } from './prepared'
@@ -39,3 +39,19 @@ async function nextFromSequence(db: Db, table: SQLiteTable, idColumn: SQLiteColu
   const { rows } = await pg.execute(sql`select nextval(pg_get_serial_sequence(${getTableName(table)}, ${idColumn.name})) as id`)
   return Number(rows[0].id)
 }
+
+/**
+ * The `with` an insert starts with to take the table's next id in the same statement, so that
+ * taking it costs no round trip of its own: `newIdValue` is that id inside the statement.
+ */
+export function withNewId(db: Db, dialect: Dialect, table: SQLiteTable, idColumn: SQLiteColumn) {
+  const name = getTableName(table)
+  const next =
+    dialect === 'pg'
+      ? sql`select nextval(pg_get_serial_sequence(${name}, ${idColumn.name})) as id`
+      : sql`select coalesce((select ${sqliteSequence.seq} from ${sqliteSequence} where ${sqliteSequence.name} = ${name}), 0) + 1 as id`
+  return db.with(db.$with('new_id', { id: sql<number>`id` }).as(next))
+}
+
+/** The id `withNewId` takes, as a value of the insert. */
+export const newIdValue: SQL = sql`(select id from new_id)`

@@ -69,14 +69,19 @@ describe('payments: create, view, update', () => {
     ])
   })
 
-  it('takes the client as plid, keeps given numbers unique, and gives generated numbers a suffix when taken', async () => {
+  it('takes the client as plid, keeps given numbers unique, and gives a payment whose number is taken the next id, else a suffix', async () => {
     const { t, northClient, ownClient, yenClient, yen, pay, payment } = await world()
     expect(await t.data({ func: 'payment.edit', sok: 'ok', plid: String(ownClient), amount: '5', ...asAdmin })).toEqual({ ok: true, id: 1 })
     expect(await payment(1)).toMatchObject({ accountId: ownClient, number: '1' })
     await pay(northClient, '1', { number: '3' })
     expect((await t.data({ func: 'payment.edit', sok: 'ok', account: String(northClient), amount: '1', number: '3', ...asAdmin })).error).toMatchObject({ type: 'exists', object: 'number', value: '3' })
+    // Id 3's number was given to an earlier payment.
     const third = await pay(northClient, '1')
-    expect(await payment(third)).toMatchObject({ id: 3, number: '3-2' })
+    expect(await payment(third)).toMatchObject({ id: 4, number: '4' })
+    await pay(northClient, '1', { number: '7' })
+    await pay(northClient, '1', { number: '8' })
+    // So are the numbers of ids 7 and 8.
+    expect(await payment(await pay(northClient, '1'))).toMatchObject({ id: 8, number: '8-2' })
     const yenPayment = await pay(yenClient, '1500', { paymethod: String(yen) })
     const yenCurrency = (await firstRow(t.db.select().from(accounts).where(eq(accounts.id, yenClient))))!.currencyId
     expect(await payment(yenPayment)).toMatchObject({ amount: 1500, currencyId: yenCurrency })

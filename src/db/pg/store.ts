@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
@@ -6,16 +5,17 @@ import pg from 'pg'
 import { projectPath } from '../../paths'
 import type { Db } from '../connection'
 import { statementFor } from '../statement-cache'
+import { WriteScope } from '../write-scope'
 import { adoptHandle, TableChanges } from '../table-changes'
 import { storeFailureOf, type Store } from '../store'
 import { ChangeFeed, changesChannel } from './changes'
 
 /**
- * Runs of a transaction after a serialization failure, before the call gives up busy.
- * PostgreSQL also reports conflicts that were not real (a small table read whole is locked whole),
- * so many writes to one client at once may each need several runs.
+ * Runs of a transaction after a serialization failure, before the call gives up busy. A run
+ * again runs alone, so it fails again only when its own reads and writes cannot be serialized
+ * with what committed meanwhile; a few runs are plenty.
  */
-const maxRetries = 24
+const maxRetries = 8
 
 /** 64-bit integers (`bigint`, counts) and sums (`numeric`) read back as numbers, never strings. */
 function safeInteger(text: string): number {
@@ -29,11 +29,15 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, safeInteger)
 /** The advisory lock migrations run under, so that gateways starting together migrate once. */
 const migrationLock = 0x62696c6c // "bill"
 /**
- * The advisory lock a write that failed to serialize holds while it runs again: writes that
- * conflict take turns, one at a time across every gateway, instead of failing each other over
- * and over; a first run never waits for it.
+ * The advisory lock that lets a write that failed to serialize run again alone: first runs hold
+ * it shared for their transaction, a run again holds it whole, one at a time across every
+ * gateway. Without it, a write that conflicts with a steady stream of others could fail every
+ * time it is run again.
  */
 const retryTurnLock = 0x62696c72 // "bilr"
+/** A first run's BEGIN, with its shared hold in the same round trip (constants only). */
+const beginFirstRun = `begin isolation level serializable; select pg_advisory_xact_lock_shared(${retryTurnLock})`
+const beginRunAgain = 'begin isolation level serializable'
 
 export interface PgStoreOptions {
   /** Connections in the pool. */
@@ -43,14 +47,14 @@ export interface PgStoreOptions {
 }
 
 /**
- * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, in turn
- * with other such runs, when PostgreSQL finds they could not be (a serialization failure or a
+ * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, alone,
+ * when PostgreSQL finds they could not be (a serialization failure or a
  * deadlock), so two calls charging one client can never both act on the same balance.
  */
 export class PgStore implements Store {
   readonly dialect = 'pg' as const
   private readonly root: Db
-  private readonly inside = new AsyncLocalStorage<Db>()
+  private readonly inside = new WriteScope<Db>()
   /** Marks this process's notifications, which it need not hear. */
   private readonly token = randomUUID()
   readonly otherWrites: ChangeFeed
@@ -73,7 +77,7 @@ export class PgStore implements Store {
    * for a second connection while the write holds one, and sees what the write did); else the pool.
    */
   get db(): Db {
-    return this.inside.getStore() ?? this.root
+    return this.inside.current() ?? this.root
   }
 
   /** Connects and migrates; a server that cannot be reached is named in the error. */
@@ -116,11 +120,11 @@ export class PgStore implements Store {
   }
 
   async write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    const outer = this.inside.getStore()
+    const outer = this.inside.current()
     if (outer) return work(outer)
     const first = await this.pool.connect()
     try {
-      const result = await this.transaction(first, work)
+      const result = await this.transaction(first, work, beginFirstRun)
       first.release()
       return result
     } catch (err) {
@@ -147,7 +151,7 @@ export class PgStore implements Store {
   private async retried<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction(client, work)
+        return await this.transaction(client, work, beginRunAgain)
       } catch (err) {
         if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
@@ -159,9 +163,9 @@ export class PgStore implements Store {
    * One SERIALIZABLE transaction on `client`. The notification that tells other gateways of the
    * commit goes with the COMMIT, in one round trip: delivered when, and only if, it commits.
    */
-  private async transaction<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
+  private async transaction<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>, begin: string): Promise<T> {
     const tx = this.handleOn(client)
-    await client.query('begin isolation level serializable')
+    await client.query(begin)
     try {
       const result = await this.inside.run(tx, () => work(tx))
       await client.query(this.commitStatement(this.changes.writtenBy(tx)))

@@ -10,7 +10,7 @@ import { invalid, missed, taken } from '../../core/errors'
 import { parseValue, type Values } from '../../core/params'
 import { Level } from '../../core/principal'
 import type { Db } from '../../db/connection'
-import { nextId } from '../../db/next-id'
+import { newIdValue, nextId, withNewId } from '../../db/next-id'
 import { preparedFor } from '../../db/prepared'
 import { firstRow } from '../../db/query'
 import { currencies, paymethods, PaymentStatus, payments } from '../../db/schema/index'
@@ -38,34 +38,55 @@ async function numberTaken(db: Db, number: string): Promise<boolean> {
   return (await firstRow(db.select({ id: payments.id }).from(payments).where(eq(payments.number, number)))) !== undefined
 }
 
-type NewPayment = Omit<typeof payments.$inferInsert, 'id' | 'number'> & { id: number; number: string }
+type PaymentFields = Omit<typeof payments.$inferInsert, 'id' | 'number'>
 
-const paymentInsert = preparedFor((db) =>
+/** What a new payment is given, apart from its id and number. */
+const fieldValues = {
+  accountId: sql.placeholder('accountId'),
+  paymethodId: sql.placeholder('paymethodId'),
+  amount: sql.placeholder('amount'),
+  currencyId: sql.placeholder('currencyId'),
+  status: sql.placeholder('status'),
+  createdAt: sql.placeholder('createdAt'),
+  sender: sql.placeholder('sender'),
+  note: sql.placeholder('note'),
+}
+
+/**
+ * Takes the next id and inserts the payment with it in one statement, numbered with the given
+ * `number` or else with the id, unless that number is taken. A generated number is not looked up
+ * first, so concurrent creations never conflict over the numbers they read.
+ */
+function newPaymentInsert(ctx: FunctionContext) {
+  return ctx.store.statement(ctx.db, 'payments:insert-new', () =>
+    withNewId(ctx.db, ctx.store.dialect, payments, payments.id)
+      .insert(payments)
+      .values({ ...fieldValues, id: newIdValue, number: sql`coalesce(${sql.placeholder('number')}, cast(${newIdValue} as text))` })
+      .onConflictDoNothing({ target: payments.number })
+      .returning({ id: payments.id })
+      .prepare(),
+  )
+}
+
+const numberedInsert = preparedFor((db) =>
   db
     .insert(payments)
-    .values({
-      id: sql.placeholder('id'),
-      number: sql.placeholder('number'),
-      accountId: sql.placeholder('accountId'),
-      paymethodId: sql.placeholder('paymethodId'),
-      amount: sql.placeholder('amount'),
-      currencyId: sql.placeholder('currencyId'),
-      status: sql.placeholder('status'),
-      createdAt: sql.placeholder('createdAt'),
-      sender: sql.placeholder('sender'),
-      note: sql.placeholder('note'),
-    })
+    .values({ ...fieldValues, id: sql.placeholder('id'), number: sql.placeholder('number') })
     .onConflictDoNothing({ target: payments.number })
     .returning({ id: payments.id })
     .prepare(),
 )
 
-/**
- * Inserts a payment unless its number is taken: returns whether it did. A generated number is
- * not looked up first, so concurrent creations never conflict over the numbers they read.
- */
-async function insertPayment(db: Db, payment: NewPayment): Promise<boolean> {
-  return (await paymentInsert(db).execute(payment)).length > 0
+/** Inserts a payment with this id and number unless the number is taken: returns whether it did. */
+async function insertNumbered(db: Db, payment: PaymentFields & { id: number; number: string }): Promise<boolean> {
+  return (await numberedInsert(db).execute(payment)).length > 0
+}
+
+/** When a number given earlier is the new id: a new id, numbered with a suffix where that is taken too. */
+async function insertSuffixed(ctx: FunctionContext, fields: PaymentFields): Promise<number> {
+  const id = await nextId(ctx.db, ctx.store.dialect, payments, payments.id)
+  for (let n = 1; !(await insertNumbered(ctx.db, { ...fields, id, number: n === 1 ? String(id) : `${id}-${n}` })); n++);
+  return id
 }
 
 /** The client a new payment is for: `account`, or `plid` as BILLmanager scripts pass it. */
@@ -83,11 +104,7 @@ async function create(ctx: FunctionContext, values: Values): Promise<number> {
   const given = values.number ? String(values.number) : undefined
   // Checked before an id is taken, so that a refused number leaves no gap in the ids on PostgreSQL.
   if (given !== undefined && (await numberTaken(ctx.db, given))) throw taken('number', given)
-  const id = await nextId(ctx.db, ctx.store.dialect, payments, payments.id)
-  const payment: NewPayment = {
-    id,
-    // Else the id, or the id with a suffix when a number given earlier took it.
-    number: given ?? String(id),
+  const fields: PaymentFields = {
     accountId: account.id,
     paymethodId,
     amount,
@@ -97,10 +114,9 @@ async function create(ctx: FunctionContext, values: Values): Promise<number> {
     sender: String(values.sender ?? ''),
     note: String(values.note ?? ''),
   }
-  for (let n = 2; !(await insertPayment(ctx.db, payment)); n++) {
-    if (given !== undefined) throw taken('number', given)
-    payment.number = `${id}-${n}`
-  }
+  const made = (await newPaymentInsert(ctx).execute({ ...fields, number: given ?? null }))[0]
+  if (!made && given !== undefined) throw taken('number', given)
+  const id = made?.id ?? (await insertSuffixed(ctx, fields))
   await emit(ctx.db, ctx.now, { event: 'payments.create', objectId: id, data: async () => (await paymentData(ctx.db, id))! })
   return id
 }
