@@ -11,11 +11,11 @@ import { storeFailureOf, type Store } from '../store'
 import { ChangeFeed, changesChannel } from './changes'
 
 /**
- * Runs of a transaction after a serialization failure, before the call gives up busy. A run
- * again runs alone, so it fails again only when its own reads and writes cannot be serialized
- * with what committed meanwhile; a few runs are plenty.
+ * Runs of a transaction after a serialization failure, before the call gives up busy.
+ * PostgreSQL also reports conflicts that were not real (a small table read whole is locked whole),
+ * so many writes to one client at once may each need several runs.
  */
-const maxRetries = 8
+const maxRetries = 24
 
 /** 64-bit integers (`bigint`, counts) and sums (`numeric`) read back as numbers, never strings. */
 function safeInteger(text: string): number {
@@ -29,15 +29,11 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, safeInteger)
 /** The advisory lock migrations run under, so that gateways starting together migrate once. */
 const migrationLock = 0x62696c6c // "bill"
 /**
- * The advisory lock that lets a write that failed to serialize run again alone: first runs hold
- * it shared for their transaction, a run again holds it whole, one at a time across every
- * gateway. Without it, a write that conflicts with a steady stream of others could fail every
- * time it is run again.
+ * The advisory lock a write that failed to serialize holds while it runs again: writes that
+ * conflict take turns, one at a time across every gateway, instead of failing each other over
+ * and over; a first run never waits for it.
  */
 const retryTurnLock = 0x62696c72 // "bilr"
-/** A first run's BEGIN, with its shared hold in the same round trip (constants only). */
-const beginFirstRun = `begin isolation level serializable; select pg_advisory_xact_lock_shared(${retryTurnLock})`
-const beginRunAgain = 'begin isolation level serializable'
 
 export interface PgStoreOptions {
   /** Connections in the pool. */
@@ -47,8 +43,8 @@ export interface PgStoreOptions {
 }
 
 /**
- * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, alone,
- * when PostgreSQL finds they could not be (a serialization failure or a
+ * The PostgreSQL adapter: a pool; write transactions are SERIALIZABLE and run again, in turn
+ * with other such runs, when PostgreSQL finds they could not be (a serialization failure or a
  * deadlock), so two calls charging one client can never both act on the same balance.
  */
 export class PgStore implements Store {
@@ -124,7 +120,7 @@ export class PgStore implements Store {
     if (outer) return work(outer)
     const first = await this.pool.connect()
     try {
-      const result = await this.transaction(first, work, beginFirstRun)
+      const result = await this.transaction(first, work)
       first.release()
       return result
     } catch (err) {
@@ -151,7 +147,7 @@ export class PgStore implements Store {
   private async retried<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction(client, work, beginRunAgain)
+        return await this.transaction(client, work)
       } catch (err) {
         if (storeFailureOf(err)?.kind !== 'retry' || attempt >= maxRetries) throw err
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 4)))
@@ -163,9 +159,9 @@ export class PgStore implements Store {
    * One SERIALIZABLE transaction on `client`. The notification that tells other gateways of the
    * commit goes with the COMMIT, in one round trip: delivered when, and only if, it commits.
    */
-  private async transaction<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>, begin: string): Promise<T> {
+  private async transaction<T>(client: pg.PoolClient, work: (tx: Db) => Promise<T>): Promise<T> {
     const tx = this.handleOn(client)
-    await client.query(begin)
+    await client.query('begin isolation level serializable')
     try {
       const result = await this.inside.run(tx, () => work(tx))
       await client.query(this.commitStatement(this.changes.writtenBy(tx)))
